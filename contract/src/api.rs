@@ -1,0 +1,87 @@
+//! Request and response bodies of `/api/orgs/:orgId/mqtt/...`, in camelCase.
+//! Timestamps are RFC 3339 strings in UTC, so the wasm bundle needs no date crate.
+
+use serde::{Deserialize, Serialize};
+
+/// Header carrying the organisation's API key.
+pub const API_KEY_HEADER: &str = "x-api-key";
+/// Header naming the organisation; must equal the path's `:orgId`.
+pub const ORG_HEADER: &str = "x-tillor-org-id";
+
+pub fn jwt_credentials_path(org_id: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/credentials")
+}
+
+pub fn static_credentials_path(org_id: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/static-credentials")
+}
+
+pub fn static_credential_path(org_id: &str, id: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/static-credentials/{id}")
+}
+
+/// `POST /api/orgs/:orgId/mqtt/credentials`; the whole body is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateJwtCredentialsRequest {
+    /// Without the env prefix or with it (`foo` or `local-foo`); generated when absent.
+    /// 1..=64 characters in total from `A-Z a-z 0-9 . _ -`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Whole seconds, 60..=86400; 3600 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 60, maximum = 86400))]
+    pub expires_in_seconds: Option<u32>,
+}
+
+/// A temporary credential: connect with an EMPTY username, `token` as the password
+/// and exactly `clientId`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JwtCredentials {
+    pub token: String,
+    pub client_id: String,
+    pub broker_url: String,
+    pub topic_prefix: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+}
+
+/// `POST /api/orgs/:orgId/mqtt/static-credentials`; the whole body is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateStaticCredentialRequest {
+    /// 1..=64 characters, no control characters, no surrounding whitespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A static credential as listed: never with its password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaticCredential {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub user_name: String,
+    pub client_id: String,
+    pub topic_prefix: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broker_url: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// The response to creating a static credential: the only time `password` is sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedStaticCredential {
+    #[serde(flatten)]
+    pub credential: StaticCredential,
+    pub password: String,
+}

@@ -1,0 +1,373 @@
+//! The topic namespace: an organisation may use `tillor/{env}/{orgId}/integration`
+//! and everything below it, nothing else. Console, server and broker plugin all
+//! decide with these functions, so the rule lives in one place.
+//!
+//! Design: comparison is byte-exact (no case folding, no trimming). A filter is
+//! allowed only when *every* topic it can match is inside, so wildcards may appear
+//! only below the prefix, and `integration2`-style siblings never match.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The deployment a credential belongs to; it is both a topic level and the clientId prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Env {
+    Prod,
+    Staging,
+    Local,
+}
+
+impl Env {
+    pub const ALL: [Env; 3] = [Env::Prod, Env::Staging, Env::Local];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Env::Prod => "prod",
+            Env::Staging => "staging",
+            Env::Local => "local",
+        }
+    }
+
+    /// The prefix every clientId of this env carries, e.g. `local-`.
+    pub fn client_id_prefix(self) -> String {
+        format!("{}-", self.as_str())
+    }
+}
+
+impl fmt::Display for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Env {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Env::ALL
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| format!("unknown env {s:?}: expected prod, staging or local"))
+    }
+}
+
+/// Why a topic or filter is refused; the console shows these to the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TopicError {
+    Empty,
+    /// Longer than MQTT's 65,535-byte string limit.
+    TooLong,
+    /// U+0000 is forbidden in MQTT strings.
+    ContainsNul,
+    /// `+` or `#` in a topic name used for publishing.
+    WildcardInTopicName,
+    /// `#` not alone in the last level, or `+` sharing a level with other characters.
+    MalformedWildcard,
+    /// Syntactically fine but outside `prefix` (and outside everything below it).
+    OutsideNamespace { prefix: String },
+}
+
+impl fmt::Display for TopicError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TopicError::Empty => f.write_str("the topic is empty"),
+            TopicError::TooLong => f.write_str("the topic is longer than 65535 bytes"),
+            TopicError::ContainsNul => f.write_str("the topic contains a NUL character"),
+            TopicError::WildcardInTopicName => {
+                f.write_str("a topic to publish to may not contain + or #")
+            }
+            TopicError::MalformedWildcard => f.write_str(
+                "# must be the whole last level and + must be a whole level",
+            ),
+            TopicError::OutsideNamespace { prefix } => {
+                write!(f, "only {prefix} and topics below it are allowed")
+            }
+        }
+    }
+}
+
+/// Allowed characters of an organisation id: they become one topic level, so no
+/// `/`, `+`, `#`, `$` or whitespace can ever appear in it.
+pub const ORG_ID_MAX_LEN: usize = 64;
+
+pub fn is_valid_org_id(org_id: &str) -> bool {
+    !org_id.is_empty()
+        && org_id.len() <= ORG_ID_MAX_LEN
+        && org_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// One organisation's namespace in one env.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Namespace {
+    env: Env,
+    org_id: String,
+}
+
+impl Namespace {
+    /// `None` when `org_id` could not be a single, wildcard-free topic level.
+    pub fn new(env: Env, org_id: &str) -> Option<Self> {
+        is_valid_org_id(org_id).then(|| Namespace {
+            env,
+            org_id: org_id.to_owned(),
+        })
+    }
+
+    pub fn env(&self) -> Env {
+        self.env
+    }
+
+    pub fn org_id(&self) -> &str {
+        &self.org_id
+    }
+
+    /// `tillor/{env}/{orgId}/integration`
+    pub fn prefix(&self) -> String {
+        format!("tillor/{}/{}/integration", self.env, self.org_id)
+    }
+
+    fn levels(&self) -> [&str; 4] {
+        ["tillor", self.env.as_str(), &self.org_id, "integration"]
+    }
+
+    /// A topic name to publish to (no wildcards) must be the prefix or below it.
+    pub fn check_topic(&self, topic: &str) -> Result<(), TopicError> {
+        check_mqtt_string(topic)?;
+        if topic.contains(['+', '#']) {
+            return Err(TopicError::WildcardInTopicName);
+        }
+        if self.starts_inside(topic.split('/')) {
+            Ok(())
+        } else {
+            Err(self.outside())
+        }
+    }
+
+    /// A subscription filter is allowed only when every topic it can match is inside.
+    pub fn check_filter(&self, filter: &str) -> Result<(), TopicError> {
+        check_mqtt_string(filter)?;
+        let levels: Vec<&str> = filter.split('/').collect();
+        for (i, level) in levels.iter().enumerate() {
+            let wildcard_ok = match *level {
+                "#" => i == levels.len() - 1,
+                "+" => true,
+                other => !other.contains(['+', '#']),
+            };
+            if !wildcard_ok {
+                return Err(TopicError::MalformedWildcard);
+            }
+        }
+        // `tillor/local/org/integration/#` also matches the prefix itself, which is
+        // inside; but `tillor/local/org/#` would match a sibling, so the first four
+        // levels must be literal and exact.
+        if self.starts_inside(levels.into_iter()) {
+            Ok(())
+        } else {
+            Err(self.outside())
+        }
+    }
+
+    pub fn is_topic_allowed(&self, topic: &str) -> bool {
+        self.check_topic(topic).is_ok()
+    }
+
+    pub fn is_filter_allowed(&self, filter: &str) -> bool {
+        self.check_filter(filter).is_ok()
+    }
+
+    /// The patterns a broker with MQTT-style ACLs (Mosquitto's dynamic security,
+    /// EMQX's `acl` claim) must be given: exactly the prefix and everything below.
+    pub fn acl_patterns(&self) -> [String; 2] {
+        let prefix = self.prefix();
+        let below = format!("{prefix}/#");
+        [prefix, below]
+    }
+
+    /// A regular expression matching exactly the allowed topics (and, since `+`/`#`
+    /// only ever appear below the prefix, exactly the allowed filters), for brokers
+    /// such as TBMQ that read topic regexes from a JWT claim.
+    pub fn topic_regex(&self) -> String {
+        format!("^{}(/.*)?$", regex_escape(&self.prefix()))
+    }
+
+    fn starts_inside<'a>(&self, mut levels: impl Iterator<Item = &'a str>) -> bool {
+        self.levels()
+            .iter()
+            .all(|expected| levels.next() == Some(*expected))
+    }
+
+    fn outside(&self) -> TopicError {
+        TopicError::OutsideNamespace {
+            prefix: self.prefix(),
+        }
+    }
+}
+
+fn check_mqtt_string(s: &str) -> Result<(), TopicError> {
+    if s.is_empty() {
+        Err(TopicError::Empty)
+    } else if s.len() > 65_535 {
+        Err(TopicError::TooLong)
+    } else if s.contains('\0') {
+        Err(TopicError::ContainsNul)
+    } else {
+        Ok(())
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ns() -> Namespace {
+        Namespace::new(Env::Local, "acme").unwrap()
+    }
+
+    #[test]
+    fn prefix_is_tillor_env_org_integration() {
+        assert_eq!(ns().prefix(), "tillor/local/acme/integration");
+    }
+
+    #[test]
+    fn the_prefix_itself_and_topics_below_it_are_allowed() {
+        for t in [
+            "tillor/local/acme/integration",
+            "tillor/local/acme/integration/",
+            "tillor/local/acme/integration/orders/42",
+        ] {
+            assert_eq!(ns().check_topic(t), Ok(()), "{t}");
+        }
+    }
+
+    #[test]
+    fn siblings_parents_other_orgs_envs_and_case_variants_are_refused() {
+        for t in [
+            "tillor/local/acme/integration2",
+            "tillor/local/acme/integrationx/a",
+            "tillor/local/acme",
+            "tillor/local/acme/other",
+            "tillor/local/acme2/integration",
+            "tillor/local/evil/integration/x",
+            "tillor/prod/acme/integration",
+            "Tillor/local/acme/integration",
+            "tillor/local/ACME/integration",
+            " tillor/local/acme/integration",
+            "/tillor/local/acme/integration",
+            "$SYS/broker",
+            "tillor//local/acme/integration",
+        ] {
+            assert!(
+                matches!(ns().check_topic(t), Err(TopicError::OutsideNamespace { .. })),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn wildcards_never_reach_above_or_beside_the_prefix() {
+        for f in [
+            "#",
+            "+/#",
+            "tillor/#",
+            "tillor/local/+/integration/#",
+            "tillor/local/acme/#",
+            "tillor/local/acme/+",
+            "tillor/+/acme/integration",
+            "+/local/acme/integration",
+            "$SYS/#",
+        ] {
+            assert!(
+                matches!(ns().check_filter(f), Err(TopicError::OutsideNamespace { .. })),
+                "{f}"
+            );
+        }
+    }
+
+    #[test]
+    fn wildcards_below_the_prefix_are_allowed() {
+        for f in [
+            "tillor/local/acme/integration",
+            "tillor/local/acme/integration/#",
+            "tillor/local/acme/integration/+",
+            "tillor/local/acme/integration/+/status/#",
+        ] {
+            assert_eq!(ns().check_filter(f), Ok(()), "{f}");
+        }
+    }
+
+    #[test]
+    fn malformed_wildcards_are_refused_as_such() {
+        for f in [
+            "tillor/local/acme/integration/#/x",
+            "tillor/local/acme/integration/a#",
+            "tillor/local/acme/integration/a+",
+            "tillor/local/acme/integration#",
+        ] {
+            assert_eq!(ns().check_filter(f), Err(TopicError::MalformedWildcard), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_topic_name_with_a_wildcard_cannot_be_published_to() {
+        assert_eq!(
+            ns().check_topic("tillor/local/acme/integration/#"),
+            Err(TopicError::WildcardInTopicName)
+        );
+    }
+
+    #[test]
+    fn empty_and_nul_topics_are_refused() {
+        assert_eq!(ns().check_topic(""), Err(TopicError::Empty));
+        assert_eq!(ns().check_filter(""), Err(TopicError::Empty));
+        assert_eq!(
+            ns().check_topic("tillor/local/acme/integration/\0"),
+            Err(TopicError::ContainsNul)
+        );
+    }
+
+    #[test]
+    fn org_ids_that_are_not_a_plain_topic_level_are_refused() {
+        for bad in ["", "a/b", "a+", "#", "$sys", "a b", &"x".repeat(65)] {
+            assert!(Namespace::new(Env::Local, bad).is_none(), "{bad:?}");
+        }
+        assert!(Namespace::new(Env::Prod, "Org_1-x").is_some());
+    }
+
+    #[test]
+    fn acl_patterns_are_the_prefix_and_everything_below() {
+        assert_eq!(
+            ns().acl_patterns(),
+            [
+                "tillor/local/acme/integration".to_string(),
+                "tillor/local/acme/integration/#".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn topic_regex_escapes_the_org_id() {
+        let ns = Namespace::new(Env::Staging, "a-b_c").unwrap();
+        assert_eq!(ns.topic_regex(), r"^tillor/staging/a\-b_c/integration(/.*)?$");
+    }
+
+    #[test]
+    fn env_parses_its_own_names_only() {
+        for e in Env::ALL {
+            assert_eq!(e.as_str().parse::<Env>(), Ok(e));
+        }
+        assert!("PROD".parse::<Env>().is_err());
+    }
+}

@@ -1,0 +1,163 @@
+//! Field rules of the management API. The server rejects with these; the console
+//! checks the same rules before it sends, and shows the same text for both.
+
+use crate::error::{ErrorCode, FieldError};
+use crate::Env;
+
+pub const EXPIRES_IN_SECONDS_MIN: i64 = 60;
+pub const EXPIRES_IN_SECONDS_MAX: i64 = 86_400;
+pub const EXPIRES_IN_SECONDS_DEFAULT: u32 = 3_600;
+
+/// Whole clientId including the env prefix. MQTT 3.1.1 only guarantees 23, but every
+/// broker we target (Mosquitto, TBMQ, EMQX) accepts far more; 64 keeps logs readable.
+pub const CLIENT_ID_MAX_LEN: usize = 64;
+/// Characters of a clientId: safe in every broker, shell snippet and log line.
+pub const CLIENT_ID_ALLOWED: &str = "A-Z a-z 0-9 . _ -";
+
+pub const NAME_MAX_CHARS: usize = 64;
+
+pub mod field {
+    pub const EXPIRES_IN_SECONDS: &str = "expiresInSeconds";
+    pub const CLIENT_ID: &str = "clientId";
+    pub const NAME: &str = "name";
+}
+
+/// The JSON value sent as `expiresInSeconds`: only an integer in 60..=86400 passes.
+pub fn expires_in_seconds(value: &serde_json::Value) -> Result<u32, FieldError> {
+    let range = |code| {
+        FieldError::new(field::EXPIRES_IN_SECONDS, code)
+            .with_range(EXPIRES_IN_SECONDS_MIN, EXPIRES_IN_SECONDS_MAX)
+    };
+    let Some(n) = value.as_i64() else {
+        // 1.5, "3600", null, true, 1e3 and numbers beyond i64 all land here.
+        return Err(range(ErrorCode::NotAnInteger));
+    };
+    check_expires_in_seconds(n).map_err(|_| range(ErrorCode::OutOfRange))
+}
+
+/// The numeric half of the rule, for a form field that already parsed a number.
+pub fn check_expires_in_seconds(n: i64) -> Result<u32, FieldError> {
+    if (EXPIRES_IN_SECONDS_MIN..=EXPIRES_IN_SECONDS_MAX).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(FieldError::new(field::EXPIRES_IN_SECONDS, ErrorCode::OutOfRange)
+            .with_range(EXPIRES_IN_SECONDS_MIN, EXPIRES_IN_SECONDS_MAX))
+    }
+}
+
+/// Validates a requested clientId and adds the env prefix once: `foo` and
+/// `local-foo` both become `local-foo`, so a renewal can send back what it got.
+pub fn normalize_client_id(env: Env, requested: &str) -> Result<String, FieldError> {
+    let prefix = env.client_id_prefix();
+    let bare = requested.strip_prefix(prefix.as_str()).unwrap_or(requested);
+    if bare.is_empty() {
+        return Err(FieldError::new(field::CLIENT_ID, ErrorCode::Empty));
+    }
+    if !bare
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return Err(FieldError::new(
+            field::CLIENT_ID,
+            ErrorCode::InvalidCharacters,
+        ));
+    }
+    let full = format!("{prefix}{bare}");
+    if full.len() > CLIENT_ID_MAX_LEN {
+        return Err(
+            FieldError::new(field::CLIENT_ID, ErrorCode::TooLong).with_max(CLIENT_ID_MAX_LEN as i64)
+        );
+    }
+    Ok(full)
+}
+
+/// A static credential's display name: 1..=64 characters, no control characters,
+/// no leading or trailing whitespace (it would be invisible in the table).
+pub fn check_name(name: &str) -> Result<(), FieldError> {
+    let err = |code| FieldError::new(field::NAME, code);
+    if name.trim().is_empty() {
+        return Err(err(ErrorCode::Empty));
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(err(ErrorCode::TooLong).with_max(NAME_MAX_CHARS as i64));
+    }
+    if name.chars().any(char::is_control) || name.trim() != name {
+        return Err(err(ErrorCode::InvalidCharacters));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn expiry_accepts_exactly_the_documented_range() {
+        assert_eq!(expires_in_seconds(&json!(60)), Ok(60));
+        assert_eq!(expires_in_seconds(&json!(86400)), Ok(86400));
+        for n in [0, 59, 86401, -1, i64::MAX] {
+            let e = expires_in_seconds(&json!(n)).unwrap_err();
+            assert_eq!(e.code, ErrorCode::OutOfRange, "{n}");
+            assert_eq!((e.min, e.max), (Some(60), Some(86400)));
+            assert_eq!(e.field, "expiresInSeconds");
+        }
+    }
+
+    #[test]
+    fn expiry_that_is_not_an_integer_is_refused_with_the_range() {
+        for v in [json!(1.5), json!("3600"), json!(null), json!(true), json!(3600.0)] {
+            let e = expires_in_seconds(&v).unwrap_err();
+            assert_eq!(e.code, ErrorCode::NotAnInteger, "{v}");
+            assert_eq!((e.min, e.max), (Some(60), Some(86400)));
+        }
+    }
+
+    #[test]
+    fn client_id_prefix_is_added_once() {
+        assert_eq!(normalize_client_id(Env::Local, "foo").unwrap(), "local-foo");
+        assert_eq!(
+            normalize_client_id(Env::Local, "local-foo").unwrap(),
+            "local-foo"
+        );
+        assert_eq!(
+            normalize_client_id(Env::Prod, "local-foo").unwrap(),
+            "prod-local-foo"
+        );
+    }
+
+    #[test]
+    fn client_id_with_forbidden_characters_or_length_is_refused() {
+        for bad in ["a b", "a/b", "é", "a+b", "a#", "x\0"] {
+            assert_eq!(
+                normalize_client_id(Env::Local, bad).unwrap_err().code,
+                ErrorCode::InvalidCharacters,
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            normalize_client_id(Env::Local, "local-").unwrap_err().code,
+            ErrorCode::Empty
+        );
+        let long = "x".repeat(CLIENT_ID_MAX_LEN - "local-".len() + 1);
+        let e = normalize_client_id(Env::Local, &long).unwrap_err();
+        assert_eq!((e.code, e.max), (ErrorCode::TooLong, Some(64)));
+        assert!(normalize_client_id(Env::Local, &long[1..]).is_ok());
+    }
+
+    #[test]
+    fn names_must_be_visible_and_short() {
+        assert!(check_name("ERP koppeling").is_ok());
+        assert!(check_name(&"é".repeat(64)).is_ok());
+        assert_eq!(check_name("  ").unwrap_err().code, ErrorCode::Empty);
+        assert_eq!(
+            check_name(" lead").unwrap_err().code,
+            ErrorCode::InvalidCharacters
+        );
+        assert_eq!(
+            check_name("a\nb").unwrap_err().code,
+            ErrorCode::InvalidCharacters
+        );
+        assert_eq!(check_name(&"é".repeat(65)).unwrap_err().code, ErrorCode::TooLong);
+    }
+}
