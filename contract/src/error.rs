@@ -109,13 +109,12 @@ impl FieldError {
             (ErrorCode::NotAString, ..) => format!("{f} must be a string (or be left out)"),
             (ErrorCode::Empty, ..) => format!("{f} must not be empty"),
             (ErrorCode::TooLong, _, Some(max)) => format!("{f} must be at most {max} characters"),
-            (ErrorCode::InvalidCharacters, ..) if f == crate::rules::field::CLIENT_ID => format!(
-                "{f} may only contain {}",
-                crate::rules::CLIENT_ID_ALLOWED
-            ),
-            (ErrorCode::InvalidCharacters, ..) => format!(
-                "{f} may not contain control characters or start or end with whitespace"
-            ),
+            (ErrorCode::InvalidCharacters, ..) if f == crate::rules::field::CLIENT_ID => {
+                format!("{f} may only contain {}", crate::rules::CLIENT_ID_ALLOWED)
+            }
+            (ErrorCode::InvalidCharacters, ..) => {
+                format!("{f} may not contain control characters or start or end with whitespace")
+            }
             (ErrorCode::UnknownField, ..) => format!("{f} is not a field of this request"),
             (code, ..) => format!("{f} is invalid ({})", code.as_str()),
         }
@@ -160,7 +159,11 @@ mod tests {
 
     #[test]
     fn codes_serialize_as_their_stable_words() {
-        for code in [ErrorCode::MissingApiKey, ErrorCode::ClientIdTaken, ErrorCode::OutOfRange] {
+        for code in [
+            ErrorCode::MissingApiKey,
+            ErrorCode::ClientIdTaken,
+            ErrorCode::OutOfRange,
+        ] {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),
                 serde_json::json!(code.as_str())

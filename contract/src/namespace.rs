@@ -65,7 +65,9 @@ pub enum TopicError {
     /// `#` not alone in the last level, or `+` sharing a level with other characters.
     MalformedWildcard,
     /// Syntactically fine but outside `prefix` (and outside everything below it).
-    OutsideNamespace { prefix: String },
+    OutsideNamespace {
+        prefix: String,
+    },
 }
 
 impl fmt::Display for TopicError {
@@ -77,9 +79,9 @@ impl fmt::Display for TopicError {
             TopicError::WildcardInTopicName => {
                 f.write_str("a topic to publish to may not contain + or #")
             }
-            TopicError::MalformedWildcard => f.write_str(
-                "# must be the whole last level and + must be a whole level",
-            ),
+            TopicError::MalformedWildcard => {
+                f.write_str("# must be the whole last level and + must be a whole level")
+            }
             TopicError::OutsideNamespace { prefix } => {
                 write!(f, "only {prefix} and topics below it are allowed")
             }
@@ -270,7 +272,10 @@ mod tests {
             "tillor//local/acme/integration",
         ] {
             assert!(
-                matches!(ns().check_topic(t), Err(TopicError::OutsideNamespace { .. })),
+                matches!(
+                    ns().check_topic(t),
+                    Err(TopicError::OutsideNamespace { .. })
+                ),
                 "{t}"
             );
         }
@@ -290,7 +295,10 @@ mod tests {
             "$SYS/#",
         ] {
             assert!(
-                matches!(ns().check_filter(f), Err(TopicError::OutsideNamespace { .. })),
+                matches!(
+                    ns().check_filter(f),
+                    Err(TopicError::OutsideNamespace { .. })
+                ),
                 "{f}"
             );
         }
@@ -316,7 +324,11 @@ mod tests {
             "tillor/local/acme/integration/a+",
             "tillor/local/acme/integration#",
         ] {
-            assert_eq!(ns().check_filter(f), Err(TopicError::MalformedWildcard), "{f}");
+            assert_eq!(
+                ns().check_filter(f),
+                Err(TopicError::MalformedWildcard),
+                "{f}"
+            );
         }
     }
 
@@ -360,7 +372,10 @@ mod tests {
     #[test]
     fn topic_regex_escapes_the_org_id() {
         let ns = Namespace::new(Env::Staging, "a-b_c").unwrap();
-        assert_eq!(ns.topic_regex(), r"^tillor/staging/a\-b_c/integration(/.*)?$");
+        assert_eq!(
+            ns.topic_regex(),
+            r"^tillor/staging/a\-b_c/integration(/.*)?$"
+        );
     }
 
     #[test]

@@ -40,8 +40,10 @@ pub fn check_expires_in_seconds(n: i64) -> Result<u32, FieldError> {
     if (EXPIRES_IN_SECONDS_MIN..=EXPIRES_IN_SECONDS_MAX).contains(&n) {
         Ok(n as u32)
     } else {
-        Err(FieldError::new(field::EXPIRES_IN_SECONDS, ErrorCode::OutOfRange)
-            .with_range(EXPIRES_IN_SECONDS_MIN, EXPIRES_IN_SECONDS_MAX))
+        Err(
+            FieldError::new(field::EXPIRES_IN_SECONDS, ErrorCode::OutOfRange)
+                .with_range(EXPIRES_IN_SECONDS_MIN, EXPIRES_IN_SECONDS_MAX),
+        )
     }
 }
 
@@ -64,9 +66,8 @@ pub fn normalize_client_id(env: Env, requested: &str) -> Result<String, FieldErr
     }
     let full = format!("{prefix}{bare}");
     if full.len() > CLIENT_ID_MAX_LEN {
-        return Err(
-            FieldError::new(field::CLIENT_ID, ErrorCode::TooLong).with_max(CLIENT_ID_MAX_LEN as i64)
-        );
+        return Err(FieldError::new(field::CLIENT_ID, ErrorCode::TooLong)
+            .with_max(CLIENT_ID_MAX_LEN as i64));
     }
     Ok(full)
 }
@@ -106,7 +107,13 @@ mod tests {
 
     #[test]
     fn expiry_that_is_not_an_integer_is_refused_with_the_range() {
-        for v in [json!(1.5), json!("3600"), json!(null), json!(true), json!(3600.0)] {
+        for v in [
+            json!(1.5),
+            json!("3600"),
+            json!(null),
+            json!(true),
+            json!(3600.0),
+        ] {
             let e = expires_in_seconds(&v).unwrap_err();
             assert_eq!(e.code, ErrorCode::NotAnInteger, "{v}");
             assert_eq!((e.min, e.max), (Some(60), Some(86400)));
@@ -158,6 +165,9 @@ mod tests {
             check_name("a\nb").unwrap_err().code,
             ErrorCode::InvalidCharacters
         );
-        assert_eq!(check_name(&"é".repeat(65)).unwrap_err().code, ErrorCode::TooLong);
+        assert_eq!(
+            check_name(&"é".repeat(65)).unwrap_err().code,
+            ErrorCode::TooLong
+        );
     }
 }

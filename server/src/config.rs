@@ -1,0 +1,173 @@
+//! Configuration from flags and environment variables (flags win).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::Parser;
+use tillor_contract::config::Language;
+use tillor_contract::namespace::is_valid_org_id;
+use tillor_contract::Env;
+
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "tillor-local",
+    version,
+    about = "The local Tillor stack: MQTT credentials API + console"
+)]
+pub struct Config {
+    /// Address of the HTTP server (API and console). Port 0 picks a free port.
+    #[arg(long, env = "TILLOR_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    pub http_addr: SocketAddr,
+
+    /// Where the database, the JWT signing key and the demo organisation live.
+    #[arg(long, env = "TILLOR_DATA_DIR", default_value = ".tillor/data")]
+    pub data_dir: PathBuf,
+
+    /// The env of topics and clientIds: prod, staging or local.
+    #[arg(long, env = "TILLOR_ENV", default_value = "local")]
+    pub env: Env,
+
+    /// Demo organisation id; generated once and kept in the data directory when unset.
+    #[arg(long, env = "TILLOR_DEMO_ORG_ID")]
+    pub demo_org_id: Option<String>,
+
+    /// Demo organisation's API key; generated once and kept in the data directory when unset.
+    #[arg(long, env = "TILLOR_DEMO_API_KEY")]
+    pub demo_api_key: Option<String>,
+
+    /// More organisations, as comma-separated `orgId:apiKey` pairs.
+    #[arg(long, env = "TILLOR_SEED_ORGS", value_delimiter = ',')]
+    pub seed_orgs: Vec<SeedOrg>,
+
+    /// The broker's TCP listener (advertised as brokerUrl unless TILLOR_PUBLIC_MQTT_URL is set).
+    #[arg(long, env = "TILLOR_MQTT_ADDR", default_value = "127.0.0.1:1883")]
+    pub mqtt_addr: SocketAddr,
+
+    /// The broker's WebSocket listener (the console's brokerWsUrl unless TILLOR_PUBLIC_MQTT_WS_URL is set).
+    #[arg(long, env = "TILLOR_MQTT_WS_ADDR", default_value = "127.0.0.1:8083")]
+    pub mqtt_ws_addr: SocketAddr,
+
+    /// The brokerUrl given to integrations (mqtt://… or mqtts://…).
+    #[arg(long, env = "TILLOR_PUBLIC_MQTT_URL")]
+    pub public_mqtt_url: Option<String>,
+
+    /// The WebSocket URL the console's test client uses (ws://… or wss://…).
+    #[arg(long, env = "TILLOR_PUBLIC_MQTT_WS_URL")]
+    pub public_mqtt_ws_url: Option<String>,
+
+    /// The built console (Trunk's dist directory), served at `/`.
+    #[arg(long, env = "TILLOR_CONSOLE_DIR", default_value = "dist")]
+    pub console_dir: PathBuf,
+
+    /// Origins allowed to call the API from a browser (comma-separated), for a
+    /// console embedded in another host page. The console's own origin needs none.
+    #[arg(long, env = "TILLOR_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// The console's default language: nl or en.
+    #[arg(long, env = "TILLOR_LANGUAGE", default_value = "nl", value_parser = parse_language)]
+    pub language: Language,
+
+    /// Log format on stderr: text or json.
+    #[arg(long, env = "TILLOR_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+fn parse_language(s: &str) -> Result<Language, String> {
+    match s {
+        "nl" => Ok(Language::Nl),
+        "en" => Ok(Language::En),
+        _ => Err(format!("unknown language {s:?}: expected nl or en")),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedOrg {
+    pub org_id: String,
+    pub api_key: String,
+}
+
+impl FromStr for SeedOrg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (org_id, api_key) = s
+            .split_once(':')
+            .ok_or_else(|| format!("{s:?} is not orgId:apiKey"))?;
+        check_org_id(org_id)?;
+        check_api_key(api_key)?;
+        Ok(SeedOrg {
+            org_id: org_id.into(),
+            api_key: api_key.into(),
+        })
+    }
+}
+
+pub fn check_org_id(org_id: &str) -> Result<(), String> {
+    if is_valid_org_id(org_id) {
+        Ok(())
+    } else {
+        Err(format!(
+            "organisation id {org_id:?} must be 1 to 64 characters from A-Z a-z 0-9 - _"
+        ))
+    }
+}
+
+pub fn check_api_key(key: &str) -> Result<(), String> {
+    if key.len() >= 16 && key.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err("an API key must be at least 16 visible ASCII characters".into())
+    }
+}
+
+impl Config {
+    pub fn broker_url(&self) -> String {
+        self.public_mqtt_url
+            .clone()
+            .unwrap_or_else(|| format!("mqtt://{}", self.mqtt_addr))
+    }
+
+    pub fn broker_ws_url(&self) -> String {
+        self.public_mqtt_ws_url
+            .clone()
+            .unwrap_or_else(|| format!("ws://{}", self.mqtt_ws_addr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_orgs_parse_as_org_and_key_pairs() {
+        let c = Config::try_parse_from([
+            "tillor-local",
+            "--seed-orgs",
+            "a:aaaaaaaaaaaaaaaaaaaa,b-2:bbbbbbbbbbbbbbbbbbbb",
+        ])
+        .unwrap();
+        assert_eq!(c.seed_orgs.len(), 2);
+        assert_eq!(c.seed_orgs[1].org_id, "b-2");
+    }
+
+    #[test]
+    fn a_seed_org_with_a_slash_or_a_short_key_is_refused() {
+        assert!("a/b:aaaaaaaaaaaaaaaaaaaa".parse::<SeedOrg>().is_err());
+        assert!("a:short".parse::<SeedOrg>().is_err());
+        assert!("nokey".parse::<SeedOrg>().is_err());
+    }
+
+    #[test]
+    fn advertised_urls_default_to_the_listeners() {
+        let c = Config::try_parse_from(["tillor-local"]).unwrap();
+        assert_eq!(c.broker_url(), "mqtt://127.0.0.1:1883");
+        assert_eq!(c.broker_ws_url(), "ws://127.0.0.1:8083");
+    }
+}

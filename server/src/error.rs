@@ -1,0 +1,116 @@
+//! The server's one error type. Every failure, including ones raised by axum itself
+//! (bad JSON, unknown route, oversized body), leaves as the contract's JSON shape.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use tillor_contract::error::{ApiErrorBody, ApiErrorDetail, ErrorCode, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("send the organisation's API key in the x-api-key header")]
+    MissingApiKey,
+    #[error("the API key in x-api-key is not valid")]
+    InvalidApiKey,
+    #[error("this API key does not belong to organisation {0:?}")]
+    WrongOrganisation(String),
+    #[error("the X-Tillor-Org-Id header ({header:?}) must equal the organisation in the path ({path:?})")]
+    OrgHeaderMismatch {
+        header: Option<String>,
+        path: String,
+    },
+    #[error("{}", .0.message())]
+    Field(FieldError),
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("the request body must be a JSON object")]
+    NotAnObject,
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("no static credential with this id in this organisation")]
+    CredentialNotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("clientId {0:?} is already used by another organisation; choose another")]
+    ClientIdTaken(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Error::Internal(e.to_string())
+    }
+
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            Error::MissingApiKey | Error::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            Error::WrongOrganisation(_) | Error::OrgHeaderMismatch { .. } => StatusCode::FORBIDDEN,
+            Error::Field(_) | Error::MalformedJson(_) | Error::NotAnObject => {
+                StatusCode::BAD_REQUEST
+            }
+            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::NotFound(_) | Error::CredentialNotFound => StatusCode::NOT_FOUND,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Error::ClientIdTaken(_) => StatusCode::CONFLICT,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> ErrorCode {
+        match self {
+            Error::MissingApiKey => ErrorCode::MissingApiKey,
+            Error::InvalidApiKey => ErrorCode::InvalidApiKey,
+            Error::WrongOrganisation(_) => ErrorCode::WrongOrganisation,
+            Error::OrgHeaderMismatch { .. } => ErrorCode::OrgHeaderMismatch,
+            Error::Field(f) => f.code,
+            Error::MalformedJson(_) => ErrorCode::MalformedJson,
+            Error::NotAnObject => ErrorCode::NotAnObject,
+            Error::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::CredentialNotFound => ErrorCode::CredentialNotFound,
+            Error::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Error::ClientIdTaken(_) => ErrorCode::ClientIdTaken,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<FieldError> for Error {
+    fn from(e: FieldError) -> Self {
+        Error::Field(e)
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::internal(format!("database: {e}"))
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Error::Internal(detail) = &self {
+            // The detail is for the operator only; clients get a generic message.
+            tracing::error!(%detail, "request failed");
+        }
+        let status = self.status_code();
+        let detail = match self {
+            Error::Field(f) => ApiErrorDetail::from(f),
+            other => ApiErrorDetail {
+                code: other.code(),
+                message: other.to_string(),
+                field: None,
+                min: None,
+                max: None,
+            },
+        };
+        (status, Json(ApiErrorBody { error: detail })).into_response()
+    }
+}

@@ -1,0 +1,182 @@
+//! The local Tillor stack: the MQTT credentials management API and the built
+//! console, on one HTTP port.
+
+pub mod auth;
+pub mod body;
+pub mod config;
+pub mod error;
+pub mod orgs;
+pub mod routes;
+pub mod secrets;
+pub mod store;
+pub mod tokens;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+use error::Error;
+use store::Store;
+use tokens::TokenSigner;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub signer: Arc<TokenSigner>,
+}
+
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .expect("a UTC timestamp always formats")
+}
+
+pub fn now_rfc3339() -> String {
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// The whole HTTP application, apart from `main` so tests can serve it too.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route(
+            "/orgs/{orgId}/mqtt/credentials",
+            post(routes::credentials::create),
+        )
+        .route(
+            "/orgs/{orgId}/mqtt/static-credentials",
+            get(routes::static_credentials::list).post(routes::static_credentials::create),
+        )
+        .route(
+            "/orgs/{orgId}/mqtt/static-credentials/{id}",
+            delete(routes::static_credentials::delete),
+        )
+        .route("/openapi.json", get(routes::meta::openapi))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body::BODY_LIMIT));
+
+    let console = ServeDir::new(&state.config.console_dir)
+        .fallback(axum::routing::any(console_not_found).with_state(state.clone()));
+
+    let mut router = Router::new()
+        .nest("/api", api)
+        .route("/config.json", get(routes::meta::console_config))
+        .route("/healthz", get(routes::meta::healthz))
+        .route("/.well-known/jwks.json", get(routes::meta::jwks))
+        .fallback_service(console)
+        .with_state(state.clone());
+    if let Some(cors) = cors_layer(&state.config.cors_origins) {
+        router = router.layer(cors);
+    }
+    // The default span holds method, path and status only: never headers, so no
+    // API key reaches the log; bodies (passwords, tokens) are never logged.
+    router.layer(TraceLayer::new_for_http())
+}
+
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                HeaderName::from_static(tillor_contract::api::API_KEY_HEADER),
+                HeaderName::from_static(tillor_contract::api::ORG_HEADER),
+            ]),
+    )
+}
+
+async fn api_not_found(uri: axum::http::Uri) -> Error {
+    Error::NotFound(format!("no API endpoint at {}", uri.path()))
+}
+
+async fn method_not_allowed() -> Error {
+    Error::MethodNotAllowed
+}
+
+async fn console_not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> Error {
+    if state.config.console_dir.join("index.html").exists() {
+        Error::NotFound(format!("nothing at {}", uri.path()))
+    } else {
+        Error::NotFound(format!(
+            "the console is not built at {}: run scripts/run (or trunk build --release)",
+            state.config.console_dir.display()
+        ))
+    }
+}
+
+/// A started stack: where it listens and the demo organisation it seeded.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub demo: config::SeedOrg,
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the data directory, seeds organisations and starts serving.
+pub async fn start(config: Config) -> Result<Running, String> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        format!(
+            "cannot create data directory {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let store = Store::open(&config.data_dir).await.map_err(|e| {
+        format!(
+            "cannot open the database in {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let signer = TokenSigner::load_or_create(&config.data_dir)?;
+    let demo = orgs::seed(&config, &store, &now_rfc3339()).await?;
+    let listener = tokio::net::TcpListener::bind(config.http_addr)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {}: {e} (set TILLOR_HTTP_ADDR to another address)",
+                config.http_addr
+            )
+        })?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let state = AppState {
+        config: Arc::new(config),
+        store,
+        signer: Arc::new(signer),
+    };
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok(Running { addr, demo, server })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

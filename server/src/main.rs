@@ -1,0 +1,45 @@
+use clap::Parser;
+use tillor_local::config::LogFormat;
+use tillor_local::Config;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    let config = Config::parse();
+    let filter = EnvFilter::try_from_env("TILLOR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.init(),
+    }
+
+    let env = config.env;
+    let running = match tillor_local::start(config).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tillor-local: {e}");
+            std::process::exit(1);
+        }
+    };
+    // The banner goes to stdout (logs go to stderr): scripts and tests read the
+    // `console:` line to learn the port when TILLOR_HTTP_ADDR asked for port 0.
+    println!("Tillor local stack (env {env})");
+    println!("  console:  http://{}/", running.addr);
+    println!("  API:      http://{}/api/openapi.json", running.addr);
+    println!("  demo org: {}", running.demo.org_id);
+    println!("  API key:  {}", running.demo.api_key);
+    match running.server.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            eprintln!("tillor-local: server stopped: {e}");
+            std::process::exit(1);
+        }
+        Err(e) => {
+            eprintln!("tillor-local: server task failed: {e}");
+            std::process::exit(1);
+        }
+    }
+}

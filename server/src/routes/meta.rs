@@ -1,0 +1,68 @@
+//! Non-API endpoints: the console's configuration, health, the JWKS and OpenAPI.
+
+use axum::extract::State;
+use axum::Json;
+use tillor_contract::config::ConsoleConfig;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+
+/// Non-secret values only: the API key is never part of `/config.json`.
+pub async fn console_config(State(state): State<AppState>) -> Json<ConsoleConfig> {
+    Json(ConsoleConfig {
+        env: Some(state.config.env),
+        // Empty: the API is on the console's own origin.
+        api_base: Some(String::new()),
+        broker_url: Some(state.config.broker_url()),
+        broker_ws_url: Some(state.config.broker_ws_url()),
+        language: Some(state.config.language),
+        organisations: Vec::new(),
+        api_key: None,
+    })
+}
+
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+pub async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(state.signer.jwks().clone())
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tillor MQTT credentials API",
+        description = "Credentials for publishing and subscribing under tillor/{env}/{orgId}/integration. Every call needs x-api-key and X-Tillor-Org-Id (equal to the path's orgId). Errors: { error: { code, message, field?, min?, max? } }."
+    ),
+    paths(
+        super::credentials::create,
+        super::static_credentials::list,
+        super::static_credentials::create,
+        super::static_credentials::delete,
+    ),
+    components(schemas(tillor_contract::error::ErrorCode)),
+    modifiers(&Security)
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))),
+        );
+        components.add_security_scheme(
+            "orgId",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Tillor-Org-Id"))),
+        );
+    }
+}

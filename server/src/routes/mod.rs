@@ -1,0 +1,3 @@
+pub mod credentials;
+pub mod meta;
+pub mod static_credentials;

@@ -1,0 +1,140 @@
+//! `/api/orgs/:orgId/mqtt/static-credentials`: long-lived username/password
+//! credentials for always-on integrations. The password leaves the server once.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use tillor_contract::api::{CreatedStaticCredential, StaticCredential};
+use tillor_contract::rules::{self, field};
+use tillor_contract::Namespace;
+
+use crate::auth::Org;
+use crate::body::JsonObject;
+use crate::error::Error;
+use crate::secrets::{hash_password, new_password, random_slug};
+use crate::store::StaticRow;
+use crate::{now_rfc3339, AppState};
+
+fn public(row: StaticRow, ns: &Namespace, broker_url: String) -> StaticCredential {
+    StaticCredential {
+        id: row.id,
+        name: row.name,
+        user_name: row.user_name,
+        client_id: row.client_id,
+        topic_prefix: ns.prefix(),
+        broker_url: Some(broker_url),
+        created_at: row.created_at,
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/orgs/{orgId}/mqtt/static-credentials",
+    tag = "mqtt",
+    summary = "List static credentials, newest first (never with passwords)",
+    params(("orgId" = String, Path, description = "The organisation; must equal X-Tillor-Org-Id")),
+    responses(
+        (status = 200, body = Vec<StaticCredential>),
+        (status = 401, body = tillor_contract::error::ApiErrorBody),
+        (status = 403, body = tillor_contract::error::ApiErrorBody),
+    ),
+    security(("apiKey" = [], "orgId" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    org: Org,
+) -> Result<Json<Vec<StaticCredential>>, Error> {
+    let rows = state.store.list_static(&org.id).await?;
+    let url = state.config.broker_url();
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| public(r, &org.namespace, url.clone()))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/orgs/{orgId}/mqtt/static-credentials",
+    tag = "mqtt",
+    summary = "Create a static credential; the password is in this response only",
+    params(("orgId" = String, Path, description = "The organisation; must equal X-Tillor-Org-Id")),
+    request_body(content = Option<tillor_contract::api::CreateStaticCredentialRequest>, content_type = "application/json"),
+    responses(
+        (status = 201, body = CreatedStaticCredential),
+        (status = 400, body = tillor_contract::error::ApiErrorBody),
+        (status = 401, body = tillor_contract::error::ApiErrorBody),
+        (status = 403, body = tillor_contract::error::ApiErrorBody),
+    ),
+    security(("apiKey" = [], "orgId" = []))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    org: Org,
+    body: JsonObject,
+) -> Result<(StatusCode, Json<CreatedStaticCredential>), Error> {
+    let body = body.only(&[field::NAME])?;
+    let name = body.optional_string(field::NAME)?;
+    if let Some(name) = name {
+        rules::check_name(name)?;
+    }
+    let env = state.config.env;
+    let password = new_password();
+    let hash = {
+        let password = password.clone();
+        // Argon2 is deliberately slow: keep it off the async workers.
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(Error::internal)?
+            .map_err(Error::internal)?
+    };
+    let row = StaticRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        org_id: org.id.clone(),
+        name: name.map(str::to_owned),
+        user_name: format!("{}-{}", org.id, random_slug(8)),
+        client_id: rules::normalize_client_id(env, &format!("static-{}", random_slug(12)))?,
+        password_hash: hash,
+        created_at: now_rfc3339(),
+    };
+    state.store.insert_static(&row).await?;
+    tracing::info!(org = %org.id, id = %row.id, user_name = %row.user_name, "created static credential");
+    let credential = public(row, &org.namespace, state.config.broker_url());
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedStaticCredential {
+            credential,
+            password,
+        }),
+    ))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/orgs/{orgId}/mqtt/static-credentials/{id}",
+    tag = "mqtt",
+    summary = "Delete a static credential",
+    params(
+        ("orgId" = String, Path, description = "The organisation; must equal X-Tillor-Org-Id"),
+        ("id" = String, Path, description = "The credential's id"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such credential in this organisation", body = tillor_contract::error::ApiErrorBody),
+        (status = 401, body = tillor_contract::error::ApiErrorBody),
+        (status = 403, body = tillor_contract::error::ApiErrorBody),
+    ),
+    security(("apiKey" = [], "orgId" = []))
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    org: Org,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<StatusCode, Error> {
+    if state.store.delete_static(&org.id, &id).await? {
+        tracing::info!(org = %org.id, %id, "deleted static credential");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Error::CredentialNotFound)
+    }
+}

@@ -1,0 +1,90 @@
+//! Random secrets and identifiers, and the slow hash for static passwords.
+
+use argon2::password_hash::{rand_core::OsRng as HashRng, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::rngs::OsRng;
+use rand::{Rng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// 24 bytes (192 bits) from the OS, URL-safe so it survives shells and .env files.
+pub fn new_password() -> String {
+    random_base64(24)
+}
+
+/// API keys: 32 bytes, with a prefix that makes a leaked key recognisable.
+pub fn new_api_key() -> String {
+    format!("tk_{}", random_base64(32))
+}
+
+fn random_base64(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Lower-case letters and digits: readable in a clientId or username and valid everywhere.
+pub fn random_slug(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..len)
+        .map(|_| ALPHABET[OsRng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// SHA-256 hex of an API key: keys are random and long, so no salt or slow hash
+/// is needed, and the digest still allows a lookup by key.
+pub fn api_key_digest(key: &str) -> String {
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Argon2id with the crate's defaults (OWASP's minimum: 19 MiB, t=2, p=1), in PHC
+/// format, so parameters can be raised later without breaking old hashes.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut HashRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_carry_at_least_128_bits_and_differ() {
+        let a = new_password();
+        assert!(a.len() * 6 >= 128, "{a}");
+        assert_ne!(a, new_password());
+    }
+
+    #[test]
+    fn a_password_hash_verifies_only_its_password_and_does_not_contain_it() {
+        let h = hash_password("s3cret-pass").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(!h.contains("s3cret-pass"));
+        assert!(verify_password("s3cret-pass", &h));
+        assert!(!verify_password("s3cret-pasS", &h));
+    }
+
+    #[test]
+    fn slugs_use_only_lowercase_letters_and_digits() {
+        let s = random_slug(200);
+        assert!(s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    }
+}
