@@ -1,0 +1,186 @@
+//! The real parts an end-to-end test needs: the local stack serving the built
+//! console, and headless Chromium driven through /usr/bin/chromedriver.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use fantoccini::{Client, ClientBuilder, Locator};
+use tillor_local::Config;
+
+pub const ORG_B: &str = "org-b";
+pub const KEY_B: &str = "tk_e2e-second-org-key-0123456789";
+
+pub struct Stack {
+    pub base: String,
+    pub org: String,
+    pub key: String,
+    _data: tempfile::TempDir,
+}
+
+fn console_dist() -> PathBuf {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "no console build at {}: run scripts/test (it builds the console with trunk first)",
+        dist.display()
+    );
+    dist
+}
+
+impl Stack {
+    /// The real server on a free port with a fresh database file and the built console.
+    pub async fn start() -> Stack {
+        let data = tempfile::tempdir().unwrap();
+        let config = Config::try_parse_from([
+            "tillor-local",
+            "--http-addr",
+            "127.0.0.1:0",
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "--console-dir",
+            console_dist().to_str().unwrap(),
+            "--seed-orgs",
+            &format!("{ORG_B}:{KEY_B}"),
+        ])
+        .unwrap();
+        let running = tillor_local::start(config).await.expect("stack starts");
+        Stack {
+            base: format!("http://{}", running.addr),
+            org: running.demo.org_id,
+            key: running.demo.api_key,
+            _data: data,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn create_static(&self, name: &str) -> serde_json::Value {
+        let resp = reqwest::Client::new()
+            .post(self.url(&tillor_contract::api::static_credentials_path(&self.org)))
+            .header("x-api-key", &self.key)
+            .header("X-Tillor-Org-Id", &self.org)
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+        resp.json().await.unwrap()
+    }
+}
+
+struct Chromedriver(Child);
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `test` with a fresh headless Chromium; the browser is closed whatever
+/// happens, so a failing test never leaves Chromium behind.
+pub async fn with_browser<F, Fut>(test: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let port = free_port();
+    let driver = Chromedriver(
+        Command::new(
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (apt-get install chromium-driver; scripts/test does)"),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM_BINARY").unwrap_or_else(|_| "/usr/lib/chromium/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-extensions", "--no-first-run",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let client = loop {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    };
+    let outcome = tokio::spawn(test(client.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Waits for an element; WebDriver's own wait, so no sleeps in tests.
+pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+/// Waits until `css` has exactly `text`.
+pub async fn wait_for_text(c: &Client, css: &str, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let got = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if got == text {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} shows {got:?}, expected {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Fills the settings panel and submits it.
+pub async fn choose_organisation(c: &Client, org: &str, key: &str) {
+    find(c, "#org-id").await.send_keys(org).await.unwrap();
+    find(c, "#api-key").await.send_keys(key).await.unwrap();
+    find(c, ".organisation-picker button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+}
