@@ -1,0 +1,153 @@
+//! Components in a real browser (wasm-bindgen-test, headless Chromium). No network:
+//! components are mounted with data, as the page would give it.
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use leptos::task::tick;
+use tillor_console::components::{OrganisationPicker, StaticCredentialsTable};
+use tillor_console::i18n::{provide_i18n, I18n};
+use tillor_console::state::ConsoleState;
+use tillor_contract::api::StaticCredential;
+use tillor_contract::config::{ConsoleConfig, Language};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn credential(id: &str, name: Option<&str>) -> StaticCredential {
+    StaticCredential {
+        id: id.into(),
+        name: name.map(Into::into),
+        user_name: format!("acme-{id}"),
+        client_id: format!("local-static-{id}"),
+        topic_prefix: "tillor/local/acme/integration".into(),
+        broker_url: Some("mqtt://127.0.0.1:1883".into()),
+        created_at: "2026-11-25T17:34:49.715Z".into(),
+    }
+}
+
+/// A fresh element to mount into, so tests do not see each other's DOM.
+fn container() -> HtmlElement {
+    let doc = document();
+    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn texts(root: &HtmlElement, css: &str) -> Vec<String> {
+    let list = root.query_selector_all(css).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().text_content().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_table_shows_every_credential_and_a_placeholder_for_a_missing_name() {
+    let root = container();
+    let rows = vec![credential("b", None), credential("a", Some("ERP"))];
+    mount_to(root.clone(), move || {
+        provide_i18n(Language::Nl);
+        view! { <StaticCredentialsTable rows/> }
+    })
+    .forget();
+    tick().await;
+
+    assert_eq!(texts(&root, ".name"), vec!["(zonder naam)", "ERP"]);
+    assert_eq!(texts(&root, ".user-name"), vec!["acme-b", "acme-a"]);
+    assert_eq!(texts(&root, ".created")[0], "2026-11-25 17:34 UTC");
+    assert_eq!(
+        texts(&root, "th")[0..2],
+        ["Naam".to_string(), "Gebruikersnaam".to_string()]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn switching_to_english_rewrites_the_headers_and_the_empty_state() {
+    let root = container();
+    let lang = RwSignal::new(None::<I18n>);
+    mount_to(root.clone(), move || {
+        provide_i18n(Language::Nl);
+        lang.set(use_context::<I18n>());
+        view! { <StaticCredentialsTable rows=Vec::new()/> }
+    })
+    .forget();
+    tick().await;
+    assert_eq!(
+        texts(&root, ".empty-state"),
+        vec!["Deze organisatie heeft nog geen statische inloggegevens."]
+    );
+
+    lang.get_untracked().unwrap().0.set(Language::En);
+    tick().await;
+    assert_eq!(
+        texts(&root, ".empty-state"),
+        vec!["This organisation has no static credentials yet."]
+    );
+}
+
+fn type_into(root: &HtmlElement, css: &str, value: &str) {
+    let input: HtmlInputElement = root.query_selector(css).unwrap().unwrap().unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn submit(root: &HtmlElement) {
+    let button: HtmlElement = root
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_picker_refuses_an_org_id_that_is_not_a_topic_level_and_starts_no_session() {
+    let root = container();
+    let state = ConsoleState::new(ConsoleConfig::default());
+    mount_to(root.clone(), move || {
+        provide_i18n(Language::Nl);
+        provide_context(state);
+        view! { <OrganisationPicker/> }
+    })
+    .forget();
+    tick().await;
+
+    type_into(&root, "#org-id", "acme/#");
+    type_into(&root, "#api-key", "tk_secret-key-value");
+    submit(&root);
+    tick().await;
+    assert_eq!(
+        texts(&root, "#org-id-error"),
+        vec!["Alleen letters, cijfers, - en _ (maximaal 64 tekens)."]
+    );
+    assert!(state.session.get_untracked().is_none());
+
+    type_into(&root, "#org-id", "acme");
+    submit(&root);
+    tick().await;
+    let session = state.session.get_untracked().expect("a session starts");
+    assert_eq!(session.org_id, "acme");
+    assert_eq!(session.api_key, "tk_secret-key-value");
+    // The key leaves the form once it is in the session.
+    let key_input: HtmlInputElement = root
+        .query_selector("#api-key")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(key_input.value(), "");
+}
+
+#[wasm_bindgen_test]
+async fn a_host_config_with_organisation_and_key_starts_signed_in() {
+    let state = ConsoleState::new(ConsoleConfig {
+        organisations: vec!["acme".into()],
+        api_key: Some("tk_from-the-host-page".into()),
+        ..Default::default()
+    });
+    assert_eq!(state.session.get_untracked().unwrap().org_id, "acme");
+    assert!(!format!("{:?}", state.session.get_untracked()).contains("tk_from"));
+}
