@@ -1,11 +1,10 @@
 use leptos::prelude::*;
-use tillor_contract::api::ORG_HEADER;
 
 use crate::i18n::{use_i18n, Msg};
 use crate::state::use_console;
 
 /// Always visible: the env, the organisation and the org header every request
-/// carries, so support staff switching organisations cannot test the wrong one.
+/// carries (spelled as the documentation spells it), so support staff switching organisations cannot test the wrong one.
 #[component]
 pub fn ContextBar() -> impl IntoView {
     let state = use_console();
@@ -27,7 +26,7 @@ pub fn ContextBar() -> impl IntoView {
             <div>
                 <dt>{i18n.t(Msg::ContextHeader)}</dt>
                 <dd class="context-header mono">
-                    {move || org().map(|o| format!("{ORG_HEADER}: {o}")).unwrap_or_else(|| "—".into())}
+                    {move || org().map(|o| format!("X-Tillor-Org-Id: {o}")).unwrap_or_else(|| "—".into())}
                 </dd>
             </div>
             <Show when=move || org().is_some()>

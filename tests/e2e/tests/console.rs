@@ -3,7 +3,7 @@
 mod harness;
 
 use fantoccini::Locator;
-use harness::{choose_organisation, find, wait_for_text, with_browser, Stack, KEY_B};
+use harness::{choose_organisation, find, screenshot, wait_for_text, with_browser, Stack, KEY_B};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_lists_the_organisations_static_credentials_from_the_api() {
@@ -24,6 +24,7 @@ async fn the_console_lists_the_organisations_static_credentials_from_the_api() {
             .await
             .unwrap();
         assert_eq!(rows.len(), 2);
+        screenshot(&c, "static-credentials").await;
         let first = rows[0].text().await.unwrap();
         let second = rows[1].text().await.unwrap();
         assert!(first.contains("Kassa filiaal 2"), "newest first: {first}");
@@ -33,7 +34,7 @@ async fn the_console_lists_the_organisations_static_credentials_from_the_api() {
         assert!(second.contains(&format!("tillor/local/{org}/integration")));
 
         wait_for_text(&c, ".context-org", &org).await;
-        wait_for_text(&c, ".context-header", &format!("x-tillor-org-id: {org}")).await;
+        wait_for_text(&c, ".context-header", &format!("X-Tillor-Org-Id: {org}")).await;
 
         // The list never carries a password, so the page cannot show one.
         let html = c.source().await.unwrap();
@@ -75,6 +76,7 @@ async fn a_key_of_another_organisation_is_explained_in_the_chosen_language() {
         )
         .await;
         wait_for_text(&c, "h1", "Developers").await;
+        screenshot(&c, "wrong-organisation-en").await;
     })
     .await;
 }

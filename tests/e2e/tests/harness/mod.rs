@@ -184,3 +184,13 @@ pub async fn choose_organisation(c: &Client, org: &str, key: &str) {
         .await
         .unwrap();
 }
+
+/// Saves a PNG of the page to `$TILLOR_SCREENSHOT_DIR/<name>.png` when that is set,
+/// so a developer can look at what a test saw.
+pub async fn screenshot(c: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("TILLOR_SCREENSHOT_DIR") {
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
