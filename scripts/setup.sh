@@ -88,7 +88,13 @@ build_console() {
   trunk build --release --dist "$ROOT/dist"
 }
 
+setup_broker() {
+  # Mosquitto 2.0 with its dynamic-security plugin, and the stock clients.
+  apt_install mosquitto mosquitto-clients
+}
+
 setup_toolchain
+setup_broker
 if [ "${1:-}" = "--browser" ]; then
   setup_browser
 fi

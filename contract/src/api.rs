@@ -74,6 +74,22 @@ pub struct StaticCredential {
     pub broker_url: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// Whether the broker knows this credential; absent when the server runs
+    /// without a broker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broker_status: Option<BrokerStatus>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum BrokerStatus {
+    /// Provisioned on the broker: integrations can connect with it.
+    Active,
+    /// In the store but not on the broker (found when the server started): it
+    /// cannot connect, and since only its hash is kept it cannot be restored.
+    /// Delete it and create a new one.
+    Missing,
 }
 
 /// The response to creating a static credential: the only time `password` is sent.

@@ -69,9 +69,44 @@ pub struct Config {
     #[arg(long, env = "TILLOR_LANGUAGE", default_value = "nl", value_parser = parse_language)]
     pub language: Language,
 
+    /// Which broker to start: mosquitto (with both plugins) or none (API only;
+    /// static credentials then answer 503).
+    #[arg(long, env = "TILLOR_BROKER", default_value = "mosquitto")]
+    pub broker: BrokerKind,
+
+    /// The Mosquitto 2.0 binary.
+    #[arg(
+        long,
+        env = "TILLOR_MOSQUITTO_BIN",
+        default_value = "/usr/sbin/mosquitto"
+    )]
+    pub mosquitto_bin: PathBuf,
+
+    /// mosquitto_ctrl, which writes dynamic security's first file.
+    #[arg(
+        long,
+        env = "TILLOR_MOSQUITTO_CTRL_BIN",
+        default_value = "/usr/bin/mosquitto_ctrl"
+    )]
+    pub mosquitto_ctrl_bin: PathBuf,
+
+    /// Our JWT auth plugin; by default the one built beside this binary.
+    #[arg(long, env = "TILLOR_MOSQUITTO_JWT_PLUGIN")]
+    pub jwt_plugin: Option<PathBuf>,
+
+    /// Mosquitto's dynamic-security plugin; by default Debian's.
+    #[arg(long, env = "TILLOR_DYNSEC_PLUGIN")]
+    pub dynsec_plugin: Option<PathBuf>,
+
     /// Log format on stderr: text or json.
     #[arg(long, env = "TILLOR_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BrokerKind {
+    Mosquitto,
+    None,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -128,6 +163,32 @@ pub fn check_api_key(key: &str) -> Result<(), String> {
 }
 
 impl Config {
+    pub fn broker_settings(&self) -> crate::broker::mosquitto::Settings {
+        let jwt_plugin = self.jwt_plugin.clone().unwrap_or_else(|| {
+            std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|d| d.join("libtillor_mosquitto_jwt.so")))
+                .unwrap_or_else(|| PathBuf::from("libtillor_mosquitto_jwt.so"))
+        });
+        let dynsec_plugin = self.dynsec_plugin.clone().unwrap_or_else(|| {
+            PathBuf::from(format!(
+                "/usr/lib/{}-linux-gnu/mosquitto_dynamic_security.so",
+                std::env::consts::ARCH
+            ))
+        });
+        crate::broker::mosquitto::Settings {
+            mosquitto_bin: self.mosquitto_bin.clone(),
+            mosquitto_ctrl_bin: self.mosquitto_ctrl_bin.clone(),
+            dir: self.data_dir.join("mosquitto"),
+            jwt_plugin,
+            dynsec_plugin,
+            jwks_file: self.data_dir.join(crate::tokens::JWKS_FILE),
+            env: self.env,
+            tcp_addr: self.mqtt_addr,
+            ws_addr: self.mqtt_ws_addr,
+        }
+    }
+
     pub fn broker_url(&self) -> String {
         self.public_mqtt_url
             .clone()

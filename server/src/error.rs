@@ -37,6 +37,8 @@ pub enum Error {
     MethodNotAllowed,
     #[error("clientId {0:?} is already used by another organisation; choose another")]
     ClientIdTaken(String),
+    #[error("{0}; nothing was changed")]
+    BrokerUnavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -58,6 +60,7 @@ impl Error {
             Error::NotFound(_) | Error::CredentialNotFound => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::ClientIdTaken(_) => StatusCode::CONFLICT,
+            Error::BrokerUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,6 +80,7 @@ impl Error {
             Error::CredentialNotFound => ErrorCode::CredentialNotFound,
             Error::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Error::ClientIdTaken(_) => ErrorCode::ClientIdTaken,
+            Error::BrokerUnavailable(_) => ErrorCode::BrokerUnavailable,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -91,6 +95,15 @@ impl From<FieldError> for Error {
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         Error::internal(format!("database: {e}"))
+    }
+}
+
+impl From<crate::broker::BrokerError> for Error {
+    fn from(e: crate::broker::BrokerError) -> Self {
+        match e {
+            crate::broker::BrokerError::Unavailable(_) => Error::BrokerUnavailable(e.to_string()),
+            refused => Error::internal(refused),
+        }
     }
 }
 

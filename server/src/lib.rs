@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod broker;
 pub mod config;
 pub mod error;
 pub mod orgs;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
     pub signer: Arc<TokenSigner>,
+    /// None when started with `--broker none`.
+    pub broker: Option<Arc<broker::Broker>>,
 }
 
 pub fn rfc3339(t: time::OffsetDateTime) -> String {
@@ -146,6 +149,16 @@ pub async fn start(config: Config) -> Result<Running, String> {
     })?;
     let signer = TokenSigner::load_or_create(&config.data_dir)?;
     let demo = orgs::seed(&config, &store, &now_rfc3339()).await?;
+    let broker = match config.broker {
+        config::BrokerKind::None => None,
+        config::BrokerKind::Mosquitto => {
+            let stored = store
+                .all_static_user_names()
+                .await
+                .map_err(|e| format!("cannot read the store: {e}"))?;
+            Some(broker::Broker::start(config.broker_settings(), stored).await?)
+        }
+    };
     let listener = tokio::net::TcpListener::bind(config.http_addr)
         .await
         .map_err(|e| {
@@ -159,6 +172,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         config: Arc::new(config),
         store,
         signer: Arc::new(signer),
+        broker,
     };
     let server = tokio::spawn(async move {
         axum::serve(listener, app(state))

@@ -8,9 +8,13 @@ use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 
-/// 24 bytes (192 bits) from the OS, URL-safe so it survives shells and .env files.
+/// 32 letters and digits from the OS (190 bits): nothing a shell, a .env file or
+/// a command-line parser could misread (base64's leading `-` looks like a flag).
 pub fn new_password() -> String {
-    random_base64(24)
+    random_from(
+        32,
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    )
 }
 
 /// API keys: 32 bytes, with a prefix that makes a leaked key recognisable.
@@ -26,9 +30,12 @@ fn random_base64(bytes: usize) -> String {
 
 /// Lower-case letters and digits: readable in a clientId or username and valid everywhere.
 pub fn random_slug(len: usize) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    random_from(len, b"abcdefghijklmnopqrstuvwxyz0123456789")
+}
+
+fn random_from(len: usize, alphabet: &[u8]) -> String {
     (0..len)
-        .map(|_| ALPHABET[OsRng.gen_range(0..ALPHABET.len())] as char)
+        .map(|_| alphabet[OsRng.gen_range(0..alphabet.len())] as char)
         .collect()
 }
 
@@ -67,7 +74,8 @@ mod tests {
     #[test]
     fn passwords_carry_at_least_128_bits_and_differ() {
         let a = new_password();
-        assert!(a.len() * 6 >= 128, "{a}");
+        assert!(a.len() as f64 * 62f64.log2() >= 128.0, "{a}");
+        assert!(a.bytes().all(|b| b.is_ascii_alphanumeric()), "{a}");
         assert_ne!(a, new_password());
     }
 

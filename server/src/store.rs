@@ -159,6 +159,13 @@ impl Store {
         .await
     }
 
+    /// Every organisation's static usernames, to reconcile with the broker.
+    pub async fn all_static_user_names(&self) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT user_name FROM static_credentials")
+            .fetch_all(&self.pool)
+            .await
+    }
+
     /// Deletes the credential if this organisation owns it; false when there was none.
     /// Its random clientId is released with it.
     pub async fn delete_static(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {

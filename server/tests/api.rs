@@ -65,7 +65,7 @@ async fn a_jwt_credential_defaults_to_one_hour_and_binds_org_env_and_client_id()
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let prefix = format!("tillor/local/{}/integration", s.org);
     assert_eq!(v["topicPrefix"], prefix);
-    assert_eq!(v["brokerUrl"], "mqtt://127.0.0.1:1883");
+    assert_eq!(v["brokerUrl"], format!("mqtt://127.0.0.1:{}", s.mqtt_port));
     let client_id = v["clientId"].as_str().unwrap();
     assert!(client_id.starts_with("local-"), "{client_id}");
 
@@ -513,8 +513,15 @@ async fn data_and_signing_key_survive_a_restart_and_no_password_is_kept_readable
     assert!(!logs.contains(&password), "a password reached the log");
     assert!(!logs.contains(&token), "a token reached the log");
     assert!(!logs.contains(&key), "an API key reached the log");
-    for entry in std::fs::read_dir(&data).unwrap() {
-        let path = entry.unwrap().path();
+    // Every file the stack keeps, the broker's dynamic-security state included.
+    let mut files = vec![data.clone()];
+    let mut checked = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        checked += 1;
         let bytes = std::fs::read(&path).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         assert!(
@@ -523,6 +530,10 @@ async fn data_and_signing_key_survive_a_restart_and_no_password_is_kept_readable
             path.display()
         );
     }
+    assert!(
+        checked >= 5,
+        "database, key, JWKS, demo org and broker files: {checked}"
+    );
 }
 
 #[tokio::test]
@@ -543,7 +554,10 @@ async fn the_console_config_openapi_and_health_are_served() {
         .unwrap();
     assert_eq!(config["env"], "local");
     assert_eq!(config["brokerWsUrl"], "wss://mqtt.example:8084/mqtt");
-    assert_eq!(config["brokerUrl"], "mqtt://127.0.0.1:1883");
+    assert_eq!(
+        config["brokerUrl"],
+        format!("mqtt://127.0.0.1:{}", s.mqtt_port)
+    );
     assert_eq!(config["language"], "nl");
     assert!(config.get("apiKey").is_none());
 

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use tillor_contract::api::{CreatedStaticCredential, StaticCredential};
+use tillor_contract::api::{BrokerStatus, CreatedStaticCredential, StaticCredential};
 use tillor_contract::rules::{self, field};
 use tillor_contract::Namespace;
 
@@ -15,15 +15,23 @@ use crate::secrets::{hash_password, new_password, random_slug};
 use crate::store::StaticRow;
 use crate::{now_rfc3339, AppState};
 
-fn public(row: StaticRow, ns: &Namespace, broker_url: String) -> StaticCredential {
+fn public(state: &AppState, row: StaticRow, ns: &Namespace) -> StaticCredential {
+    let broker_status = state.broker.as_ref().map(|b| {
+        if b.is_missing(&row.user_name) {
+            BrokerStatus::Missing
+        } else {
+            BrokerStatus::Active
+        }
+    });
     StaticCredential {
         id: row.id,
         name: row.name,
         user_name: row.user_name,
         client_id: row.client_id,
         topic_prefix: ns.prefix(),
-        broker_url: Some(broker_url),
+        broker_url: Some(state.config.broker_url()),
         created_at: row.created_at,
+        broker_status,
     }
 }
 
@@ -45,10 +53,9 @@ pub async fn list(
     org: Org,
 ) -> Result<Json<Vec<StaticCredential>>, Error> {
     let rows = state.store.list_static(&org.id).await?;
-    let url = state.config.broker_url();
     Ok(Json(
         rows.into_iter()
-            .map(|r| public(r, &org.namespace, url.clone()))
+            .map(|r| public(&state, r, &org.namespace))
             .collect(),
     ))
 }
@@ -65,6 +72,7 @@ pub async fn list(
         (status = 400, body = tillor_contract::error::ApiErrorBody),
         (status = 401, body = tillor_contract::error::ApiErrorBody),
         (status = 403, body = tillor_contract::error::ApiErrorBody),
+        (status = 503, description = "The broker is not reachable; nothing was stored", body = tillor_contract::error::ApiErrorBody),
     ),
     security(("apiKey" = [], "orgId" = []))
 )]
@@ -97,9 +105,21 @@ pub async fn create(
         password_hash: hash,
         created_at: now_rfc3339(),
     };
-    state.store.insert_static(&row).await?;
+    // Broker first, store second: the broker keeps the only usable form of the
+    // password, so a store row without a broker client would be a dead credential.
+    let broker = state.broker.as_ref().ok_or_else(no_broker)?;
+    broker
+        .create_static(&org.namespace, &row.user_name, &password, &row.client_id)
+        .await?;
+    if let Err(e) = state.store.insert_static(&row).await {
+        if let Err(undo) = broker.delete_static(&row.user_name).await {
+            // Reconciliation at the next start removes it.
+            tracing::error!(user_name = %row.user_name, %undo, "could not undo a broker client");
+        }
+        return Err(e.into());
+    }
     tracing::info!(org = %org.id, id = %row.id, user_name = %row.user_name, "created static credential");
-    let credential = public(row, &org.namespace, state.config.broker_url());
+    let credential = public(&state, row, &org.namespace);
     Ok((
         StatusCode::CREATED,
         Json(CreatedStaticCredential {
@@ -131,10 +151,20 @@ pub async fn delete(
     org: Org,
     Path((_, id)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
-    if state.store.delete_static(&org.id, &id).await? {
-        tracing::info!(org = %org.id, %id, "deleted static credential");
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Error::CredentialNotFound)
-    }
+    let row = state
+        .store
+        .find_static(&org.id, &id)
+        .await?
+        .ok_or(Error::CredentialNotFound)?;
+    // Broker first: once it answers, the credential can no longer connect and
+    // any session using it has been cut off.
+    let broker = state.broker.as_ref().ok_or_else(no_broker)?;
+    broker.delete_static(&row.user_name).await?;
+    state.store.delete_static(&org.id, &id).await?;
+    tracing::info!(org = %org.id, %id, user_name = %row.user_name, "deleted static credential");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn no_broker() -> Error {
+    Error::BrokerUnavailable("this server runs without a broker (TILLOR_BROKER=none)".into())
 }

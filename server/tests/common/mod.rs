@@ -6,9 +6,13 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+pub mod mqtt;
+
 pub struct Stack {
     child: Child,
     pub base: String,
+    pub mqtt_port: u16,
+    pub ws_port: u16,
     pub org: String,
     pub key: String,
     pub data_dir: PathBuf,
@@ -21,6 +25,16 @@ pub const KEY_B: &str = "tk_second-organisation-key-0123456789";
 impl Stack {
     /// Starts the stack on `data_dir`, with a second organisation seeded.
     pub fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Stack {
+        Self::start_on(data_dir, free_port(), free_port(), extra_env)
+    }
+
+    /// As `start`, on given broker ports (a restart keeps its ports).
+    pub fn start_on(
+        data_dir: &Path,
+        mqtt_port: u16,
+        ws_port: u16,
+        extra_env: &[(&str, &str)],
+    ) -> Stack {
         let log_file = data_dir.with_extension(format!("{}.log", std::process::id()));
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -34,6 +48,9 @@ impl Stack {
             .env("TILLOR_SEED_ORGS", format!("{ORG_B}:{KEY_B}"))
             .env("TILLOR_CONSOLE_DIR", data_dir.join("no-console"))
             .env("TILLOR_LOG", "debug")
+            .env("TILLOR_MQTT_ADDR", format!("127.0.0.1:{mqtt_port}"))
+            .env("TILLOR_MQTT_WS_ADDR", format!("127.0.0.1:{ws_port}"))
+            .env("TILLOR_MOSQUITTO_JWT_PLUGIN", jwt_plugin())
             .stdout(Stdio::piped())
             .stderr(log);
         for (k, v) in extra_env {
@@ -56,6 +73,8 @@ impl Stack {
         Stack {
             child,
             base,
+            mqtt_port,
+            ws_port,
             org,
             key,
             data_dir: data_dir.to_owned(),
@@ -73,6 +92,32 @@ impl Stack {
             .request(method, self.url(path))
             .header("x-api-key", &self.key)
             .header("X-Tillor-Org-Id", &self.org)
+    }
+
+    /// The dynamic-security admin's password (it can watch every topic: `#`).
+    pub fn admin_password(&self) -> String {
+        std::fs::read_to_string(self.data_dir.join("mosquitto/admin-password"))
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
+    /// Mosquitto's pid: the child of tillor-local whose name is mosquitto.
+    pub fn mosquitto_pid(&self) -> u32 {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.child.id())).unwrap();
+        tasks
+            .flatten()
+            .flat_map(|t| {
+                let c = std::fs::read_to_string(t.path().join("children")).unwrap_or_default();
+                c.split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .find(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|c| c.trim() == "mosquitto")
+            })
+            .expect("mosquitto runs as a child of tillor-local")
     }
 
     pub fn logs(&self) -> String {
@@ -93,6 +138,26 @@ impl Drop for Stack {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The JWT plugin built beside the binary under test.
+pub fn jwt_plugin() -> PathBuf {
+    let plugin =
+        Path::new(env!("CARGO_BIN_EXE_tillor-local")).with_file_name("libtillor_mosquitto_jwt.so");
+    assert!(
+        plugin.exists(),
+        "{} is missing: cargo build -p tillor-mosquitto-jwt (scripts/test does)",
+        plugin.display()
+    );
+    plugin
 }
 
 pub fn creds_path(org: &str) -> String {

@@ -33,10 +33,29 @@ fn console_dist() -> PathBuf {
     dist
 }
 
+/// The broker plugin, built into the same target directory as this test
+/// (`target/<profile>/deps/<test>` → `target/<profile>/`).
+fn jwt_plugin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let plugin = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join("libtillor_mosquitto_jwt.so");
+    assert!(
+        plugin.exists(),
+        "{} is missing: cargo build -p tillor-mosquitto-jwt (scripts/test does)",
+        plugin.display()
+    );
+    plugin
+}
+
 impl Stack {
     /// The real server on a free port with a fresh database file and the built console.
     pub async fn start() -> Stack {
         let data = tempfile::tempdir().unwrap();
+        let mqtt = format!("127.0.0.1:{}", free_port());
+        let ws = format!("127.0.0.1:{}", free_port());
         let config = Config::try_parse_from([
             "tillor-local",
             "--http-addr",
@@ -47,6 +66,12 @@ impl Stack {
             console_dist().to_str().unwrap(),
             "--seed-orgs",
             &format!("{ORG_B}:{KEY_B}"),
+            "--mqtt-addr",
+            &mqtt,
+            "--mqtt-ws-addr",
+            &ws,
+            "--jwt-plugin",
+            jwt_plugin().to_str().unwrap(),
         ])
         .unwrap();
         let running = tillor_local::start(config).await.expect("stack starts");

@@ -1,0 +1,265 @@
+//! Mosquitto's entry points and event callbacks, translated to `verifier` calls.
+//! Every callback catches panics: unwinding into C would be undefined behaviour,
+//! and a refusal is the safe answer.
+
+use std::collections::HashMap;
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tillor_contract::Env;
+
+use crate::ffi::*;
+use crate::verifier::{Access, Session, Verifier};
+
+struct State {
+    identifier: *mut mosquitto_plugin_id_t,
+    verifier: Verifier,
+    /// Authenticated JWT sessions by client pointer; removed on disconnect.
+    sessions: Mutex<HashMap<usize, Session>>,
+}
+
+fn log(level: c_int, msg: &str) {
+    let text = CString::new(format!("tillor-jwt: {msg}").replace('\0', "?")).unwrap_or_default();
+    // SAFETY: a "%s" format with one NUL-terminated string argument.
+    unsafe { mosquitto_log_printf(level, c"%s".as_ptr(), text.as_ptr()) };
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(i64::MAX)
+}
+
+fn options(options: *mut mosquitto_opt, count: c_int) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    for i in 0..usize::try_from(count).unwrap_or(0) {
+        // SAFETY: Mosquitto passes `count` valid options with NUL-terminated strings.
+        let opt = unsafe { &*options.add(i) };
+        if opt.key.is_null() || opt.value.is_null() {
+            continue;
+        }
+        let (k, v) = unsafe { (CStr::from_ptr(opt.key), CStr::from_ptr(opt.value)) };
+        map.insert(
+            k.to_string_lossy().into_owned(),
+            v.to_string_lossy().into_owned(),
+        );
+    }
+    map
+}
+
+fn load(opts: &HashMap<String, String>) -> Result<Verifier, String> {
+    let path = opts.get("jwks_file").ok_or(
+        "plugin_opt_jwks_file is required (the JWKS tillor-local writes to its data directory)",
+    )?;
+    let env: Env = opts
+        .get("env")
+        .ok_or("plugin_opt_env is required (prod, staging or local)")?
+        .parse()?;
+    let jwks = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Verifier::from_jwks(&jwks, env)
+}
+
+#[no_mangle]
+pub extern "C" fn mosquitto_plugin_version(count: c_int, versions: *const c_int) -> c_int {
+    let supported = (0..usize::try_from(count).unwrap_or(0))
+        // SAFETY: Mosquitto passes `count` ints.
+        .any(|i| unsafe { *versions.add(i) } == 5);
+    if supported {
+        5
+    } else {
+        -1
+    }
+}
+
+/// # Safety
+/// Called by Mosquitto with valid pointers, once, before any event.
+#[no_mangle]
+pub unsafe extern "C" fn mosquitto_plugin_init(
+    identifier: *mut mosquitto_plugin_id_t,
+    userdata: *mut *mut c_void,
+    opts: *mut mosquitto_opt,
+    count: c_int,
+) -> c_int {
+    let result = catch_unwind(|| {
+        let verifier = match load(&options(opts, count)) {
+            Ok(v) => v,
+            Err(e) => {
+                log(MOSQ_LOG_ERR, &e);
+                return MOSQ_ERR_UNKNOWN;
+            }
+        };
+        let state = Box::into_raw(Box::new(State {
+            identifier,
+            verifier,
+            sessions: Mutex::new(HashMap::new()),
+        }));
+        *userdata = state.cast();
+        for (event, cb) in callbacks() {
+            let rc =
+                mosquitto_callback_register(identifier, event, cb, std::ptr::null(), state.cast());
+            if rc != MOSQ_ERR_SUCCESS {
+                log(
+                    MOSQ_LOG_ERR,
+                    &format!("cannot register event {event}: {rc}"),
+                );
+                return rc;
+            }
+        }
+        log(
+            MOSQ_LOG_INFO,
+            "ready: JWT clients (empty username) are checked here, others deferred",
+        );
+        MOSQ_ERR_SUCCESS
+    });
+    result.unwrap_or(MOSQ_ERR_UNKNOWN)
+}
+
+/// # Safety
+/// Called by Mosquitto with the pointer `mosquitto_plugin_init` stored.
+#[no_mangle]
+pub unsafe extern "C" fn mosquitto_plugin_cleanup(
+    userdata: *mut c_void,
+    _opts: *mut mosquitto_opt,
+    _count: c_int,
+) -> c_int {
+    if userdata.is_null() {
+        return MOSQ_ERR_SUCCESS;
+    }
+    let state = Box::from_raw(userdata.cast::<State>());
+    for (event, cb) in callbacks() {
+        mosquitto_callback_unregister(state.identifier, event, cb, std::ptr::null());
+    }
+    MOSQ_ERR_SUCCESS
+}
+
+fn callbacks() -> [(c_int, generic_callback); 4] {
+    [
+        (MOSQ_EVT_BASIC_AUTH, on_basic_auth),
+        (MOSQ_EVT_ACL_CHECK, on_acl_check),
+        (MOSQ_EVT_DISCONNECT, on_disconnect),
+        (MOSQ_EVT_TICK, on_tick),
+    ]
+}
+
+unsafe fn client_id(client: *const mosquitto) -> Option<String> {
+    let id = mosquitto_client_id(client);
+    (!id.is_null()).then(|| CStr::from_ptr(id).to_string_lossy().into_owned())
+}
+
+unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
+    catch_unwind(AssertUnwindSafe(|| {
+        let state = &*userdata.cast::<State>();
+        let ev = &*data.cast::<mosquitto_evt_basic_auth>();
+        // An empty username reaches plugins as NULL. Anyone with a username is a
+        // static credential: dynamic security decides.
+        if !ev.username.is_null() {
+            return MOSQ_ERR_PLUGIN_DEFER;
+        }
+        let Some(id) = client_id(ev.client) else {
+            return MOSQ_ERR_AUTH;
+        };
+        let password = (!ev.password.is_null()).then(|| CStr::from_ptr(ev.password).to_bytes());
+        match state.verifier.authenticate(password, &id) {
+            Ok(session) => {
+                log(
+                    MOSQ_LOG_NOTICE,
+                    &format!(
+                        "{id} authenticated for {} until {}",
+                        session.namespace.prefix(),
+                        session.expires_at
+                    ),
+                );
+                if let Ok(mut sessions) = state.sessions.lock() {
+                    sessions.insert(ev.client as usize, session);
+                }
+                MOSQ_ERR_SUCCESS
+            }
+            Err(refusal) => {
+                log(MOSQ_LOG_NOTICE, &format!("{id} refused: {refusal}"));
+                MOSQ_ERR_AUTH
+            }
+        }
+    }))
+    .unwrap_or(MOSQ_ERR_AUTH)
+}
+
+unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
+    catch_unwind(AssertUnwindSafe(|| {
+        let state = &*userdata.cast::<State>();
+        let ev = &*data.cast::<mosquitto_evt_acl_check>();
+        let Ok(sessions) = state.sessions.lock() else {
+            return MOSQ_ERR_ACL_DENIED;
+        };
+        let Some(session) = sessions.get(&(ev.client as usize)) else {
+            return MOSQ_ERR_PLUGIN_DEFER;
+        };
+        let access = match ev.access {
+            MOSQ_ACL_READ => Access::Read,
+            MOSQ_ACL_WRITE => Access::Write,
+            MOSQ_ACL_SUBSCRIBE => Access::Subscribe,
+            MOSQ_ACL_UNSUBSCRIBE => Access::Unsubscribe,
+            _ => return MOSQ_ERR_ACL_DENIED,
+        };
+        if ev.topic.is_null() {
+            return MOSQ_ERR_ACL_DENIED;
+        }
+        // Invalid UTF-8 is never inside a namespace.
+        let Ok(topic) = CStr::from_ptr(ev.topic).to_str() else {
+            return MOSQ_ERR_ACL_DENIED;
+        };
+        if session.allows(access, topic, now()) {
+            MOSQ_ERR_SUCCESS
+        } else {
+            MOSQ_ERR_ACL_DENIED
+        }
+    }))
+    .unwrap_or(MOSQ_ERR_ACL_DENIED)
+}
+
+unsafe extern "C" fn on_disconnect(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let state = &*userdata.cast::<State>();
+        let ev = &*data.cast::<mosquitto_evt_disconnect>();
+        if let Ok(mut sessions) = state.sessions.lock() {
+            sessions.remove(&(ev.client as usize));
+        }
+    }));
+    MOSQ_ERR_SUCCESS
+}
+
+/// Cuts off sessions whose token has expired; until the kick lands, their ACL
+/// checks already fail.
+unsafe extern "C" fn on_tick(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        let state = &*userdata.cast::<State>();
+        let now = (*data.cast::<mosquitto_evt_tick>()).now_s;
+        let expired: Vec<(usize, String)> = match state.sessions.lock() {
+            Ok(mut sessions) => {
+                let ids: Vec<(usize, String)> = sessions
+                    .iter()
+                    .filter(|(_, s)| s.is_expired(now))
+                    .map(|(k, s)| (*k, s.client_id.clone()))
+                    .collect();
+                for (k, _) in &ids {
+                    sessions.remove(k);
+                }
+                ids
+            }
+            Err(_) => Vec::new(),
+        };
+        for (_, id) in expired {
+            log(
+                MOSQ_LOG_NOTICE,
+                &format!("{id}: token expired, disconnecting"),
+            );
+            if let Ok(c) = CString::new(id) {
+                mosquitto_kick_client_by_clientid(c.as_ptr(), false);
+            }
+        }
+    }));
+    MOSQ_ERR_SUCCESS
+}
