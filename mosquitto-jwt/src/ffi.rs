@@ -6,7 +6,7 @@
 
 #![allow(non_camel_case_types)]
 
-use std::os::raw::{c_char, c_int, c_long, c_void};
+use std::os::raw::{c_char, c_int, c_void};
 
 pub const MOSQ_ERR_SUCCESS: c_int = 0;
 pub const MOSQ_ERR_AUTH: c_int = 11;
@@ -68,16 +68,6 @@ pub struct mosquitto_evt_acl_check {
 }
 
 #[repr(C)]
-pub struct mosquitto_evt_tick {
-    pub future: *mut c_void,
-    pub now_ns: c_long,
-    pub next_ns: c_long,
-    pub now_s: i64,
-    pub next_s: i64,
-    pub future2: [*mut c_void; 4],
-}
-
-#[repr(C)]
 pub struct mosquitto_evt_disconnect {
     pub future: *mut c_void,
     pub client: *mut mosquitto,
@@ -121,6 +111,5 @@ mod tests {
         assert_eq!(offset_of!(mosquitto_evt_acl_check, retain), 49);
         assert_eq!(size_of::<mosquitto_evt_acl_check>(), 88);
         assert_eq!(offset_of!(mosquitto_evt_disconnect, reason), 16);
-        assert_eq!(offset_of!(mosquitto_evt_tick, now_s), 24);
     }
 }

@@ -233,10 +233,11 @@ unsafe extern "C" fn on_disconnect(_: c_int, data: *mut c_void, userdata: *mut c
 
 /// Cuts off sessions whose token has expired; until the kick lands, their ACL
 /// checks already fail.
-unsafe extern "C" fn on_tick(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
+unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void) -> c_int {
     let _ = catch_unwind(AssertUnwindSafe(|| {
         let state = &*userdata.cast::<State>();
-        let now = (*data.cast::<mosquitto_evt_tick>()).now_s;
+        // Not the event's now_s: 2.0.11 leaves it unset (seen: no session expired).
+        let now = now();
         let expired: Vec<(usize, String)> = match state.sessions.lock() {
             Ok(mut sessions) => {
                 let ids: Vec<(usize, String)> = sessions

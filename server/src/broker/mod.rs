@@ -50,9 +50,14 @@ impl Broker {
         password: &str,
         client_id: &str,
     ) -> Result<(), BrokerError> {
-        self.dynsec
+        let result = self
+            .dynsec
             .create_client(ns, user_name, password, client_id)
-            .await
+            .await;
+        if matches!(result, Err(BrokerError::Unavailable(_))) {
+            self.dynsec.forget_client(user_name).await;
+        }
+        result
     }
 
     /// Removes the client; dynamic security also disconnects a session using it.

@@ -103,7 +103,7 @@ pub async fn connect(
     Ok(Conn { client, rx, task })
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubOutcome {
     Granted,
     /// SUBACK 0x80.
