@@ -46,6 +46,8 @@ fn path(max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(LEVELS), 1..max).prop_map(|v| v.join("/"))
 }
 
+// prop_filter hands over a &String.
+#[allow(clippy::ptr_arg)]
 fn no_wildcards(t: &String) -> bool {
     !t.contains(['+', '#'])
 }
