@@ -2,8 +2,10 @@
 
 pub mod api;
 pub mod components;
+pub mod countdown;
 pub mod i18n;
 pub mod pages;
+pub mod snippets;
 pub mod state;
 
 use leptos::prelude::*;
