@@ -10,6 +10,7 @@ pub mod state;
 
 use leptos::prelude::*;
 use tillor_contract::config::ConsoleConfig;
+use wasm_bindgen::prelude::*;
 
 use crate::i18n::provide_i18n;
 use crate::pages::developers::DevelopersPage;
@@ -22,30 +23,55 @@ pub fn App(
     config: ConsoleConfig,
 ) -> impl IntoView {
     provide_i18n(config.language.unwrap_or_default());
+    components::announcer::provide_announcer();
     provide_context(ConsoleState::new(config));
     view! { <DevelopersPage/> }
 }
 
-/// Standalone start: read `/config.json`, then mount into `#tillor-console`
-/// (or the body when the page has no such element).
+/// Standalone start (called by `main`): mounts into the element marked
+/// `data-tillor-standalone`, with `/config.json`. A host page has no such element
+/// and calls `mountTillorConsole` instead, so nothing mounts twice.
 pub fn boot() {
+    let Some(target) = document()
+        .query_selector("[data-tillor-standalone]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    mount_with(target, ConsoleConfig::default());
+}
+
+/// Embedded start, for the Tillor dashboard (or any host page):
+/// `mountTillorConsole(element, { apiBase, organisations, apiKey, language, env,
+/// brokerUrl, brokerWsUrl })`. The host's values win over `/config.json`.
+#[wasm_bindgen(js_name = mountTillorConsole)]
+pub fn mount_tillor_console(element: web_sys::HtmlElement, config: JsValue) -> Result<(), JsValue> {
+    let host = if config.is_undefined() || config.is_null() {
+        ConsoleConfig::default()
+    } else {
+        let json = String::from(js_sys::JSON::stringify(&config)?);
+        serde_json::from_str(&json)
+            .map_err(|e| JsValue::from_str(&format!("mountTillorConsole: invalid config: {e}")))?
+    };
+    mount_with(element, host);
+    Ok(())
+}
+
+fn mount_with(target: web_sys::HtmlElement, host: ConsoleConfig) {
     // Not leptos' spawn_local: its executor starts only when something mounts.
-    wasm_bindgen_futures::spawn_local(async {
-        let config = match api::load_config().await {
+    wasm_bindgen_futures::spawn_local(async move {
+        let file = match api::load_config().await {
             Ok(c) => c,
             Err(e) => {
                 // Without /config.json the console still works: the settings
                 // panel asks for what it needs, and the API is on this origin.
-                leptos::logging::warn!("config.json: {e}; using defaults");
+                leptos::logging::warn!("config.json: {e}; using the host's values and defaults");
                 ConsoleConfig::default()
             }
         };
-        let target = document()
-            .get_element_by_id("tillor-console")
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-        match target {
-            Some(el) => mount_to(el, move || view! { <App config/> }).forget(),
-            None => mount_to_body(move || view! { <App config/> }),
-        }
+        let config = host.or(file);
+        mount_to(target, move || view! { <App config/> }).forget();
     });
 }

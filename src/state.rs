@@ -35,7 +35,7 @@ impl ConsoleState {
                 org_id: org_id.clone(),
                 api_key: api_key.clone(),
             }),
-            _ => None,
+            _ => remembered_session(),
         };
         ConsoleState {
             config: StoredValue::new(config),
@@ -52,6 +52,55 @@ impl ConsoleState {
             .with_value(|c| c.api_base.clone().unwrap_or_default())
             .trim_end_matches('/')
             .to_owned()
+    }
+}
+
+impl ConsoleState {
+    /// Starts working for an organisation; the key goes to sessionStorage only
+    /// when the user asked ("remember for this tab"), never to localStorage.
+    pub fn choose(&self, session: OrgSession, remember: bool) {
+        if remember {
+            if let Some(storage) = session_storage() {
+                let value = serde_json::json!({"orgId": session.org_id, "apiKey": session.api_key});
+                let _ = storage.set_item(SESSION_KEY, &value.to_string());
+            }
+        } else {
+            forget_session();
+        }
+        self.session.set(Some(session));
+    }
+
+    /// Back to the organisation picker; everything of the previous one goes.
+    pub fn switch_organisation(&self) {
+        forget_session();
+        self.session.set(None);
+    }
+}
+
+const SESSION_KEY: &str = "tillor-console:session";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn remembered_session() -> Option<OrgSession> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    let raw = session_storage()?.get_item(SESSION_KEY).ok()??;
+    let v: serde_json::Value = serde_json::from_str(&raw).ok()?;
+    Some(OrgSession {
+        org_id: v["orgId"].as_str()?.to_owned(),
+        api_key: v["apiKey"].as_str()?.to_owned(),
+    })
+}
+
+fn forget_session() {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(SESSION_KEY);
     }
 }
 

@@ -1,9 +1,12 @@
 //! The one typed way to talk to the management API: every call goes through
-//! `request`, which maps status codes to `ApiError` variants.
+//! `send`, which maps status codes to `ApiError` variants.
 
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
-use tillor_contract::api::{self as contract, StaticCredential, API_KEY_HEADER, ORG_HEADER};
+use tillor_contract::api::{
+    self as contract, CreateJwtCredentialsRequest, CreateStaticCredentialRequest,
+    CreatedStaticCredential, JwtCredentials, StaticCredential, API_KEY_HEADER, ORG_HEADER,
+};
 use tillor_contract::config::ConsoleConfig;
 use tillor_contract::error::{ApiErrorBody, ApiErrorDetail};
 
@@ -34,18 +37,35 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-async fn request<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiError> {
-    let response = builder
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Api { status, .. } | ApiError::UnexpectedStatus { status } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The request field the server blamed, to show the message there.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Api { detail, .. } => detail.field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+async fn send(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<gloo_net::http::Response, ApiError> {
+    let response = request
+        .map_err(|e| ApiError::Network(e.to_string()))?
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    let status = response.status();
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiError::Decode(e.to_string()));
+        return Ok(response);
     }
+    let status = response.status();
     match response.json::<ApiErrorBody>().await {
         Ok(body) => Err(ApiError::Api {
             status,
@@ -53,6 +73,20 @@ async fn request<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiE
         }),
         Err(_) => Err(ApiError::UnexpectedStatus { status }),
     }
+}
+
+async fn request_json<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    send(request)
+        .await?
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn request<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiError> {
+    request_json(builder.build()).await
 }
 
 fn authorised(builder: RequestBuilder, session: &OrgSession) -> RequestBuilder {
@@ -75,4 +109,44 @@ pub async fn list_static_credentials(
         contract::static_credentials_path(&session.org_id)
     );
     request(authorised(Request::get(&url), session)).await
+}
+
+fn url(api_base: &str, path: String) -> String {
+    format!("{api_base}{path}")
+}
+
+pub async fn create_jwt_credentials(
+    api_base: &str,
+    session: &OrgSession,
+    body: &CreateJwtCredentialsRequest,
+) -> Result<JwtCredentials, ApiError> {
+    let builder = Request::post(&url(
+        api_base,
+        contract::jwt_credentials_path(&session.org_id),
+    ));
+    request_json(authorised(builder, session).json(body)).await
+}
+
+pub async fn create_static_credential(
+    api_base: &str,
+    session: &OrgSession,
+    body: &CreateStaticCredentialRequest,
+) -> Result<CreatedStaticCredential, ApiError> {
+    let builder = Request::post(&url(
+        api_base,
+        contract::static_credentials_path(&session.org_id),
+    ));
+    request_json(authorised(builder, session).json(body)).await
+}
+
+pub async fn delete_static_credential(
+    api_base: &str,
+    session: &OrgSession,
+    id: &str,
+) -> Result<(), ApiError> {
+    let builder = Request::delete(&url(
+        api_base,
+        contract::static_credential_path(&session.org_id, id),
+    ));
+    send(authorised(builder, session).build()).await.map(|_| ())
 }

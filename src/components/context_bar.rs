@@ -33,7 +33,7 @@ pub fn ContextBar() -> impl IntoView {
                 <button
                     type="button"
                     class="secondary switch-org"
-                    on:click=move |_| state.session.set(None)
+                    on:click=move |_| state.switch_organisation()
                 >
                     {i18n.t(Msg::SwitchOrganisation)}
                 </button>

@@ -1,13 +1,29 @@
 //! Widgets named after what the user sees.
 
+pub mod announcer;
 pub mod context_bar;
+pub mod copy_button;
+pub mod delete_dialog;
 pub mod error_notice;
+pub mod expiry_countdown;
+pub mod jwt_credentials_card;
 pub mod language_switch;
+pub mod modal;
 pub mod organisation_picker;
+pub mod reveal_once_dialog;
+pub mod snippet_list;
 pub mod static_credentials_table;
 
+pub use announcer::LiveRegion;
 pub use context_bar::ContextBar;
+pub use copy_button::CopyButton;
+pub use delete_dialog::DeleteDialog;
 pub use error_notice::ErrorNotice;
+pub use expiry_countdown::ExpiryCountdown;
+pub use jwt_credentials_card::JwtCredentialsCard;
 pub use language_switch::LanguageSwitch;
+pub use modal::Modal;
 pub use organisation_picker::OrganisationPicker;
+pub use reveal_once_dialog::RevealOnceDialog;
+pub use snippet_list::SnippetList;
 pub use static_credentials_table::StaticCredentialsTable;

@@ -14,6 +14,7 @@ pub fn OrganisationPicker() -> impl IntoView {
         .with_value(|c| c.organisations.first().cloned());
     let org_id = RwSignal::new(first_org.unwrap_or_default());
     let api_key = RwSignal::new(String::new());
+    let remember = RwSignal::new(false);
     let submitted = RwSignal::new(false);
 
     let org_error = move || {
@@ -32,10 +33,13 @@ pub fn OrganisationPicker() -> impl IntoView {
         ev.prevent_default();
         submitted.set(true);
         if org_error().is_none() && key_error().is_none() {
-            state.session.set(Some(OrgSession {
-                org_id: org_id.get_untracked(),
-                api_key: api_key.get_untracked(),
-            }));
+            state.choose(
+                OrgSession {
+                    org_id: org_id.get_untracked(),
+                    api_key: api_key.get_untracked(),
+                },
+                remember.get_untracked(),
+            );
             // The key now lives in the session only.
             api_key.set(String::new());
         }
@@ -52,11 +56,16 @@ pub fn OrganisationPicker() -> impl IntoView {
                 name="org-id"
                 autocomplete="off"
                 spellcheck="false"
+                list="known-organisations"
                 prop:value=org_id
                 on:input=move |ev| org_id.set(event_target_value(&ev))
                 aria-invalid=move || shown(org_error()).is_some().to_string()
                 aria-describedby="org-id-error"
             />
+            <datalist id="known-organisations">
+                {state.config.with_value(|c| c.organisations.clone()).into_iter()
+                    .map(|o| view! { <option value=o/> }).collect_view()}
+            </datalist>
             <p id="org-id-error" class="field-error">{move || shown(org_error())}</p>
             <label for="api-key">{i18n.t(Msg::ApiKeyLabel)}</label>
             <input
@@ -71,6 +80,11 @@ pub fn OrganisationPicker() -> impl IntoView {
                 aria-describedby="api-key-error"
             />
             <p id="api-key-error" class="field-error">{move || shown(key_error())}</p>
+            <label class="checkbox">
+                <input type="checkbox" id="remember-key" prop:checked=remember
+                    on:change=move |ev| remember.set(event_target_checked(&ev))/>
+                {i18n.t(Msg::Remember)}
+            </label>
             <button type="submit" class="primary">{i18n.t(Msg::Apply)}</button>
         </form>
     }

@@ -1,13 +1,21 @@
 use leptos::prelude::*;
-use tillor_contract::api::StaticCredential;
+use tillor_contract::api::{BrokerStatus, StaticCredential};
 
+use crate::components::CopyButton;
 use crate::i18n::{use_i18n, Msg};
 
-/// The organisation's static credentials, as the API lists them (newest first).
+/// The organisation's static credentials, as the API lists them (newest first),
+/// each non-secret value copyable.
 #[component]
 pub fn StaticCredentialsTable(
     /// The credentials to show; an empty list shows the empty state.
     rows: Vec<StaticCredential>,
+    /// Delete pressed on a row (the owner asks for confirmation).
+    #[prop(optional)]
+    on_delete: Option<Callback<StaticCredential>>,
+    /// Ids of rows whose deletion is running.
+    #[prop(optional, into)]
+    deleting: Signal<Vec<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
@@ -16,35 +24,65 @@ pub fn StaticCredentialsTable(
     let rows = rows
         .into_iter()
         .map(|c| {
+            let id = c.id.clone();
+            let pending = {
+                let id = id.clone();
+                Signal::derive(move || deleting.with(|d| d.contains(&id)))
+            };
             let name = c.name.clone();
+            let missing = c.broker_status == Some(BrokerStatus::Missing);
+            let row_id = id.clone();
+            let copyable = move |class: &'static str, label: Msg, value: String| {
+                let el_id = format!("{class}-{row_id}");
+                view! {
+                    <td class=class>
+                        <span class="mono" id=el_id.clone()>{value.clone()}</span>
+                        <CopyButton value=value label=i18n.now(label).to_string() select_on_failure=el_id/>
+                    </td>
+                }
+            };
+            let cred = c.clone();
             view! {
-                <tr data-credential-id=c.id.clone()>
+                <tr id=format!("cred-{id}") tabindex="-1" data-credential-id=id.clone()
+                    class:pending=move || pending.get() aria-busy=move || pending.get().to_string()>
                     <td class="name">
                         {move || name.clone().unwrap_or_else(|| i18n.now(Msg::Unnamed).to_owned())}
+                        {missing.then(|| view! { <span class="badge danger">{i18n.t(Msg::BrokerMissing)}</span> })}
                     </td>
-                    <td class="mono user-name">{c.user_name}</td>
-                    <td class="mono client-id">{c.client_id}</td>
-                    <td class="mono topic-prefix">{c.topic_prefix}</td>
+                    {copyable("user-name", Msg::ColUserName, c.user_name.clone())}
+                    {copyable("client-id", Msg::ColClientId, c.client_id.clone())}
+                    {copyable("topic-prefix", Msg::ColTopicPrefix, c.topic_prefix.clone())}
                     <td class="created">
                         <time datetime=c.created_at.clone()>{display_time(&c.created_at)}</time>
+                    </td>
+                    <td class="actions">
+                        {on_delete.map(|cb| view! {
+                            <button type="button" class="danger delete" disabled=move || pending.get()
+                                on:click=move |_| cb.run(cred.clone())>
+                                {move || if pending.get() { i18n.t(Msg::Deleting)() } else { i18n.t(Msg::Delete)() }}
+                            </button>
+                        })}
                     </td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="static-credentials">
-            <thead>
-                <tr>
-                    <th scope="col">{i18n.t(Msg::ColName)}</th>
-                    <th scope="col">{i18n.t(Msg::ColUserName)}</th>
-                    <th scope="col">{i18n.t(Msg::ColClientId)}</th>
-                    <th scope="col">{i18n.t(Msg::ColTopicPrefix)}</th>
-                    <th scope="col">{i18n.t(Msg::ColCreated)}</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="static-credentials">
+                <thead>
+                    <tr>
+                        <th scope="col">{i18n.t(Msg::ColName)}</th>
+                        <th scope="col">{i18n.t(Msg::ColUserName)}</th>
+                        <th scope="col">{i18n.t(Msg::ColClientId)}</th>
+                        <th scope="col">{i18n.t(Msg::ColTopicPrefix)}</th>
+                        <th scope="col">{i18n.t(Msg::ColCreated)}</th>
+                        <th scope="col"><span class="sr-only">{i18n.t(Msg::ColActions)}</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -1,19 +1,26 @@
 //! Account > Ontwikkelaars.
 
 use leptos::prelude::*;
-
-use crate::api;
-use crate::components::{
-    ContextBar, ErrorNotice, LanguageSwitch, OrganisationPicker, StaticCredentialsTable,
+use tillor_contract::api::{
+    CreateStaticCredentialRequest, CreatedStaticCredential, StaticCredential,
 };
-use crate::i18n::{use_i18n, Msg};
+use tillor_contract::rules::{self, field};
+
+use crate::api::{self, ApiError};
+use crate::components::{
+    ContextBar, DeleteDialog, ErrorNotice, JwtCredentialsCard, LanguageSwitch, LiveRegion,
+    OrganisationPicker, RevealOnceDialog, StaticCredentialsTable,
+};
+use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::state::use_console;
 
 #[component]
 pub fn DevelopersPage() -> impl IntoView {
     let state = use_console();
     let i18n = use_i18n();
-    let signed_in = move || state.session.with(Option::is_some);
+    // Keyed on the organisation: switching re-creates everything below, so nothing
+    // of the previous organisation (results, dialogs, errors) survives.
+    let org = Memo::new(move |_| state.session.with(|s| s.as_ref().map(|s| s.org_id.clone())));
     view! {
         <main class="tillor-console">
             <header class="page-header">
@@ -24,20 +31,28 @@ pub fn DevelopersPage() -> impl IntoView {
                 <LanguageSwitch/>
             </header>
             <ContextBar/>
-            <Show when=signed_in fallback=|| view! { <OrganisationPicker/> }>
-                <StaticCredentialsSection/>
-            </Show>
+            {move || match org.get() {
+                None => view! { <OrganisationPicker/> }.into_any(),
+                Some(_) => view! {
+                    <JwtCredentialsCard/>
+                    <StaticCredentialsSection/>
+                }.into_any(),
+            }}
+            <LiveRegion/>
         </main>
     }
 }
 
-/// The static credentials of the chosen organisation, reloaded when it changes.
+/// The organisation's static credentials: list, create (then the reveal-once
+/// dialog) and delete (after a confirmation).
 #[component]
 fn StaticCredentialsSection() -> impl IntoView {
     let state = use_console();
     let i18n = use_i18n();
+    let refresh = RwSignal::new(0u32);
     let credentials = LocalResource::new(move || {
-        let session = state.session.get();
+        refresh.track();
+        let session = state.session.get_untracked();
         let base = state.api_base();
         async move {
             match session {
@@ -46,19 +61,152 @@ fn StaticCredentialsSection() -> impl IntoView {
             }
         }
     });
+
+    // Create.
+    let name = RwSignal::new(String::new());
+    let submitted = RwSignal::new(false);
+    let create_error = RwSignal::new(None::<ApiError>);
+    let revealed = RwSignal::new(None::<CreatedStaticCredential>);
+    let focus_after_close = StoredValue::new(None::<String>);
+    let create = Action::new_local(move |body: &CreateStaticCredentialRequest| {
+        let body = body.clone();
+        let session = state.session.get_untracked();
+        let base = state.api_base();
+        async move {
+            match session {
+                Some(s) => api::create_static_credential(&base, &s, &body).await,
+                None => Err(ApiError::Network("no organisation".into())),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(outcome) = create.value().get() {
+            match outcome {
+                Ok(created) => {
+                    create_error.set(None);
+                    name.set(String::new());
+                    submitted.set(false);
+                    focus_after_close.set_value(Some(created.credential.id.clone()));
+                    revealed.set(Some(created));
+                    refresh.update(|n| *n += 1);
+                }
+                Err(e) => create_error.set(Some(e)),
+            }
+        }
+    });
+    let name_error = move || {
+        let n = name.get();
+        if n.is_empty() {
+            return None;
+        }
+        rules::check_name(&n).err()
+    };
+    let on_create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        if name_error().is_some() || create.pending().get_untracked() {
+            return;
+        }
+        let n = name.get_untracked();
+        create.dispatch_local(CreateStaticCredentialRequest {
+            name: (!n.is_empty()).then_some(n),
+        });
+    };
+    let name_message = move || {
+        let lang = i18n.0.get();
+        if let Some(e) = name_error().filter(|_| submitted.get()) {
+            return Some(field_error_text(lang, e.code, e.min, e.max));
+        }
+        create_error.with(|e| match e {
+            Some(ApiError::Api { detail, .. }) if detail.field.as_deref() == Some(field::NAME) => {
+                Some(field_error_text(lang, detail.code, detail.min, detail.max))
+            }
+            _ => None,
+        })
+    };
+    let close_reveal = Callback::new(move |_| {
+        // Dropping the value removes the password from every signal and, with the
+        // dialog, from the DOM.
+        revealed.set(None);
+        if let Some(id) = focus_after_close.get_value() {
+            request_animation_frame(move || {
+                if let Some(row) = document().get_element_by_id(&format!("cred-{id}")) {
+                    let _ =
+                        wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&row).focus();
+                }
+            });
+        }
+    });
+
+    // Delete.
+    let to_delete = RwSignal::new(None::<StaticCredential>);
+    let deleting = RwSignal::new(Vec::<String>::new());
+    let delete_error = RwSignal::new(None::<ApiError>);
+    let confirm_delete = Callback::new(move |c: StaticCredential| {
+        to_delete.set(None);
+        let session = state.session.get_untracked();
+        let base = state.api_base();
+        deleting.update(|d| d.push(c.id.clone()));
+        leptos::task::spawn_local(async move {
+            let Some(s) = session else { return };
+            let outcome = api::delete_static_credential(&base, &s, &c.id).await;
+            deleting.update(|d| d.retain(|id| id != &c.id));
+            match outcome {
+                Ok(()) => {
+                    delete_error.set(None);
+                    refresh.update(|n| *n += 1);
+                }
+                // The row stays; the message says what to do.
+                Err(e) => delete_error.set(Some(e)),
+            }
+        });
+    });
+
     view! {
         <section class="card" aria-labelledby="static-title">
-            <h2 id="static-title">{i18n.t(Msg::StaticTitle)}</h2>
+            <div class="card-header">
+                <h2 id="static-title">{i18n.t(Msg::StaticTitle)}</h2>
+                <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>
+                    {i18n.t(Msg::Reload)}
+                </button>
+            </div>
+            <p class="hint">{i18n.t(Msg::StaticIntro)}</p>
+            <form class="static-form" on:submit=on_create novalidate>
+                <label for="static-name">{i18n.t(Msg::NameLabel)}</label>
+                <div class="inline">
+                    <input id="static-name" autocomplete="off" maxlength="64"
+                        prop:value=name
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                        aria-describedby="static-name-error"
+                        aria-invalid=move || name_message().is_some().to_string()/>
+                    <button type="submit" class="primary" disabled=move || create.pending().get()>
+                        {move || if create.pending().get() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateStatic)() }}
+                    </button>
+                </div>
+                <p id="static-name-error" class="field-error">{name_message}</p>
+            </form>
+            {move || create_error.get().filter(|e| e.field().is_none())
+                .map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
+            {move || delete_error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Deleting/> })}
             <Transition fallback=move || {
                 view! { <p class="loading" aria-busy="true">{i18n.t(Msg::StaticLoading)}</p> }
             }>
                 {move || Suspend::new(async move {
                     match credentials.await {
-                        Ok(rows) => view! { <StaticCredentialsTable rows/> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(rows) => view! {
+                            <StaticCredentialsTable rows
+                                on_delete=Callback::new(move |c| to_delete.set(Some(c)))
+                                deleting=deleting/>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error doing=Doing::Loading/> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+        {move || revealed.get().map(|created| view! { <RevealOnceDialog created on_close=close_reveal/> })}
+        {move || to_delete.get().map(|credential| view! {
+            <DeleteDialog credential on_confirm=confirm_delete
+                on_cancel=Callback::new(move |_| to_delete.set(None))/>
+        })}
     }
 }

@@ -210,12 +210,44 @@ pub async fn choose_organisation(c: &Client, org: &str, key: &str) {
         .unwrap();
 }
 
-/// Saves a PNG of the page to `$TILLOR_SCREENSHOT_DIR/<name>.png` when that is set,
-/// so a developer can look at what a test saw.
+/// Saves a PNG of the page to `tests/e2e/screenshots/<name>.png` (or
+/// `$TILLOR_SCREENSHOT_DIR`), one per state a test reaches, so anyone can look
+/// at what the browser showed.
 pub async fn screenshot(c: &Client, name: &str) {
-    if let Ok(dir) = std::env::var("TILLOR_SCREENSHOT_DIR") {
-        let png = c.screenshot().await.expect("screenshot");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png).unwrap();
+    let dir = std::env::var("TILLOR_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots"));
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+/// Clicks the element matching `css`.
+pub async fn click(c: &Client, css: &str) {
+    find(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Runs a script and returns its value as a string.
+pub async fn eval(c: &Client, script: &str) -> String {
+    let v = c.execute(script, vec![]).await.unwrap();
+    match v {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// Waits until `script` returns true.
+pub async fn wait_until(c: &Client, script: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if c.execute(script, vec![]).await.unwrap() == serde_json::Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

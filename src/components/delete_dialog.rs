@@ -1,0 +1,36 @@
+use leptos::prelude::*;
+use tillor_contract::api::StaticCredential;
+
+use crate::components::Modal;
+use crate::i18n::{use_i18n, Msg};
+
+/// Asks before deleting, naming the credential and what deleting does.
+#[component]
+pub fn DeleteDialog(
+    /// The credential to delete.
+    credential: StaticCredential,
+    /// Confirmed.
+    on_confirm: Callback<StaticCredential>,
+    /// Cancelled (button or Escape).
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = credential
+        .name
+        .clone()
+        .map(|n| format!("{n} ({})", credential.user_name))
+        .unwrap_or_else(|| credential.user_name.clone());
+    view! {
+        <Modal title_id="delete-title" on_escape=on_cancel class="delete-dialog">
+            <h2 id="delete-title">{i18n.t(Msg::DeleteTitle)}</h2>
+            <p><strong class="mono">{label}</strong></p>
+            <p>{i18n.t(Msg::DeleteText)}</p>
+            <div class="dialog-footer">
+                <button type="button" class="secondary" id="delete-cancel" data-autofocus
+                    on:click=move |_| on_cancel.run(())>{i18n.t(Msg::Cancel)}</button>
+                <button type="button" class="danger" id="delete-confirm"
+                    on:click=move |_| on_confirm.run(credential.clone())>{i18n.t(Msg::Delete)}</button>
+            </div>
+        </Modal>
+    }
+}

@@ -1,0 +1,282 @@
+use leptos::prelude::*;
+use tillor_contract::api::{CreateJwtCredentialsRequest, JwtCredentials};
+use tillor_contract::error::{ErrorCode, FieldError};
+use tillor_contract::rules::{self, field};
+
+use crate::api::{self, ApiError};
+use crate::components::{CopyButton, ErrorNotice, ExpiryCountdown, SnippetList};
+use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
+use crate::snippets::SnippetParams;
+use crate::state::use_console;
+
+/// Expiry choices; `None` is "custom seconds".
+const PRESETS: [(Msg, Option<u32>); 6] = [
+    (Msg::Preset1m, Some(60)),
+    (Msg::Preset15m, Some(900)),
+    (Msg::Preset1h, Some(3600)),
+    (Msg::Preset8h, Some(28_800)),
+    (Msg::Preset24h, Some(86_400)),
+    (Msg::PresetCustom, None),
+];
+
+/// The expiry the form would send, by the same rule the server applies.
+pub fn chosen_expiry(preset: Option<u32>, custom: &str) -> Result<u32, FieldError> {
+    match preset {
+        Some(secs) => Ok(secs),
+        None => match custom.trim().parse::<i64>() {
+            Ok(n) => rules::check_expires_in_seconds(n),
+            Err(_) => Err(
+                FieldError::new(field::EXPIRES_IN_SECONDS, ErrorCode::NotAnInteger)
+                    .with_range(rules::EXPIRES_IN_SECONDS_MIN, rules::EXPIRES_IN_SECONDS_MAX),
+            ),
+        },
+    }
+}
+
+/// Create a temporary JWT credential, then show it with a live countdown.
+#[component]
+pub fn JwtCredentialsCard() -> impl IntoView {
+    let state = use_console();
+    let i18n = use_i18n();
+    let client_id = RwSignal::new(String::new());
+    let preset = RwSignal::new(Some(3600u32));
+    let custom = RwSignal::new(String::from("3600"));
+    let submitted = RwSignal::new(false);
+    let result = RwSignal::new(None::<JwtCredentials>);
+    let error = RwSignal::new(None::<ApiError>);
+
+    let expiry = move || chosen_expiry(preset.get(), &custom.get());
+    let client_id_check = move || {
+        let id = client_id.get();
+        if id.is_empty() {
+            return Ok(None);
+        }
+        let env = state.env().unwrap_or(tillor_contract::Env::Local);
+        rules::normalize_client_id(env, &id).map(Some)
+    };
+
+    let create = Action::new_local(move |body: &CreateJwtCredentialsRequest| {
+        let body = body.clone();
+        let session = state.session.get_untracked();
+        let base = state.api_base();
+        async move {
+            match session {
+                Some(s) => api::create_jwt_credentials(&base, &s, &body).await,
+                None => Err(ApiError::Network("no organisation".into())),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(outcome) = create.value().get() {
+            match outcome {
+                Ok(creds) => {
+                    error.set(None);
+                    client_id.set(creds.client_id.clone());
+                    result.set(Some(creds));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let send = move |client: Option<String>| {
+        let Ok(secs) = expiry() else { return };
+        if create.pending().get_untracked() {
+            return;
+        }
+        create.dispatch_local(CreateJwtCredentialsRequest {
+            client_id: client,
+            expires_in_seconds: Some(secs),
+        });
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        if let (Ok(_), Ok(id)) = (expiry(), client_id_check()) {
+            send(id);
+        }
+    };
+
+    // An error is shown at the field it names (the server's 400 or our own check).
+    let field_message = move |name: &str| -> Option<String> {
+        let lang = i18n.0.get();
+        let own = match name {
+            field::EXPIRES_IN_SECONDS => expiry().err(),
+            _ => client_id_check().err(),
+        };
+        if let Some(e) = own.filter(|_| submitted.get()) {
+            return Some(field_error_text(lang, e.code, e.min, e.max));
+        }
+        error.with(|e| match e {
+            Some(ApiError::Api { detail, .. }) if detail.field.as_deref() == Some(name) => {
+                Some(field_error_text(lang, detail.code, detail.min, detail.max))
+            }
+            _ => None,
+        })
+    };
+    let general_error = move || error.get().filter(|e| e.field().is_none());
+
+    let presets = PRESETS
+        .into_iter()
+        .map(|(msg, secs)| {
+            let id = format!(
+                "expiry-{}",
+                secs.map(|s| s.to_string()).unwrap_or("custom".into())
+            );
+            let input_id = id.clone();
+            view! {
+                <label class="preset" for=id>
+                    <input
+                        type="radio"
+                        id=input_id
+                        name="expiry"
+                        prop:checked=move || preset.get() == secs
+                        on:change=move |_| preset.set(secs)
+                    />
+                    {i18n.t(msg)}
+                </label>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="card jwt-card" aria-labelledby="jwt-title">
+            <h2 id="jwt-title">{i18n.t(Msg::JwtTitle)}</h2>
+            <p class="hint">{i18n.t(Msg::JwtIntro)}</p>
+            <form class="jwt-form" on:submit=on_submit novalidate>
+                <div class="field">
+                    <label for="jwt-client-id">{i18n.t(Msg::ClientIdLabel)}</label>
+                    <input
+                        id="jwt-client-id"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=client_id
+                        on:input=move |ev| client_id.set(event_target_value(&ev))
+                        aria-describedby="jwt-client-id-hint jwt-client-id-error"
+                        aria-invalid=move || field_message(field::CLIENT_ID).is_some().to_string()
+                    />
+                    <p id="jwt-client-id-hint" class="hint">{i18n.t(Msg::ClientIdHint)}</p>
+                    <p id="jwt-client-id-error" class="field-error">{move || field_message(field::CLIENT_ID)}</p>
+                </div>
+                <fieldset class="field">
+                    <legend>{i18n.t(Msg::ExpiryLabel)}</legend>
+                    <div class="presets">{presets}</div>
+                    <Show when=move || preset.get().is_none()>
+                        <label for="jwt-custom-seconds">{i18n.t(Msg::CustomSecondsLabel)}</label>
+                        <input
+                            id="jwt-custom-seconds"
+                            inputmode="numeric"
+                            prop:value=custom
+                            on:input=move |ev| custom.set(event_target_value(&ev))
+                            aria-describedby="jwt-expiry-error"
+                            aria-invalid=move || field_message(field::EXPIRES_IN_SECONDS).is_some().to_string()
+                        />
+                    </Show>
+                    <p id="jwt-expiry-error" class="field-error">{move || field_message(field::EXPIRES_IN_SECONDS)}</p>
+                </fieldset>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>
+                    {move || if create.pending().get() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateJwt)() }}
+                </button>
+            </form>
+            {move || general_error().map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
+            {move || result.get().map(|creds| {
+                let renew_id = creds.client_id.clone();
+                view! {
+                    <JwtResult creds=creds/>
+                    <button
+                        type="button"
+                        class="secondary renew"
+                        disabled=move || create.pending().get()
+                        on:click=move |_| send(Some(renew_id.clone()))
+                    >
+                        {i18n.t(Msg::Renew)}
+                    </button>
+                }
+            })}
+        </section>
+    }
+}
+
+/// The issued credential: token masked until revealed, every value copyable,
+/// the countdown, and ready-made snippets.
+#[component]
+fn JwtResult(creds: JwtCredentials) -> impl IntoView {
+    let i18n = use_i18n();
+    let revealed = RwSignal::new(false);
+    let token = creds.token.clone();
+    let masked = move || {
+        if revealed.get() {
+            token.clone()
+        } else {
+            "•".repeat(24)
+        }
+    };
+    let params = SnippetParams {
+        broker_url: creds.broker_url.clone(),
+        user_name: String::new(),
+        password: None,
+        client_id: creds.client_id.clone(),
+        topic_prefix: creds.topic_prefix.clone(),
+    };
+    let row = move |id: &'static str, label: Msg, value: String| {
+        view! {
+            <div class="value-row">
+                <dt>{i18n.t(label)}</dt>
+                <dd>
+                    <code id=id class="mono">{value.clone()}</code>
+                    <CopyButton value=value label=i18n.now(label).to_string() select_on_failure=id/>
+                </dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="jwt-result values">
+            <div class="value-row">
+                <dt>{i18n.t(Msg::TokenLabel)}</dt>
+                <dd>
+                    <code id="jwt-token" class="mono token">{masked}</code>
+                    <button type="button" class="secondary" aria-pressed=move || revealed.get().to_string()
+                        on:click=move |_| revealed.update(|r| *r = !*r)>
+                        {move || if revealed.get() { i18n.t(Msg::Hide)() } else { i18n.t(Msg::Show)() }}
+                    </button>
+                    <CopyButton value=creds.token.clone() label=i18n.now(Msg::TokenLabel).to_string()/>
+                </dd>
+            </div>
+            {row("jwt-client-id-value", Msg::ColClientId, creds.client_id.clone())}
+            {row("jwt-broker-url", Msg::BrokerUrlLabel, creds.broker_url.clone())}
+            {row("jwt-topic-prefix", Msg::ColTopicPrefix, creds.topic_prefix.clone())}
+            <div class="value-row">
+                <dt>{i18n.t(Msg::ExpiresAtLabel)}</dt>
+                <dd>
+                    <time datetime=creds.expires_at.clone()>{creds.expires_at.clone()}</time>
+                    " "
+                    <ExpiryCountdown expires_at=creds.expires_at.clone()/>
+                </dd>
+            </div>
+        </dl>
+        <SnippetList params=Signal::stored(params) id_prefix="jwt"/>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_are_sent_as_they_are_and_custom_seconds_follow_the_server_rule() {
+        assert_eq!(chosen_expiry(Some(900), "junk"), Ok(900));
+        assert_eq!(chosen_expiry(None, " 120 "), Ok(120));
+        assert_eq!(
+            chosen_expiry(None, "59").unwrap_err().code,
+            ErrorCode::OutOfRange
+        );
+        assert_eq!(
+            chosen_expiry(None, "86401").unwrap_err().code,
+            ErrorCode::OutOfRange
+        );
+        let e = chosen_expiry(None, "1.5").unwrap_err();
+        assert_eq!(
+            (e.code, e.min, e.max),
+            (ErrorCode::NotAnInteger, Some(60), Some(86400))
+        );
+    }
+}

@@ -1,0 +1,95 @@
+use leptos::prelude::*;
+use tillor_contract::api::CreatedStaticCredential;
+
+use crate::components::{CopyButton, Modal, SnippetList};
+use crate::i18n::{use_i18n, Msg};
+use crate::snippets::{dotenv, SnippetParams};
+
+/// Shows a new static credential's password once. Done is enabled only after
+/// "Ik heb het wachtwoord veilig opgeslagen"; Escape or Close before that asks
+/// first. `on_close` must drop the credential: nothing else keeps the password.
+#[component]
+pub fn RevealOnceDialog(
+    /// The credential just created, with its password.
+    created: CreatedStaticCredential,
+    /// Closing for good: the owner drops `created`.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let acknowledged = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let c = created.credential.clone();
+    let params = SnippetParams {
+        broker_url: c.broker_url.clone().unwrap_or_default(),
+        user_name: c.user_name.clone(),
+        password: Some(created.password.clone()),
+        client_id: c.client_id.clone(),
+        topic_prefix: c.topic_prefix.clone(),
+    };
+    let env_file = dotenv(&params);
+    let try_close = move || {
+        if acknowledged.get_untracked() {
+            on_close.run(());
+        } else {
+            confirming.set(true);
+        }
+    };
+    let row = move |id: &'static str, label: Msg, value: String, secret: bool| {
+        view! {
+            <div class="value-row" class:secret=secret>
+                <dt>{i18n.t(label)}</dt>
+                <dd>
+                    <code id=id class="mono">{value.clone()}</code>
+                    <CopyButton value=value label=i18n.now(label).to_string() select_on_failure=id/>
+                </dd>
+            </div>
+        }
+    };
+    view! {
+        <Modal title_id="reveal-title" on_escape=Callback::new(move |_| try_close()) class="reveal-once">
+            <h2 id="reveal-title">{i18n.t(Msg::RevealTitle)}</h2>
+            <p class="warning" role="note">{i18n.t(Msg::RevealWarning)}</p>
+            <dl class="values">
+                {row("reveal-user-name", Msg::ColUserName, c.user_name.clone(), false)}
+                {row("reveal-client-id", Msg::ColClientId, c.client_id.clone(), false)}
+                {row("reveal-password", Msg::PasswordLabel, created.password.clone(), true)}
+                {row("reveal-topic-prefix", Msg::ColTopicPrefix, c.topic_prefix.clone(), false)}
+                {row("reveal-broker-url", Msg::BrokerUrlLabel, c.broker_url.clone().unwrap_or_default(), false)}
+            </dl>
+            <div class="env-copy">
+                <CopyButton value=env_file label=".env".to_string() text=Msg::CopyEnv/>
+            </div>
+            <SnippetList params=Signal::stored(params) id_prefix="reveal"/>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <div class="dialog-footer">
+                        <label class="acknowledge">
+                            <input type="checkbox" id="reveal-ack"
+                                prop:checked=acknowledged
+                                on:change=move |ev| acknowledged.set(event_target_checked(&ev))/>
+                            {i18n.t(Msg::Acknowledge)}
+                        </label>
+                        <button type="button" class="secondary" id="reveal-close" on:click=move |_| try_close()>
+                            {i18n.t(Msg::Close)}
+                        </button>
+                        <button type="button" class="primary" id="reveal-done"
+                            disabled=move || !acknowledged.get()
+                            on:click=move |_| on_close.run(())>
+                            {i18n.t(Msg::Done)}
+                        </button>
+                    </div>
+                }
+            >
+                <div class="dialog-footer confirm" role="alertdialog" aria-labelledby="confirm-lose-title" aria-describedby="confirm-lose-text">
+                    <p><strong id="confirm-lose-title">{i18n.t(Msg::ConfirmLoseTitle)}</strong>" "
+                        <span id="confirm-lose-text">{i18n.t(Msg::ConfirmLoseText)}</span></p>
+                    <button type="button" class="secondary" id="confirm-lose-no" data-autofocus
+                        on:click=move |_| confirming.set(false)>{i18n.t(Msg::ConfirmLoseNo)}</button>
+                    <button type="button" class="danger" id="confirm-lose-yes"
+                        on:click=move |_| on_close.run(())>{i18n.t(Msg::ConfirmLoseYes)}</button>
+                </div>
+            </Show>
+        </Modal>
+    }
+}
