@@ -50,13 +50,19 @@ async fn the_table_shows_every_credential_and_a_placeholder_for_a_missing_name()
     let rows = vec![credential("b", None), credential("a", Some("ERP"))];
     mount_to(root.clone(), move || {
         provide_i18n(Language::Nl);
+        tillor_console::components::announcer::provide_announcer();
         view! { <StaticCredentialsTable rows/> }
     })
     .forget();
     tick().await;
 
     assert_eq!(texts(&root, ".name"), vec!["(zonder naam)", "ERP"]);
-    assert_eq!(texts(&root, ".user-name"), vec!["acme-b", "acme-a"]);
+    assert_eq!(texts(&root, ".user-name .mono"), vec!["acme-b", "acme-a"]);
+    assert_eq!(
+        texts(&root, ".user-name button.copy").len(),
+        2,
+        "each value is copyable"
+    );
     assert_eq!(texts(&root, ".created")[0], "2026-11-25 17:34 UTC");
     assert_eq!(
         texts(&root, "th")[0..2],
@@ -151,4 +157,140 @@ async fn a_host_config_with_organisation_and_key_starts_signed_in() {
     });
     assert_eq!(state.session.get_untracked().unwrap().org_id, "acme");
     assert!(!format!("{:?}", state.session.get_untracked()).contains("tk_from"));
+}
+
+fn created() -> tillor_contract::api::CreatedStaticCredential {
+    tillor_contract::api::CreatedStaticCredential {
+        credential: credential("n1", Some("Kassa")),
+        password: "Secr3tPassw0rdSecr3tPassw0rd1234".into(),
+    }
+}
+
+fn element(root: &HtmlElement, css: &str) -> HtmlElement {
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{css} missing"))
+        .unchecked_into()
+}
+
+fn focus_is_inside(root: &HtmlElement) -> bool {
+    let active = document().active_element();
+    active.is_some_and(|a| root.contains(Some(a.unchecked_ref())))
+}
+
+fn press(target: &HtmlElement, key: &str, shift: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&ev).unwrap();
+}
+
+fn mount_dialog() -> (HtmlElement, RwSignal<bool>) {
+    use tillor_console::components::announcer::provide_announcer;
+    use tillor_console::components::RevealOnceDialog;
+    let root = container();
+    let closed = RwSignal::new(false);
+    mount_to(root.clone(), move || {
+        provide_i18n(Language::Nl);
+        provide_announcer();
+        view! { <RevealOnceDialog created=created() on_close=Callback::new(move |_| closed.set(true))/> }
+    })
+    .forget();
+    (root, closed)
+}
+
+#[wasm_bindgen_test]
+async fn the_reveal_dialog_is_a_labelled_modal_that_takes_focus_and_wraps_tab() {
+    let (root, _) = mount_dialog();
+    tick().await;
+    let dialog = element(&root, "[role=dialog]");
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    assert_eq!(
+        texts(&root, "#reveal-title"),
+        vec!["Nieuwe statische inloggegevens"]
+    );
+    assert!(focus_is_inside(&dialog), "focus moved into the dialog");
+
+    // Tab on the last enabled control wraps to the first, Shift+Tab back.
+    let close = element(&root, "#reveal-close");
+    close.focus().unwrap();
+    press(&close, "Tab", false);
+    assert!(focus_is_inside(&dialog));
+    assert_ne!(
+        document().active_element().map(|a| a.id()),
+        Some("reveal-close".into())
+    );
+    let first = document().active_element().unwrap();
+    press(first.unchecked_ref(), "Tab", true);
+    assert_eq!(
+        document().active_element().map(|a| a.id()),
+        Some("reveal-close".into()),
+        "Shift+Tab on the first control wraps to the last enabled one"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn done_waits_for_the_acknowledgement_and_escape_asks_first() {
+    let (root, closed) = mount_dialog();
+    tick().await;
+    let done: web_sys::HtmlButtonElement = element(&root, "#reveal-done").unchecked_into();
+    assert!(done.disabled());
+
+    press(&element(&root, "[role=dialog]"), "Escape", false);
+    tick().await;
+    assert_eq!(
+        texts(&root, "#confirm-lose-text"),
+        vec!["U kunt dit wachtwoord hierna niet meer zien."]
+    );
+    assert!(!closed.get_untracked(), "Escape alone does not close");
+    element(&root, "#confirm-lose-no").click();
+    tick().await;
+
+    element(&root, "#reveal-ack").click();
+    tick().await;
+    let done: web_sys::HtmlButtonElement = element(&root, "#reveal-done").unchecked_into();
+    assert!(!done.disabled());
+    done.click();
+    tick().await;
+    assert!(closed.get_untracked());
+}
+
+#[wasm_bindgen_test]
+async fn the_jwt_form_refuses_an_expiry_outside_the_range_before_sending() {
+    use tillor_console::components::announcer::provide_announcer;
+    use tillor_console::components::JwtCredentialsCard;
+    use tillor_console::state::OrgSession;
+    let root = container();
+    let state = ConsoleState::new(ConsoleConfig::default());
+    state.session.set(Some(OrgSession {
+        org_id: "acme".into(),
+        api_key: "tk_not-used-in-this-test".into(),
+    }));
+    mount_to(root.clone(), move || {
+        provide_i18n(Language::En);
+        provide_announcer();
+        provide_context(state);
+        view! { <JwtCredentialsCard/> }
+    })
+    .forget();
+    tick().await;
+    element(&root, "#expiry-custom").click();
+    tick().await;
+    type_into(&root, "#jwt-custom-seconds", "86401");
+    type_into(&root, "#jwt-client-id", "bad id");
+    submit(&root);
+    tick().await;
+    assert_eq!(
+        texts(&root, "#jwt-expiry-error"),
+        vec!["This value is outside the allowed range. (60–86400)"]
+    );
+    assert_eq!(
+        texts(&root, "#jwt-client-id-error"),
+        vec!["This value contains characters that are not allowed."]
+    );
+    let button: web_sys::HtmlButtonElement = element(&root, "button[type=submit]").unchecked_into();
+    assert!(!button.disabled(), "no request is running");
 }
