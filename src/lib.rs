@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod countdown;
 pub mod i18n;
+pub mod mqtt;
 pub mod pages;
 pub mod snippets;
 pub mod state;

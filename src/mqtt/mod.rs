@@ -1,0 +1,5 @@
+//! The test client's MQTT: `codec` (stream framing) and `session` (the protocol
+//! state machine) are pure and tested natively; the WebSocket lives elsewhere.
+
+pub mod codec;
+pub mod session;
