@@ -207,6 +207,104 @@ impl Namespace {
     }
 }
 
+/// One reason, level by level, why a topic or filter is outside the namespace,
+/// so the console can say "level 3 is `acme`, your organisation is `4711`".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// Level `index` (0-based) should be `expected`.
+    LevelDiffers {
+        index: usize,
+        expected: String,
+        got: String,
+        /// Only letter case differs.
+        case_only: bool,
+        /// Only surrounding whitespace differs.
+        whitespace_only: bool,
+    },
+    /// A wildcard at `index`, in the part that must be spelled out.
+    WildcardInPrefix {
+        index: usize,
+        wildcard: char,
+    },
+    /// Fewer levels than the prefix.
+    TooShort {
+        levels: usize,
+    },
+    /// `#` somewhere other than alone in the last level.
+    HashNotLast {
+        index: usize,
+    },
+    /// `+` sharing a level with other characters.
+    PlusNotAlone {
+        index: usize,
+    },
+    /// `+` or `#` in a topic to publish to.
+    WildcardInTopic,
+    /// Starts with `$`: broker-internal topics are never inside.
+    DollarTopic,
+    Empty,
+    ContainsNul,
+}
+
+impl Namespace {
+    /// Every problem with `topic` (a filter when `filter` is true); empty when it is inside.
+    pub fn explain(&self, topic: &str, filter: bool) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if topic.is_empty() {
+            return vec![Finding::Empty];
+        }
+        if topic.contains('\0') {
+            findings.push(Finding::ContainsNul);
+        }
+        if topic.starts_with('$') {
+            findings.push(Finding::DollarTopic);
+        }
+        let levels: Vec<&str> = topic.split('/').collect();
+        if !filter && topic.contains(['+', '#']) {
+            findings.push(Finding::WildcardInTopic);
+        }
+        if filter {
+            for (i, level) in levels.iter().enumerate() {
+                if level.contains('#') && (*level != "#" || i != levels.len() - 1) {
+                    findings.push(Finding::HashNotLast { index: i });
+                }
+                if level.contains('+') && *level != "+" {
+                    findings.push(Finding::PlusNotAlone { index: i });
+                }
+            }
+        }
+        for (i, expected) in self.levels().iter().enumerate() {
+            let Some(got) = levels.get(i) else {
+                // `tillor/local/acme/#` is caught at its wildcard below, not here.
+                if !levels.iter().any(|l| *l == "#") {
+                    findings.push(Finding::TooShort {
+                        levels: levels.len(),
+                    });
+                }
+                break;
+            };
+            if got == expected {
+                continue;
+            }
+            if *got == "+" || *got == "#" {
+                findings.push(Finding::WildcardInPrefix {
+                    index: i,
+                    wildcard: got.chars().next().unwrap_or('+'),
+                });
+                continue;
+            }
+            findings.push(Finding::LevelDiffers {
+                index: i,
+                expected: (*expected).to_owned(),
+                got: (*got).to_owned(),
+                case_only: got.to_lowercase() == expected.to_lowercase(),
+                whitespace_only: got.trim() == *expected,
+            });
+        }
+        findings
+    }
+}
+
 fn check_mqtt_string(s: &str) -> Result<(), TopicError> {
     if s.is_empty() {
         Err(TopicError::Empty)
@@ -376,6 +474,80 @@ mod tests {
             ns.topic_regex(),
             r"^tillor/staging/a\-b_c/integration(/.*)?$"
         );
+    }
+
+    #[test]
+    fn explain_names_the_level_and_what_was_expected() {
+        let f = ns().explain("tillor/local/4711/integration/x", false);
+        assert_eq!(
+            f,
+            vec![Finding::LevelDiffers {
+                index: 2,
+                expected: "acme".into(),
+                got: "4711".into(),
+                case_only: false,
+                whitespace_only: false
+            }]
+        );
+        let f = ns().explain("Tillor/local/acme/integration ", false);
+        assert!(matches!(
+            &f[0],
+            Finding::LevelDiffers {
+                index: 0,
+                case_only: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &f[1],
+            Finding::LevelDiffers {
+                index: 3,
+                whitespace_only: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            ns().explain("tillor/local/acme/#", true),
+            vec![Finding::WildcardInPrefix {
+                index: 3,
+                wildcard: '#'
+            }]
+        );
+        assert_eq!(
+            ns().explain("tillor/local/acme/integration/#/x", true),
+            vec![Finding::HashNotLast { index: 4 }]
+        );
+        assert_eq!(
+            ns().explain("tillor/local", false),
+            vec![Finding::TooShort { levels: 2 }]
+        );
+        assert!(ns()
+            .explain("tillor/local/acme/integration/+/y", true)
+            .is_empty());
+    }
+
+    #[test]
+    fn explain_agrees_with_the_checks() {
+        for t in [
+            "tillor/local/acme/integration",
+            "tillor/local/acme/integration/a",
+            "tillor/local/acme/integration2",
+            "#",
+            "$SYS/x",
+            "tillor/local/acme/integration/a+",
+            "tillor/local/acme/integration/#",
+        ] {
+            assert_eq!(
+                ns().explain(t, true).is_empty(),
+                ns().is_filter_allowed(t),
+                "{t}"
+            );
+            assert_eq!(
+                ns().explain(t, false).is_empty(),
+                ns().is_topic_allowed(t),
+                "{t}"
+            );
+        }
     }
 
     #[test]

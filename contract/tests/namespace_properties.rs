@@ -93,6 +93,12 @@ proptest! {
     }
 
     #[test]
+    fn the_explanation_is_empty_exactly_when_allowed(f in filter()) {
+        prop_assert_eq!(ns().explain(&f, true).is_empty(), ns().is_filter_allowed(&f), "{}", f);
+        prop_assert_eq!(ns().explain(&f, false).is_empty(), ns().is_topic_allowed(&f), "{}", f);
+    }
+
+    #[test]
     fn an_allowed_topic_is_also_an_allowed_filter(t in topic()) {
         if ns().is_topic_allowed(&t) {
             prop_assert!(ns().is_filter_allowed(&t));
