@@ -276,7 +276,7 @@ impl Namespace {
         for (i, expected) in self.levels().iter().enumerate() {
             let Some(got) = levels.get(i) else {
                 // `tillor/local/acme/#` is caught at its wildcard below, not here.
-                if !levels.iter().any(|l| *l == "#") {
+                if !levels.contains(&"#") {
                     findings.push(Finding::TooShort {
                         levels: levels.len(),
                     });
