@@ -8,6 +8,7 @@ use tillor_contract::error::ErrorCode;
 
 use crate::api::ApiError;
 
+pub mod diagnostics;
 mod en;
 mod nl;
 

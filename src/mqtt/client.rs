@@ -1,0 +1,652 @@
+//! `use_mqtt`-style hook: ties the sans-IO session to the WebSocket transport and
+//! exposes signals for the screen (status, diagnostics, subscriptions, messages,
+//! connectivity check) and commands (connect, subscribe, publish, disconnect).
+
+use leptos::prelude::*;
+use tillor_contract::{Env, Namespace};
+
+use super::session::{ConnackCode, ConnectOptions, Event, Qos, Session, SessionError, State};
+use super::transport::{Transport, TransportEvent};
+use super::url::{check_broker_url, UrlProblem};
+
+/// Received and sent messages kept for the simple list (the full log is separate).
+pub const MESSAGE_CAP: usize = 200;
+const CHECK_PREFIX: &str = "_tillor-check";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialKind {
+    Jwt,
+    Static,
+}
+
+/// What a connection needs. The password lives here only while the session
+/// may need to reconnect; `disconnect` by the user drops it.
+#[derive(Clone, PartialEq)]
+pub struct ConnectParams {
+    pub kind: CredentialKind,
+    pub ws_url: String,
+    pub client_id: String,
+    pub user_name: String,
+    pub password: String,
+    pub topic_prefix: String,
+    /// JWT expiry (Unix ms), to explain a cut-off at expiry.
+    pub expires_at_ms: Option<f64>,
+}
+
+impl std::fmt::Debug for ConnectParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectParams")
+            .field("kind", &self.kind)
+            .field("ws_url", &self.ws_url)
+            .field("client_id", &self.client_id)
+            .field("user_name", &self.user_name)
+            .field("password", &"<hidden>")
+            .field("topic_prefix", &self.topic_prefix)
+            .finish()
+    }
+}
+
+impl ConnectParams {
+    /// The namespace the prefix names (`tillor/{env}/{org}/integration`).
+    pub fn namespace(&self) -> Option<Namespace> {
+        let levels: Vec<&str> = self.topic_prefix.split('/').collect();
+        match levels[..] {
+            ["tillor", env, org, "integration"] => Namespace::new(env.parse::<Env>().ok()?, org),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Idle,
+    Connecting,
+    Connected,
+    Closed,
+}
+
+/// One diagnostic step, rendered in the user's language by the screen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    UrlRefused(UrlProblem),
+    Opening {
+        url: String,
+    },
+    Opened {
+        url: String,
+        protocol: String,
+    },
+    OpenFailed(String),
+    ConnectSent {
+        client_id: String,
+        user_name: String,
+    },
+    Connack(Result<(), ConnackCode>),
+    Subscribed {
+        filter: String,
+        granted: Option<Qos>,
+        predicted_allowed: bool,
+    },
+    Published {
+        topic: String,
+        qos: Qos,
+        predicted_allowed: bool,
+    },
+    Delivered {
+        packet_id: u16,
+    },
+    Timeout(&'static str),
+    Protocol(String),
+    TransportError,
+    Closed {
+        code: u16,
+        reason: String,
+        requested: bool,
+        was_connected: bool,
+        token_expired: bool,
+    },
+    Refused(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepEntry {
+    pub at_ms: f64,
+    pub step: Step,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubState {
+    Pending,
+    Granted(Qos),
+    Refused,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subscription {
+    pub filter: String,
+    pub qos: Qos,
+    pub label: String,
+    /// Index into the palette; a label always goes with it (never colour alone).
+    pub colour: usize,
+    pub state: SubState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Received,
+    Sent,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageEntry {
+    pub direction: Direction,
+    pub topic: String,
+    pub payload: Vec<u8>,
+    pub qos: Qos,
+    pub retain: bool,
+    pub at_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CheckState {
+    Idle,
+    Running,
+    Verified { rtt_ms: f64 },
+    Failed,
+}
+
+struct Inner {
+    session: Session,
+    transport: Transport,
+    /// CONNECT waits here until the socket is open.
+    connect_bytes: Vec<u8>,
+    ticker: Option<IntervalHandle>,
+    probe: Option<(String, String, f64)>,
+}
+
+#[derive(Clone, Copy)]
+pub struct MqttClient {
+    pub status: RwSignal<Status>,
+    pub steps: RwSignal<Vec<StepEntry>>,
+    pub subscriptions: RwSignal<Vec<Subscription>>,
+    pub messages: RwSignal<Vec<MessageEntry>>,
+    pub check: RwSignal<CheckState>,
+    pub params: RwSignal<Option<ConnectParams>>,
+    inner: StoredValue<Option<Inner>, LocalStorage>,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+impl MqttClient {
+    pub fn new() -> Self {
+        let client = MqttClient {
+            status: RwSignal::new(Status::Idle),
+            steps: RwSignal::new(Vec::new()),
+            subscriptions: RwSignal::new(Vec::new()),
+            messages: RwSignal::new(Vec::new()),
+            check: RwSignal::new(CheckState::Idle),
+            params: RwSignal::new(None),
+            inner: StoredValue::new_local(None),
+        };
+        // Leaving the page (or the organisation) drops the session and its secret.
+        on_cleanup(move || client.drop_connection());
+        client
+    }
+
+    fn step(&self, step: Step) {
+        self.steps.update(|s| {
+            s.push(StepEntry {
+                at_ms: now_ms(),
+                step,
+            })
+        });
+    }
+
+    /// Chooses the credential to use (e.g. "Use in test client"); replaces any
+    /// previous one and its connection.
+    pub fn set_params(&self, params: ConnectParams) {
+        self.drop_connection();
+        self.params.set(Some(params));
+        self.status.set(Status::Idle);
+        self.steps.set(Vec::new());
+        self.check.set(CheckState::Idle);
+    }
+
+    pub fn connect(&self) {
+        let Some(p) = self.params.get_untracked() else {
+            return;
+        };
+        self.drop_connection();
+        let page = window().location().protocol().unwrap_or_default();
+        if let Err(problem) = check_broker_url(&page, &p.ws_url) {
+            self.step(Step::UrlRefused(problem));
+            self.status.set(Status::Closed);
+            self.fail_check();
+            return;
+        }
+        let options = ConnectOptions {
+            client_id: p.client_id.clone(),
+            user_name: Some(p.user_name.clone()),
+            password: Some(p.password.clone()),
+            keep_alive_secs: 30,
+            clean_session: true,
+            will: None,
+        };
+        let (session, connect_bytes) = Session::connect(options, now_ms() as u64);
+        let me = *self;
+        let transport = match Transport::open(&p.ws_url, move |e| me.on_transport(e)) {
+            Ok(t) => t,
+            Err(e) => {
+                self.step(Step::OpenFailed(e));
+                self.status.set(Status::Closed);
+                self.fail_check();
+                return;
+            }
+        };
+        self.step(Step::Opening {
+            url: p.ws_url.clone(),
+        });
+        self.status.set(Status::Connecting);
+        let ticker =
+            set_interval_with_handle(move || me.on_tick(), std::time::Duration::from_secs(1)).ok();
+        self.inner.set_value(Some(Inner {
+            session,
+            transport,
+            connect_bytes,
+            ticker,
+            probe: None,
+        }));
+    }
+
+    /// Disconnect asked by the user: DISCONNECT, close, and forget the password.
+    pub fn disconnect(&self) {
+        self.inner.update_value(|inner| {
+            if let Some(i) = inner {
+                let bytes = i.session.disconnect();
+                let _ = i.transport.send(&bytes);
+            }
+        });
+        self.drop_connection();
+        self.status.set(Status::Idle);
+        self.params.set(None);
+    }
+
+    fn drop_connection(&self) {
+        if let Some(Some(mut inner)) = self.inner.try_update_value(|i| i.take()) {
+            if let Some(t) = inner.ticker.take() {
+                t.clear();
+            }
+            inner.transport.close();
+        }
+    }
+
+    fn with_session<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> Option<R> {
+        self.inner.try_update_value(|i| i.as_mut().map(f)).flatten()
+    }
+
+    fn predicted(&self, topic: &str, filter: bool) -> bool {
+        self.params
+            .with_untracked(|p| p.as_ref().and_then(|p| p.namespace()))
+            .is_some_and(|ns| ns.explain(topic, filter).is_empty())
+    }
+
+    /// Subscribes; `anyway` sends a filter the namespace rules refuse (or that is
+    /// malformed) to show what the broker answers.
+    pub fn subscribe(
+        &self,
+        filter: String,
+        qos: Qos,
+        label: String,
+        anyway: bool,
+    ) -> Result<(), SessionError> {
+        let colour = self.subscriptions.with_untracked(|s| s.len());
+        let sent = self.send_subscribe(&filter, qos, anyway);
+        if sent.is_ok() {
+            self.subscriptions.update(|s| {
+                s.retain(|x| x.filter != filter);
+                s.push(Subscription {
+                    filter,
+                    qos,
+                    label,
+                    colour,
+                    state: SubState::Pending,
+                });
+            });
+        }
+        sent
+    }
+
+    fn send_subscribe(&self, filter: &str, qos: Qos, anyway: bool) -> Result<(), SessionError> {
+        let now = now_ms() as u64;
+        let filters = [(filter.to_owned(), qos)];
+        self.with_session(|i| {
+            let (_, bytes) = if anyway {
+                i.session.subscribe_unchecked(&filters, now)?
+            } else {
+                i.session.subscribe(&filters, now)?
+            };
+            let _ = i.transport.send(&bytes);
+            Ok(())
+        })
+        .unwrap_or(Err(SessionError::NotConnected))
+    }
+
+    pub fn unsubscribe(&self, filter: &str) {
+        let now = now_ms() as u64;
+        let filter = filter.to_owned();
+        self.with_session(|i| {
+            if let Ok((_, bytes)) = i.session.unsubscribe(std::slice::from_ref(&filter), now) {
+                let _ = i.transport.send(&bytes);
+            }
+        });
+        self.subscriptions
+            .update(|s| s.retain(|x| x.filter != filter));
+    }
+
+    pub fn publish(
+        &self,
+        topic: String,
+        payload: Vec<u8>,
+        qos: Qos,
+        retain: bool,
+    ) -> Result<(), SessionError> {
+        let now = now_ms();
+        let predicted_allowed = self.predicted(&topic, false);
+        self.with_session(|i| {
+            let (_, bytes) = i
+                .session
+                .publish(&topic, &payload, qos, retain, now as u64)?;
+            let _ = i.transport.send(&bytes);
+            Ok(())
+        })
+        .unwrap_or(Err(SessionError::NotConnected))?;
+        self.step(Step::Published {
+            topic: topic.clone(),
+            qos,
+            predicted_allowed,
+        });
+        self.push_message(MessageEntry {
+            direction: Direction::Sent,
+            topic,
+            payload,
+            qos,
+            retain,
+            at_ms: now,
+        });
+        Ok(())
+    }
+
+    /// One click: connect if needed, subscribe to a probe topic in the namespace,
+    /// publish to it, and measure the round trip.
+    pub fn check_connectivity(&self) {
+        self.check.set(CheckState::Running);
+        if self.status.get_untracked() == Status::Connected {
+            self.start_probe();
+        } else {
+            self.connect();
+        }
+    }
+
+    fn start_probe(&self) {
+        let Some(prefix) = self
+            .params
+            .with_untracked(|p| p.as_ref().map(|p| p.topic_prefix.clone()))
+        else {
+            return;
+        };
+        let nonce = format!("{:x}", (js_sys::Math::random() * 1e12) as u64);
+        let topic = format!("{prefix}/{CHECK_PREFIX}/{nonce}");
+        let now = now_ms() as u64;
+        let sent = self.with_session(|i| {
+            let (_, bytes) = i
+                .session
+                .subscribe(&[(topic.clone(), Qos::AtLeastOnce)], now)?;
+            i.probe = Some((topic.clone(), nonce.clone(), 0.0));
+            i.transport
+                .send(&bytes)
+                .map_err(|_| SessionError::NotConnected)
+        });
+        if !matches!(sent, Some(Ok(()))) {
+            self.fail_check();
+        }
+    }
+
+    fn fail_check(&self) {
+        if self.check.get_untracked() == CheckState::Running {
+            self.check.set(CheckState::Failed);
+        }
+    }
+
+    fn push_message(&self, m: MessageEntry) {
+        self.messages.update(|list| {
+            list.push(m);
+            if list.len() > MESSAGE_CAP {
+                let extra = list.len() - MESSAGE_CAP;
+                list.drain(..extra);
+            }
+        });
+    }
+
+    fn on_tick(&self) {
+        let now = now_ms() as u64;
+        let out = self.with_session(|i| {
+            let out = i.session.tick(now);
+            let _ = i.transport.send(&out.send);
+            out.events
+        });
+        for e in out.unwrap_or_default() {
+            self.on_session_event(e);
+        }
+    }
+
+    fn on_transport(&self, event: TransportEvent) {
+        match event {
+            TransportEvent::Open { protocol } => {
+                let url = self
+                    .params
+                    .with_untracked(|p| p.as_ref().map(|p| p.ws_url.clone()))
+                    .unwrap_or_default();
+                self.step(Step::Opened { url, protocol });
+                let ids = self.with_session(|i| {
+                    let bytes = std::mem::take(&mut i.connect_bytes);
+                    let _ = i.transport.send(&bytes);
+                    let o = i.session.options();
+                    (o.client_id.clone(), o.user_name.clone().unwrap_or_default())
+                });
+                if let Some((client_id, user_name)) = ids {
+                    self.step(Step::ConnectSent {
+                        client_id,
+                        user_name,
+                    });
+                }
+            }
+            TransportEvent::Data(bytes) => {
+                let now = now_ms() as u64;
+                let events = self.with_session(|i| {
+                    let out = i.session.receive(&bytes, now);
+                    let _ = i.transport.send(&out.send);
+                    out.events
+                });
+                for e in events.unwrap_or_default() {
+                    self.on_session_event(e);
+                }
+            }
+            TransportEvent::Error => self.step(Step::TransportError),
+            TransportEvent::Closed { code, reason, .. } => {
+                let was_connected = self.status.get_untracked() == Status::Connected;
+                let requested = self
+                    .with_session(|i| {
+                        i.session.transport_closed() == Event::Closed { requested: true }
+                    })
+                    .unwrap_or(true);
+                let token_expired = self
+                    .params
+                    .with_untracked(|p| p.as_ref().and_then(|p| p.expires_at_ms))
+                    .is_some_and(|exp| now_ms() >= exp);
+                self.step(Step::Closed {
+                    code,
+                    reason,
+                    requested,
+                    was_connected,
+                    token_expired,
+                });
+                self.drop_connection();
+                self.status.set(Status::Closed);
+                self.fail_check();
+            }
+        }
+    }
+
+    fn on_session_event(&self, event: Event) {
+        match event {
+            Event::Connected { .. } => {
+                self.status.set(Status::Connected);
+                self.step(Step::Connack(Ok(())));
+                // Subscriptions survive a reconnect: send them again.
+                let subs = self.subscriptions.get_untracked();
+                for s in &subs {
+                    let _ = self.send_subscribe(&s.filter, s.qos, true);
+                }
+                self.subscriptions
+                    .update(|list| list.iter_mut().for_each(|s| s.state = SubState::Pending));
+                if self.check.get_untracked() == CheckState::Running {
+                    self.start_probe();
+                }
+            }
+            Event::ConnectRefused(code) => {
+                self.step(Step::Connack(Err(code)));
+                self.drop_connection();
+                self.status.set(Status::Closed);
+                self.fail_check();
+            }
+            Event::SubscribeResult { results, .. } => {
+                for (filter, granted) in results {
+                    if self.on_probe_suback(&filter, granted) {
+                        continue;
+                    }
+                    let predicted_allowed = self.predicted(&filter, true);
+                    self.subscriptions.update(|list| {
+                        if let Some(s) = list.iter_mut().find(|s| s.filter == filter) {
+                            s.state = granted.map(SubState::Granted).unwrap_or(SubState::Refused);
+                        }
+                    });
+                    self.step(Step::Subscribed {
+                        filter,
+                        granted,
+                        predicted_allowed,
+                    });
+                }
+            }
+            Event::Message {
+                topic,
+                payload,
+                qos,
+                retain,
+                ..
+            } => {
+                if self.on_probe_message(&topic, &payload) {
+                    return;
+                }
+                self.push_message(MessageEntry {
+                    direction: Direction::Received,
+                    topic,
+                    payload,
+                    qos,
+                    retain,
+                    at_ms: now_ms(),
+                });
+            }
+            Event::Delivered { packet_id } => {
+                let is_probe = self.with_session(|i| i.probe.is_some()).unwrap_or(false);
+                if !is_probe {
+                    self.step(Step::Delivered { packet_id });
+                }
+            }
+            Event::Unsubscribed { .. } => {}
+            Event::Timeout { waiting_for } => {
+                self.step(Step::Timeout(waiting_for));
+                self.drop_connection();
+                self.status.set(Status::Closed);
+                self.fail_check();
+            }
+            Event::ProtocolError(why) => {
+                self.step(Step::Protocol(why));
+                self.drop_connection();
+                self.status.set(Status::Closed);
+                self.fail_check();
+            }
+            Event::Closed { .. } => {}
+        }
+    }
+
+    /// True when the SUBACK was for the connectivity probe.
+    fn on_probe_suback(&self, filter: &str, granted: Option<Qos>) -> bool {
+        let now = now_ms();
+        let handled = self.with_session(|i| {
+            let Some((topic, nonce, _)) = i.probe.clone() else {
+                return false;
+            };
+            if topic != filter {
+                return false;
+            }
+            if granted.is_some() {
+                i.probe = Some((topic.clone(), nonce.clone(), now));
+                if let Ok((_, bytes)) = i.session.publish(
+                    &topic,
+                    nonce.as_bytes(),
+                    Qos::AtLeastOnce,
+                    false,
+                    now as u64,
+                ) {
+                    let _ = i.transport.send(&bytes);
+                }
+            } else {
+                i.probe = None;
+            }
+            true
+        });
+        if handled == Some(true) && granted.is_none() {
+            self.check.set(CheckState::Failed);
+            self.step(Step::Subscribed {
+                filter: filter.to_owned(),
+                granted: None,
+                predicted_allowed: true,
+            });
+        }
+        handled == Some(true)
+    }
+
+    fn on_probe_message(&self, topic: &str, payload: &[u8]) -> bool {
+        let now = now_ms();
+        let rtt = self.with_session(|i| {
+            let (t, nonce, sent) = i.probe.clone()?;
+            if t != topic || nonce.as_bytes() != payload {
+                return None;
+            }
+            i.probe = None;
+            if let Ok((_, bytes)) = i.session.unsubscribe(&[t], now as u64) {
+                let _ = i.transport.send(&bytes);
+            }
+            Some(now - sent)
+        });
+        match rtt.flatten() {
+            Some(rtt_ms) => {
+                self.check.set(CheckState::Verified { rtt_ms });
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn state(&self) -> Option<State> {
+        self.with_session(|i| i.session.state())
+    }
+}
+
+impl Default for MqttClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
