@@ -196,6 +196,7 @@ fn mount_dialog() -> (HtmlElement, RwSignal<bool>) {
     mount_to(root.clone(), move || {
         provide_i18n(Language::Nl);
         provide_announcer();
+        provide_context(ConsoleState::new(ConsoleConfig::default()));
         view! { <RevealOnceDialog created=created() on_close=Callback::new(move |_| closed.set(true))/> }
     })
     .forget();

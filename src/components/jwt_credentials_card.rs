@@ -4,8 +4,10 @@ use tillor_contract::error::{ErrorCode, FieldError};
 use tillor_contract::rules::{self, field};
 
 use crate::api::{self, ApiError};
+use crate::components::test_client_card::hand_over;
 use crate::components::{CopyButton, ErrorNotice, ExpiryCountdown, SnippetList};
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
+use crate::mqtt::client::{ConnectParams, CredentialKind, MqttClient};
 use crate::snippets::SnippetParams;
 use crate::state::use_console;
 
@@ -43,6 +45,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
     let custom = RwSignal::new(String::from("3600"));
     let submitted = RwSignal::new(false);
     let result = RwSignal::new(None::<JwtCredentials>);
+    let test_client = use_context::<MqttClient>();
     let error = RwSignal::new(None::<ApiError>);
 
     let expiry = move || chosen_expiry(preset.get(), &custom.get());
@@ -180,16 +183,33 @@ pub fn JwtCredentialsCard() -> impl IntoView {
             {move || general_error().map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
             {move || result.get().map(|creds| {
                 let renew_id = creds.client_id.clone();
+                let params = ConnectParams {
+                    kind: CredentialKind::Jwt,
+                    ws_url: state.config.with_value(|c| c.broker_ws_url.clone().unwrap_or_default()),
+                    client_id: creds.client_id.clone(),
+                    user_name: String::new(),
+                    password: creds.token.clone(),
+                    topic_prefix: creds.topic_prefix.clone(),
+                    expires_at_ms: Some(js_sys::Date::parse(&creds.expires_at)),
+                };
                 view! {
                     <JwtResult creds=creds/>
-                    <button
-                        type="button"
-                        class="secondary renew"
-                        disabled=move || create.pending().get()
-                        on:click=move |_| send(Some(renew_id.clone()))
-                    >
-                        {i18n.t(Msg::Renew)}
-                    </button>
+                    <div class="toolbar">
+                        <button
+                            type="button"
+                            class="secondary renew"
+                            disabled=move || create.pending().get()
+                            on:click=move |_| send(Some(renew_id.clone()))
+                        >
+                            {i18n.t(Msg::Renew)}
+                        </button>
+                        {test_client.map(|tc| view! {
+                            <button type="button" class="primary" id="jwt-use-in-test-client"
+                                on:click=move |_| hand_over(tc, params.clone())>
+                                {i18n.t(Msg::UseInTestClient)}
+                            </button>
+                        })}
+                    </div>
                 }
             })}
         </section>

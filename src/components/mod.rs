@@ -13,6 +13,7 @@ pub mod organisation_picker;
 pub mod reveal_once_dialog;
 pub mod snippet_list;
 pub mod static_credentials_table;
+pub mod test_client_card;
 
 pub use announcer::LiveRegion;
 pub use context_bar::ContextBar;
@@ -27,3 +28,4 @@ pub use organisation_picker::OrganisationPicker;
 pub use reveal_once_dialog::RevealOnceDialog;
 pub use snippet_list::SnippetList;
 pub use static_credentials_table::StaticCredentialsTable;
+pub use test_client_card::TestClientCard;

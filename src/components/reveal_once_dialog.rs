@@ -1,8 +1,10 @@
 use leptos::prelude::*;
 use tillor_contract::api::CreatedStaticCredential;
 
+use crate::components::test_client_card::hand_over;
 use crate::components::{CopyButton, Modal, SnippetList};
 use crate::i18n::{use_i18n, Msg};
+use crate::mqtt::client::{ConnectParams, CredentialKind, MqttClient};
 use crate::snippets::{dotenv, SnippetParams};
 
 /// Shows a new static credential's password once. Done is enabled only after
@@ -27,6 +29,21 @@ pub fn RevealOnceDialog(
         topic_prefix: c.topic_prefix.clone(),
     };
     let env_file = dotenv(&params);
+    let ws_url = use_context::<crate::state::ConsoleState>()
+        .and_then(|s| s.config.with_value(|c| c.broker_ws_url.clone()))
+        .unwrap_or_default();
+    let test_client = use_context::<MqttClient>();
+    // Handed over in memory only: the test client keeps it while it may need to
+    // reconnect and drops it on disconnect, organisation switch or page unload.
+    let test_params = ConnectParams {
+        kind: CredentialKind::Static,
+        ws_url,
+        client_id: c.client_id.clone(),
+        user_name: c.user_name.clone(),
+        password: created.password.clone(),
+        topic_prefix: c.topic_prefix.clone(),
+        expires_at_ms: None,
+    };
     let try_close = move || {
         if acknowledged.get_untracked() {
             on_close.run(());
@@ -58,6 +75,12 @@ pub fn RevealOnceDialog(
             </dl>
             <div class="env-copy">
                 <CopyButton value=env_file label=".env".to_string() text=Msg::CopyEnv/>
+                {test_client.map(|tc| view! {
+                    <button type="button" class="secondary" id="reveal-use-in-test-client"
+                        on:click=move |_| hand_over(tc, test_params.clone())>
+                        {i18n.t(Msg::UseInTestClient)}
+                    </button>
+                })}
             </div>
             <SnippetList params=Signal::stored(params) id_prefix="reveal"/>
             <Show

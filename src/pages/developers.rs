@@ -7,9 +7,10 @@ use tillor_contract::api::{
 use tillor_contract::rules::{self, field};
 
 use crate::api::{self, ApiError};
+use crate::components::test_client_card::provide_test_client;
 use crate::components::{
     ContextBar, DeleteDialog, ErrorNotice, JwtCredentialsCard, LanguageSwitch, LiveRegion,
-    OrganisationPicker, RevealOnceDialog, StaticCredentialsTable,
+    OrganisationPicker, RevealOnceDialog, StaticCredentialsTable, TestClientCard,
 };
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::state::use_console;
@@ -33,13 +34,22 @@ pub fn DevelopersPage() -> impl IntoView {
             <ContextBar/>
             {move || match org.get() {
                 None => view! { <OrganisationPicker/> }.into_any(),
-                Some(_) => view! {
-                    <JwtCredentialsCard/>
-                    <StaticCredentialsSection/>
-                }.into_any(),
+                Some(_) => view! { <Workspace/> }.into_any(),
             }}
             <LiveRegion/>
         </main>
+    }
+}
+
+/// Everything for one organisation; re-created when the organisation changes,
+/// which also drops the test client's session and any password it held.
+#[component]
+fn Workspace() -> impl IntoView {
+    provide_test_client();
+    view! {
+        <JwtCredentialsCard/>
+        <StaticCredentialsSection/>
+        <TestClientCard/>
     }
 }
 

@@ -18,6 +18,7 @@ pub const KEY_B: &str = "tk_e2e-second-org-key-0123456789";
 
 pub struct Stack {
     pub base: String,
+    pub mqtt_port: u16,
     pub org: String,
     pub key: String,
     _data: tempfile::TempDir,
@@ -54,7 +55,8 @@ impl Stack {
     /// The real server on a free port with a fresh database file and the built console.
     pub async fn start() -> Stack {
         let data = tempfile::tempdir().unwrap();
-        let mqtt = format!("127.0.0.1:{}", free_port());
+        let mqtt_port = free_port();
+        let mqtt = format!("127.0.0.1:{mqtt_port}");
         let ws = format!("127.0.0.1:{}", free_port());
         let config = Config::try_parse_from([
             "tillor-local",
@@ -77,6 +79,7 @@ impl Stack {
         let running = tillor_local::start(config).await.expect("stack starts");
         Stack {
             base: format!("http://{}", running.addr),
+            mqtt_port,
             org: running.demo.org_id,
             key: running.demo.api_key,
             _data: data,
@@ -99,6 +102,17 @@ impl Stack {
         assert_eq!(resp.status(), 201);
         resp.json().await.unwrap()
     }
+}
+
+/// `mosquitto_pub` / `mosquitto_sub` with a static credential from the API.
+pub fn mosquitto(tool: &str, stack: &Stack, cred: &serde_json::Value, args: &[&str]) -> Command {
+    let mut cmd = Command::new(tool);
+    cmd.args(["-h", "127.0.0.1", "-p", &stack.mqtt_port.to_string()])
+        .args(["-u", cred["userName"].as_str().unwrap()])
+        .args(["-P", cred["password"].as_str().unwrap()])
+        .args(["-i", cred["clientId"].as_str().unwrap()])
+        .args(args);
+    cmd
 }
 
 struct Chromedriver(Child);

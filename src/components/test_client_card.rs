@@ -1,0 +1,398 @@
+use leptos::prelude::*;
+use tillor_contract::namespace::Finding;
+
+use crate::i18n::diagnostics::{finding_text, step_text};
+use crate::i18n::{use_i18n, I18n, Msg};
+use crate::mqtt::client::{
+    CheckState, ConnectParams, CredentialKind, Direction, MqttClient, Status, SubState,
+};
+use crate::mqtt::session::Qos;
+use crate::state::use_console;
+
+/// Colours for subscriptions; each always comes with its label.
+const PALETTE: [&str; 6] = [
+    "#1f55e0", "#b25e00", "#1f6f2b", "#a4237a", "#5b4bd6", "#00778a",
+];
+
+pub fn provide_test_client() -> MqttClient {
+    let client = MqttClient::new();
+    provide_context(client);
+    client
+}
+
+pub fn use_test_client() -> MqttClient {
+    expect_context::<MqttClient>()
+}
+
+/// Hands a credential to the test client and scrolls to it. Take the client
+/// from context when the component is built: event handlers run outside it.
+pub fn hand_over(client: MqttClient, params: ConnectParams) {
+    client.set_params(params);
+    request_animation_frame(|| {
+        if let Some(el) = document().get_element_by_id("test-client") {
+            el.scroll_into_view();
+        }
+    });
+}
+
+fn qos_from(v: &str) -> Qos {
+    match v {
+        "1" => Qos::AtLeastOnce,
+        "2" => Qos::ExactlyOnce,
+        _ => Qos::AtMostOnce,
+    }
+}
+
+/// MQTT over WebSocket with the chosen credential: staged diagnostics, the
+/// namespace guard, subscriptions and publishing.
+#[component]
+pub fn TestClientCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    view! {
+        <section class="card test-client" id="test-client" aria-labelledby="test-client-title">
+            <h2 id="test-client-title">{i18n.t(Msg::TestClientTitle)}</h2>
+            {move || match client.params.get() {
+                None => view! { <ManualCredentialForm/> }.into_any(),
+                Some(p) => view! { <ConnectPanel params=p/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Typed credentials, for a static credential whose password the user has.
+#[component]
+fn ManualCredentialForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_console();
+    let client = use_test_client();
+    let user = RwSignal::new(String::new());
+    let client_id = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = state
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.org_id.clone()))
+        else {
+            return;
+        };
+        let env = state.env().unwrap_or(tillor_contract::Env::Local);
+        client.set_params(ConnectParams {
+            kind: CredentialKind::Static,
+            ws_url: state
+                .config
+                .with_value(|c| c.broker_ws_url.clone().unwrap_or_default()),
+            client_id: client_id.get_untracked(),
+            user_name: user.get_untracked(),
+            password: password.get_untracked(),
+            topic_prefix: format!("tillor/{env}/{org}/integration"),
+            expires_at_ms: None,
+        });
+        password.set(String::new());
+    };
+    view! {
+        <p class="hint">{i18n.t(Msg::TestClientIntro)}</p>
+        <form class="manual-credential" on:submit=on_submit>
+            <label for="tc-user">{i18n.t(Msg::ColUserName)}</label>
+            <input id="tc-user" autocomplete="off" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
+            <label for="tc-client-id">{i18n.t(Msg::ColClientId)}</label>
+            <input id="tc-client-id" autocomplete="off" prop:value=client_id on:input=move |ev| client_id.set(event_target_value(&ev))/>
+            <label for="tc-password">{i18n.t(Msg::PasswordLabel)}</label>
+            <input id="tc-password" type="password" autocomplete="off" prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+            <button type="submit" class="secondary">{i18n.t(Msg::UseCredential)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn ConnectPanel(params: ConnectParams) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    let status = client.status;
+    let user_shown = if params.user_name.is_empty() {
+        i18n.now(Msg::EmptyUser).to_owned()
+    } else {
+        params.user_name.clone()
+    };
+    let kind = match params.kind {
+        CredentialKind::Jwt => "JWT",
+        CredentialKind::Static => "static",
+    };
+    view! {
+        <dl class="values connect-summary">
+            <div class="value-row"><dt>"URL"</dt><dd><code>{params.ws_url.clone()}</code></dd></div>
+            <div class="value-row"><dt>{i18n.t(Msg::ColClientId)}</dt><dd><code id="tc-summary-client-id">{params.client_id.clone()}</code>" "<span class="badge">{kind}</span></dd></div>
+            <div class="value-row"><dt>{i18n.t(Msg::ColUserName)}</dt><dd><code>{user_shown}</code></dd></div>
+            <div class="value-row"><dt>{i18n.t(Msg::ColTopicPrefix)}</dt><dd><code>{params.topic_prefix.clone()}</code></dd></div>
+        </dl>
+        <div class="toolbar">
+            <Show when=move || status.get() != Status::Connected && status.get() != Status::Connecting
+                fallback=move || view! {
+                    <button type="button" class="secondary" id="tc-disconnect" on:click=move |_| client.disconnect()>{i18n.t(Msg::Disconnect)}</button>
+                }>
+                <button type="button" class="primary" id="tc-connect" on:click=move |_| client.connect()>{i18n.t(Msg::Connect)}</button>
+            </Show>
+            <button type="button" class="secondary" id="tc-check"
+                disabled=move || client.check.get() == CheckState::Running
+                on:click=move |_| client.check_connectivity()>{i18n.t(Msg::CheckConnectivity)}</button>
+            <span class="check-result" id="tc-check-result" role="status">
+                {move || match client.check.get() {
+                    CheckState::Idle => String::new(),
+                    CheckState::Running => i18n.t(Msg::Working)().to_owned(),
+                    CheckState::Verified { rtt_ms } => format!("✓ {} · {} ms", i18n.t(Msg::Verified)(), rtt_ms.round()),
+                    CheckState::Failed => format!("✗ {}", i18n.t(Msg::CheckFailed)()),
+                }}
+            </span>
+            <span class="status" data-status=move || format!("{:?}", status.get())>
+                {move || i18n.t(match status.get() {
+                    Status::Idle => Msg::StatusIdle,
+                    Status::Connecting => Msg::StatusConnecting,
+                    Status::Connected => Msg::StatusConnected,
+                    Status::Closed => Msg::StatusClosed,
+                })()}
+            </span>
+        </div>
+        <Diagnostics/>
+        <SubscribeForm prefix=params.topic_prefix.clone()/>
+        <SubscriptionList/>
+        <PublishForm prefix=params.topic_prefix.clone()/>
+        <MessageList/>
+    }
+}
+
+#[component]
+fn Diagnostics() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    view! {
+        <h3>{i18n.t(Msg::Diagnostics)}</h3>
+        <ol class="diagnostics" aria-live="polite">
+            {move || {
+                let lang = i18n.0.get();
+                client.steps.get().into_iter().map(|entry| {
+                    let (outcome, text) = step_text(lang, &entry.step);
+                    let icon = match outcome.as_str() { "ok" => "✓", "failed" => "✗", "warning" => "!", _ => "·" };
+                    view! { <li data-outcome=outcome.as_str()><span class="icon" aria-hidden="true">{icon}</span>" "{text}</li> }
+                }).collect_view()
+            }}
+        </ol>
+    }
+}
+
+/// A topic typed relative to the prefix (or in full), with the full topic and
+/// the namespace guard's findings shown as the user types.
+fn full_topic(prefix: &str, relative: bool, typed: &str) -> String {
+    if !relative {
+        typed.to_owned()
+    } else if typed.is_empty() {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}/{typed}")
+    }
+}
+
+fn findings_view(i18n: I18n, findings: Vec<Finding>) -> impl IntoView {
+    let lang = i18n.0.get();
+    (!findings.is_empty()).then(|| view! {
+        <div class="guard" role="alert">
+            <strong>{i18n.t(Msg::OutsideNamespace)}</strong>
+            <ul>{findings.iter().map(|f| view! { <li>{finding_text(lang, f)}</li> }).collect_view()}</ul>
+        </div>
+    })
+}
+
+#[component]
+fn SubscribeForm(prefix: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    let typed = RwSignal::new(String::from("#"));
+    let relative = RwSignal::new(true);
+    let qos = RwSignal::new(String::from("1"));
+    let label = RwSignal::new(String::new());
+    let anyway = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let prefix_shown = prefix.clone();
+    let full = {
+        let prefix = prefix.clone();
+        Signal::derive(move || full_topic(&prefix, relative.get(), &typed.get()))
+    };
+    let findings = Signal::derive(move || {
+        client
+            .params
+            .with(|p| p.as_ref().and_then(|p| p.namespace()))
+            .map(|ns| ns.explain(&full.get(), true))
+            .unwrap_or_default()
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !findings.get_untracked().is_empty() && !anyway.get_untracked() {
+            return;
+        }
+        let l = label.get_untracked();
+        let filter = full.get_untracked();
+        let l = if l.is_empty() { filter.clone() } else { l };
+        match client.subscribe(
+            filter,
+            qos_from(&qos.get_untracked()),
+            l,
+            anyway.get_untracked(),
+        ) {
+            Ok(()) => error.set(None),
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    };
+    view! {
+        <form class="subscribe-form" on:submit=on_submit>
+            <h3>{i18n.t(Msg::Subscribe)}</h3>
+            <div class="topic-input">
+                <Show when=move || relative.get()><span class="prefix mono">{prefix_shown.clone()}"/"</span></Show>
+                <input id="tc-sub-filter" autocomplete="off" spellcheck="false" prop:value=typed
+                    on:input=move |ev| typed.set(event_target_value(&ev))/>
+            </div>
+            <label class="checkbox"><input type="checkbox" prop:checked=relative on:change=move |ev| relative.set(event_target_checked(&ev))/>{i18n.t(Msg::RelativeToPrefix)}</label>
+            <p class="full-topic">{i18n.t(Msg::FullTopic)}": "<code id="tc-sub-full">{full}</code></p>
+            {move || findings_view(i18n, findings.get())}
+            <div class="inline">
+                <label>"QoS "<select prop:value=qos on:change=move |ev| qos.set(event_target_value(&ev))>
+                    <option value="0">"0"</option><option value="1">"1"</option><option value="2">"2"</option>
+                </select></label>
+                <input id="tc-sub-label" placeholder=move || i18n.t(Msg::LabelPlaceholder)() prop:value=label on:input=move |ev| label.set(event_target_value(&ev))/>
+                <button type="submit" class="primary" id="tc-subscribe"
+                    disabled=move || client.status.get() != Status::Connected || (!findings.get().is_empty() && !anyway.get())>
+                    {i18n.t(Msg::Subscribe)}
+                </button>
+            </div>
+            <Show when=move || !findings.get().is_empty()>
+                <label class="checkbox anyway"><input type="checkbox" id="tc-sub-anyway" prop:checked=anyway on:change=move |ev| anyway.set(event_target_checked(&ev))/>{i18n.t(Msg::SendAnyway)}</label>
+            </Show>
+            <p class="field-error">{move || error.get()}</p>
+        </form>
+    }
+}
+
+#[component]
+fn SubscriptionList() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    view! {
+        <ul class="subscriptions">
+            {move || client.subscriptions.get().into_iter().map(|s| {
+                let colour = PALETTE[s.colour % PALETTE.len()];
+                let state = match s.state {
+                    SubState::Pending => i18n.t(Msg::SubPending)().to_owned(),
+                    SubState::Granted(q) => format!("QoS {}", q.as_u8()),
+                    SubState::Refused => i18n.t(Msg::SubRefused)().to_owned(),
+                };
+                let filter = s.filter.clone();
+                view! {
+                    <li data-state=format!("{:?}", s.state)>
+                        <span class="swatch" style=format!("background:{colour}") aria-hidden="true"></span>
+                        <strong>{s.label.clone()}</strong>" "<code>{s.filter.clone()}</code>" · "<span class="sub-state">{state}</span>
+                        <button type="button" class="secondary" on:click=move |_| client.unsubscribe(&filter)>{i18n.t(Msg::Remove)}</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn PublishForm(prefix: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    let typed = RwSignal::new(String::from("test"));
+    let relative = RwSignal::new(true);
+    let payload = RwSignal::new(String::from("hallo"));
+    let json = RwSignal::new(false);
+    let qos = RwSignal::new(String::from("1"));
+    let retain = RwSignal::new(false);
+    let anyway = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let prefix_shown = prefix.clone();
+    let full = Signal::derive(move || full_topic(&prefix, relative.get(), &typed.get()));
+    let findings = Signal::derive(move || {
+        client
+            .params
+            .with(|p| p.as_ref().and_then(|p| p.namespace()))
+            .map(|ns| ns.explain(&full.get(), false))
+            .unwrap_or_default()
+    });
+    let json_error = Signal::derive(move || {
+        json.get()
+            .then(|| {
+                serde_json::from_str::<serde_json::Value>(&payload.get())
+                    .err()
+                    .map(|e| e.to_string())
+            })
+            .flatten()
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if json_error.get_untracked().is_some()
+            || (!findings.get_untracked().is_empty() && !anyway.get_untracked())
+        {
+            return;
+        }
+        let result = client.publish(
+            full.get_untracked(),
+            payload.get_untracked().into_bytes(),
+            qos_from(&qos.get_untracked()),
+            retain.get_untracked(),
+        );
+        error.set(result.err().map(|e| e.to_string()));
+    };
+    view! {
+        <form class="publish-form" on:submit=on_submit>
+            <h3>{i18n.t(Msg::Publish)}</h3>
+            <div class="topic-input">
+                <Show when=move || relative.get()><span class="prefix mono">{prefix_shown.clone()}"/"</span></Show>
+                <input id="tc-pub-topic" autocomplete="off" spellcheck="false" prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
+            </div>
+            <label class="checkbox"><input type="checkbox" prop:checked=relative on:change=move |ev| relative.set(event_target_checked(&ev))/>{i18n.t(Msg::RelativeToPrefix)}</label>
+            <p class="full-topic">{i18n.t(Msg::FullTopic)}": "<code id="tc-pub-full">{full}</code></p>
+            {move || findings_view(i18n, findings.get())}
+            <textarea id="tc-payload" rows="3" prop:value=payload on:input=move |ev| payload.set(event_target_value(&ev))></textarea>
+            <p class="field-error">{move || json_error.get().map(|e| format!("JSON: {e}"))}</p>
+            <div class="inline">
+                <label class="checkbox"><input type="checkbox" prop:checked=json on:change=move |ev| json.set(event_target_checked(&ev))/>"JSON"</label>
+                <label>"QoS "<select prop:value=qos on:change=move |ev| qos.set(event_target_value(&ev))>
+                    <option value="0">"0"</option><option value="1">"1"</option><option value="2">"2"</option>
+                </select></label>
+                <label class="checkbox"><input type="checkbox" prop:checked=retain on:change=move |ev| retain.set(event_target_checked(&ev))/>"retain"</label>
+                <button type="submit" class="primary" id="tc-publish"
+                    disabled=move || client.status.get() != Status::Connected || json_error.get().is_some() || (!findings.get().is_empty() && !anyway.get())>
+                    {i18n.t(Msg::Publish)}
+                </button>
+            </div>
+            <Show when=move || !findings.get().is_empty()>
+                <label class="checkbox anyway"><input type="checkbox" id="tc-pub-anyway" prop:checked=anyway on:change=move |ev| anyway.set(event_target_checked(&ev))/>{i18n.t(Msg::SendAnyway)}</label>
+                <p class="hint">{i18n.t(Msg::SilentPublish)}</p>
+            </Show>
+            <p class="field-error">{move || error.get()}</p>
+        </form>
+    }
+}
+
+#[component]
+fn MessageList() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    view! {
+        <h3>{i18n.t(Msg::Messages)}</h3>
+        <ol class="messages" id="tc-messages">
+            {move || client.messages.get().into_iter().rev().map(|m| {
+                let dir = match m.direction { Direction::Received => "⬇", Direction::Sent => "⬆" };
+                let dir_class = match m.direction { Direction::Received => "received", Direction::Sent => "sent" };
+                view! {
+                    <li class=dir_class>
+                        <span aria-hidden="true">{dir}</span>" "
+                        <code class="topic">{m.topic.clone()}</code>" "
+                        <span class="payload">{String::from_utf8_lossy(&m.payload).into_owned()}</span>
+                        " · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}

@@ -1,0 +1,184 @@
+//! The console's MQTT test client in headless Chromium against the real broker,
+//! with Mosquitto's own clients on the other side.
+
+mod harness;
+
+use std::process::Stdio;
+
+use harness::{
+    choose_organisation, click, eval, find, mosquitto, screenshot, wait_for_text, wait_until,
+    with_browser, Stack,
+};
+
+fn steps_contain(text: &str) -> String {
+    format!(
+        "return [...document.querySelectorAll('.diagnostics li')].some(li => li.textContent.includes({}))",
+        serde_json::to_string(text).unwrap()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_jwt_session_is_verified_and_what_it_publishes_reaches_mosquitto_sub() {
+    let stack = Stack::start().await;
+    let peer = stack.create_static("CLI peer").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    let prefix = format!("tillor/local/{org}/integration");
+    // mosquitto_sub waits for what the console will publish.
+    let sub = mosquitto(
+        "mosquitto_sub",
+        &stack,
+        &peer,
+        &["-t", &format!("{prefix}/test"), "-C", "1", "-v", "-W", "60"],
+    )
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        click(&c, ".jwt-form button[type=submit]").await;
+        click(&c, "#jwt-use-in-test-client").await;
+        click(&c, "#tc-check").await;
+        wait_until(&c, "return document.getElementById('tc-check-result').textContent.includes('geverifieerd')", "the connectivity check").await;
+        wait_until(&c, &steps_contain("gebruikersnaam (leeg)"), "CONNECT with an empty username").await;
+        wait_until(&c, &steps_contain("CONNACK 0"), "CONNACK 0").await;
+        screenshot(&c, "test-client-verified").await;
+
+        // Subscribe to everything of the namespace (the default filter is `#`).
+        click(&c, "#tc-subscribe").await;
+        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+        // Publish from the console: mosquitto_sub (started before) receives it.
+        click(&c, "#tc-publish").await;
+        wait_until(&c, &steps_contain("Bevestigd door de broker"), "the PUBACK").await;
+    })
+    .await;
+    let out = sub.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("{prefix}/test hallo"),
+        "mosquitto_sub received the console's message"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_from_mosquitto_pub_arrive_and_a_filter_outside_is_flagged_then_refused() {
+    let stack = Stack::start().await;
+    let created = stack.create_static("Tester").await;
+    let peer = stack.create_static("CLI peer").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    let prefix = format!("tillor/local/{org}/integration");
+    let port = stack.mqtt_port;
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        // Type the static credential into the test client.
+        find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
+        find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
+        find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
+        click(&c, ".manual-credential button[type=submit]").await;
+        click(&c, "#tc-connect").await;
+        wait_until(&c, &steps_contain("CONNACK 0"), "CONNACK 0").await;
+        click(&c, "#tc-subscribe").await;
+        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+
+        let status = std::process::Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-u", peer["userName"].as_str().unwrap(), "-P", peer["password"].as_str().unwrap()])
+            .args(["-i", peer["clientId"].as_str().unwrap()])
+            .args(["-t", &format!("{prefix}/from-cli"), "-m", "van mosquitto_pub", "-q", "1"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        wait_until(&c, "return document.getElementById('tc-messages').textContent.includes('van mosquitto_pub')", "the message").await;
+
+        // A filter in another organisation: flagged before sending, level named.
+        click(&c, ".subscribe-form label.checkbox input").await;
+        let filter = find(&c, "#tc-sub-filter").await;
+        filter.clear().await.unwrap();
+        filter.send_keys("tillor/local/other-org/integration/#").await.unwrap();
+        wait_for_text(&c, ".subscribe-form .guard li", &format!("niveau 3 is `other-org`, uw organisatie: `{org}`")).await;
+        assert!(!find(&c, "#tc-subscribe").await.is_enabled().await.unwrap(), "refused before sending");
+        screenshot(&c, "test-client-guard").await;
+        // Sent anyway, the broker answers 0x80 and the console shows it beside the prediction.
+        click(&c, "#tc-sub-anyway").await;
+        click(&c, "#tc-subscribe").await;
+        wait_until(&c, &steps_contain("geweigerd (0x80), zoals voorspeld"), "SUBACK 0x80").await;
+        screenshot(&c, "test-client-refused").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_is_explained_and_a_deleted_credential_is_cut_off() {
+    let stack = Stack::start().await;
+    let created = stack.create_static("Will be deleted").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    let delete_url = stack.url(&format!(
+        "/api/orgs/{org}/mqtt/static-credentials/{}",
+        created["id"].as_str().unwrap()
+    ));
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        let fill = |password: String| {
+            let c = c.clone();
+            let created = created.clone();
+            async move {
+                find(&c, "#tc-user")
+                    .await
+                    .send_keys(created["userName"].as_str().unwrap())
+                    .await
+                    .unwrap();
+                find(&c, "#tc-client-id")
+                    .await
+                    .send_keys(created["clientId"].as_str().unwrap())
+                    .await
+                    .unwrap();
+                find(&c, "#tc-password")
+                    .await
+                    .send_keys(&password)
+                    .await
+                    .unwrap();
+                click(&c, ".manual-credential button[type=submit]").await;
+                click(&c, "#tc-connect").await;
+            }
+        };
+        fill("wrong-password".into()).await;
+        wait_until(&c, &steps_contain("CONNACK 5"), "the CONNACK 5 explanation").await;
+        screenshot(&c, "test-client-connack-5").await;
+
+        // Start over with the right password.
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        fill(created["password"].as_str().unwrap().to_owned()).await;
+        wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
+
+        let resp = reqwest::Client::new()
+            .delete(&delete_url)
+            .header("x-api-key", &key)
+            .header("X-Tillor-Org-Id", &org)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 204);
+        wait_until(
+            &c,
+            &steps_contain("De broker verbrak de verbinding"),
+            "the cut-off explained",
+        )
+        .await;
+        assert_eq!(
+            eval(
+                &c,
+                "return document.querySelector('.toolbar .status').dataset.status"
+            )
+            .await,
+            "Closed"
+        );
+        screenshot(&c, "test-client-cut-off").await;
+    })
+    .await;
+}
