@@ -111,11 +111,12 @@ async fn messages_from_mosquitto_pub_arrive_and_a_filter_outside_is_flagged_then
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_wrong_password_is_explained_and_a_deleted_credential_is_cut_off() {
+async fn a_wrong_password_a_client_id_takeover_and_a_deleted_credential_are_explained() {
     let stack = Stack::start().await;
     let created = stack.create_static("Will be deleted").await;
     let url = stack.url("/");
     let (org, key) = (stack.org.clone(), stack.key.clone());
+    let port = stack.mqtt_port;
     let delete_url = stack.url(&format!(
         "/api/orgs/{org}/mqtt/static-credentials/{}",
         created["id"].as_str().unwrap()
@@ -155,6 +156,25 @@ async fn a_wrong_password_is_explained_and_a_deleted_credential_is_cut_off() {
         choose_organisation(&c, &org, &key).await;
         fill(created["password"].as_str().unwrap().to_owned()).await;
         wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
+
+        // The same clientId connecting elsewhere takes the session over.
+        let status = std::process::Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-u", created["userName"].as_str().unwrap(), "-P", created["password"].as_str().unwrap()])
+            .args(["-i", created["clientId"].as_str().unwrap()])
+            .args(["-t", &format!("tillor/local/{org}/integration/x"), "-m", "takeover"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        wait_until(&c, &steps_contain("dezelfde client-id is elders verbonden"), "the takeover explained").await;
+        screenshot(&c, "test-client-takeover").await;
+        click(&c, "#tc-connect").await;
+        wait_until(
+            &c,
+            "return [...document.querySelectorAll('.diagnostics li')].filter(li => li.textContent.includes('CONNACK 0')).length === 2",
+            "reconnected",
+        )
+        .await;
 
         let resp = reqwest::Client::new()
             .delete(&delete_url)
