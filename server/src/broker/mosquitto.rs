@@ -119,7 +119,7 @@ impl Supervisor {
             ("MQTT", settings.tcp_addr),
             ("MQTT over WebSocket", settings.ws_addr),
         ] {
-            if let Err(e) = TcpListener::bind(addr) {
+            if let Err(e) = wait_until_free(addr).await {
                 return Err(format!(
                     "cannot use {addr} for the {what} listener: {e}. Another broker holds it? \
                      Debian's mosquitto service starts one on 1883 (stop it: systemctl stop mosquitto), \
@@ -148,6 +148,20 @@ impl Supervisor {
         });
         Ok(Supervisor { task })
     }
+}
+
+/// A broker of ours that is still shutting down (a restart) frees its port
+/// within moments; anything holding it longer is someone else's.
+async fn wait_until_free(addr: SocketAddr) -> std::io::Result<()> {
+    let mut last = None;
+    for _ in 0..50 {
+        match TcpListener::bind(addr) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(last.expect("at least one attempt"))
 }
 
 async fn prepare(s: &Settings) -> Result<(), String> {

@@ -128,7 +128,19 @@ impl Stack {
         self.kill();
     }
 
+    /// SIGTERM first, as an operator would stop it (graceful shutdown ends the
+    /// broker too); SIGKILL only if it does not exit.
     fn kill(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
