@@ -68,10 +68,12 @@ setup_toolchain() {
   if ! command -v npm >/dev/null; then
     apt_install nodejs npm
   fi
-  if ! cmp -s "$ROOT/tools/package-lock.json" "$ROOT/tools/node_modules/.package-lock.json" 2>/dev/null \
-     || [ ! -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]; then
-    say "npm ci (binaryen's wasm-opt)"
+  local stamp="$ROOT/tools/node_modules/.tillor-lock.sha256" lock_sum
+  lock_sum="$(sha256sum "$ROOT/tools/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ] || [ ! -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]; then
+    say "npm ci (binaryen's wasm-opt, MQTT.js)"
     npm ci --prefix "$ROOT/tools" --no-audit --no-fund --loglevel=error
+    echo "$lock_sum" > "$stamp"
   fi
 
   # Trunk runs cargo with --offline: everything must be in the local registry first.

@@ -149,6 +149,17 @@ pub async fn start(config: Config) -> Result<Running, String> {
     })?;
     let signer = TokenSigner::load_or_create(&config.data_dir)?;
     let demo = orgs::seed(&config, &store, &now_rfc3339()).await?;
+    let listener = tokio::net::TcpListener::bind(config.http_addr)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {}: {e} (set TILLOR_HTTP_ADDR to another address)",
+                config.http_addr
+            )
+        })?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // The HTTP port is bound before the broker starts, so a busy port fails
+    // fast and leaves no broker behind.
     let broker = match config.broker {
         config::BrokerKind::None => None,
         config::BrokerKind::Mosquitto => {
@@ -159,15 +170,6 @@ pub async fn start(config: Config) -> Result<Running, String> {
             Some(broker::Broker::start(config.broker_settings(), stored).await?)
         }
     };
-    let listener = tokio::net::TcpListener::bind(config.http_addr)
-        .await
-        .map_err(|e| {
-            format!(
-                "cannot listen on {}: {e} (set TILLOR_HTTP_ADDR to another address)",
-                config.http_addr
-            )
-        })?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let state = AppState {
         config: Arc::new(config),
         store,
