@@ -678,6 +678,16 @@ async fn static_credentials_refuse_wrong_passwords_other_client_ids_and_deletion
     assert_eq!(refused(&s, &cred).await, NOT_AUTHORISED);
 }
 
+/// Org A's static credentials as the API lists them.
+async fn listed(s: &Stack) -> Value {
+    let resp = s
+        .as_demo(Method::GET, &static_path(ORG_A))
+        .send()
+        .await
+        .unwrap();
+    resp.json().await.unwrap()
+}
+
 /// The clients in dynamic security's file (Mosquitto rewrites it in place, so a
 /// read can catch it half-written: read again until it parses).
 fn dynsec_clients(s: &Stack) -> Vec<String> {
@@ -756,14 +766,7 @@ async fn a_restart_keeps_static_credentials_working_and_reconciles_the_broker() 
         "nothing duplicated, the stray client deleted"
     );
 
-    let list: Value = s
-        .as_demo(Method::GET, &static_path(ORG_A))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = listed(&s).await;
     let status_of = |id: &Value| {
         list.as_array()
             .unwrap()
@@ -800,14 +803,7 @@ async fn an_unreachable_broker_gives_503_and_leaves_nothing_half_done() {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["error"]["code"], "broker_unavailable");
 
-    let list: Value = s
-        .as_demo(Method::GET, &static_path(ORG_A))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = listed(&s).await;
     assert_eq!(list, json!([]), "nothing stored");
     // The broker ran the queued create when it woke, then the compensating delete.
     let mut clients = dynsec_clients(&s);

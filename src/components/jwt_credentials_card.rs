@@ -5,7 +5,7 @@ use tillor_contract::rules::{self, field};
 
 use crate::api::{self, ApiError};
 use crate::components::test_client_card::hand_over;
-use crate::components::{CopyButton, ErrorNotice, ExpiryCountdown, SnippetList};
+use crate::components::{CopyButton, ErrorNotice, ExpiryCountdown, SnippetList, ValueRow};
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::mqtt::client::{ConnectParams, CredentialKind, MqttClient};
 use crate::snippets::SnippetParams;
@@ -237,17 +237,6 @@ fn JwtResult(creds: JwtCredentials) -> impl IntoView {
         client_id: creds.client_id.clone(),
         topic_prefix: creds.topic_prefix.clone(),
     };
-    let row = move |id: &'static str, label: Msg, value: String| {
-        view! {
-            <div class="value-row">
-                <dt>{i18n.t(label)}</dt>
-                <dd>
-                    <code id=id class="mono">{value.clone()}</code>
-                    <CopyButton value=value label=i18n.now(label).to_string() select_on_failure=id/>
-                </dd>
-            </div>
-        }
-    };
     view! {
         <dl class="jwt-result values">
             <div class="value-row">
@@ -261,9 +250,9 @@ fn JwtResult(creds: JwtCredentials) -> impl IntoView {
                     <CopyButton value=creds.token.clone() label=i18n.now(Msg::TokenLabel).to_string()/>
                 </dd>
             </div>
-            {row("jwt-client-id-value", Msg::ColClientId, creds.client_id.clone())}
-            {row("jwt-broker-url", Msg::BrokerUrlLabel, creds.broker_url.clone())}
-            {row("jwt-topic-prefix", Msg::ColTopicPrefix, creds.topic_prefix.clone())}
+            <ValueRow id="jwt-client-id-value" label=Msg::ColClientId value=creds.client_id.clone()/>
+            <ValueRow id="jwt-broker-url" label=Msg::BrokerUrlLabel value=creds.broker_url.clone()/>
+            <ValueRow id="jwt-topic-prefix" label=Msg::ColTopicPrefix value=creds.topic_prefix.clone()/>
             <div class="value-row">
                 <dt>{i18n.t(Msg::ExpiresAtLabel)}</dt>
                 <dd>

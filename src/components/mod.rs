@@ -14,6 +14,7 @@ pub mod reveal_once_dialog;
 pub mod snippet_list;
 pub mod static_credentials_table;
 pub mod test_client_card;
+pub mod value_row;
 
 pub use announcer::LiveRegion;
 pub use context_bar::ContextBar;
@@ -29,3 +30,4 @@ pub use reveal_once_dialog::RevealOnceDialog;
 pub use snippet_list::SnippetList;
 pub use static_credentials_table::StaticCredentialsTable;
 pub use test_client_card::TestClientCard;
+pub use value_row::ValueRow;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use tillor_contract::api::CreatedStaticCredential;
 
 use crate::components::test_client_card::hand_over;
-use crate::components::{CopyButton, Modal, SnippetList};
+use crate::components::{CopyButton, Modal, SnippetList, ValueRow};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::{ConnectParams, CredentialKind, MqttClient};
 use crate::snippets::{dotenv, SnippetParams};
@@ -51,27 +51,16 @@ pub fn RevealOnceDialog(
             confirming.set(true);
         }
     };
-    let row = move |id: &'static str, label: Msg, value: String, secret: bool| {
-        view! {
-            <div class="value-row" class:secret=secret>
-                <dt>{i18n.t(label)}</dt>
-                <dd>
-                    <code id=id class="mono">{value.clone()}</code>
-                    <CopyButton value=value label=i18n.now(label).to_string() select_on_failure=id/>
-                </dd>
-            </div>
-        }
-    };
     view! {
         <Modal title_id="reveal-title" on_escape=Callback::new(move |_| try_close()) class="reveal-once">
             <h2 id="reveal-title">{i18n.t(Msg::RevealTitle)}</h2>
             <p class="warning" role="note">{i18n.t(Msg::RevealWarning)}</p>
             <dl class="values">
-                {row("reveal-user-name", Msg::ColUserName, c.user_name.clone(), false)}
-                {row("reveal-client-id", Msg::ColClientId, c.client_id.clone(), false)}
-                {row("reveal-password", Msg::PasswordLabel, created.password.clone(), true)}
-                {row("reveal-topic-prefix", Msg::ColTopicPrefix, c.topic_prefix.clone(), false)}
-                {row("reveal-broker-url", Msg::BrokerUrlLabel, c.broker_url.clone().unwrap_or_default(), false)}
+                <ValueRow id="reveal-user-name" label=Msg::ColUserName value=c.user_name.clone()/>
+                <ValueRow id="reveal-client-id" label=Msg::ColClientId value=c.client_id.clone()/>
+                <ValueRow id="reveal-password" label=Msg::PasswordLabel value=created.password.clone() secret=true/>
+                <ValueRow id="reveal-topic-prefix" label=Msg::ColTopicPrefix value=c.topic_prefix.clone()/>
+                <ValueRow id="reveal-broker-url" label=Msg::BrokerUrlLabel value=c.broker_url.clone().unwrap_or_default()/>
             </dl>
             <div class="env-copy">
                 <CopyButton value=env_file label=".env".to_string() text=Msg::CopyEnv/>
