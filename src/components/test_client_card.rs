@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use tillor_contract::namespace::Finding;
 
+use crate::components::ExpiryCountdown;
 use crate::i18n::diagnostics::{finding_text, step_text};
 use crate::i18n::{use_i18n, I18n, Msg};
 use crate::mqtt::client::{
     CheckState, ConnectParams, CredentialKind, Direction, MqttClient, Status, SubState,
 };
+use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::Qos;
 use crate::state::use_console;
 
@@ -119,12 +121,54 @@ fn ConnectPanel(params: ConnectParams) -> impl IntoView {
         CredentialKind::Jwt => "JWT",
         CredentialKind::Static => "static",
     };
+    let state = use_console();
+    let is_jwt = params.kind == CredentialKind::Jwt;
+    let can_renew = move || {
+        is_jwt
+            && matches!(
+                client.stopped.get(),
+                Some(StopReason::TokenExpired | StopReason::Refused)
+            )
+    };
+    // A new token for the same clientId, then connect and resubscribe.
+    let renew = {
+        let params = params.clone();
+        move |_| {
+            let (params, session, base) = (
+                params.clone(),
+                state.session.get_untracked(),
+                state.api_base(),
+            );
+            leptos::task::spawn_local(async move {
+                let Some(session) = session else { return };
+                let body = tillor_contract::api::CreateJwtCredentialsRequest {
+                    client_id: Some(params.client_id.clone()),
+                    expires_in_seconds: None,
+                };
+                if let Ok(creds) = crate::api::create_jwt_credentials(&base, &session, &body).await
+                {
+                    client.set_params(ConnectParams {
+                        password: creds.token,
+                        expires_at_ms: Some(js_sys::Date::parse(&creds.expires_at)),
+                        ..params
+                    });
+                    client.connect();
+                }
+            });
+        }
+    };
+    let expiry = params.expires_at_ms.map(|ms| {
+        String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string())
+    });
     view! {
         <dl class="values connect-summary">
             <div class="value-row"><dt>"URL"</dt><dd><code>{params.ws_url.clone()}</code></dd></div>
             <div class="value-row"><dt>{i18n.t(Msg::ColClientId)}</dt><dd><code id="tc-summary-client-id">{params.client_id.clone()}</code>" "<span class="badge">{kind}</span></dd></div>
             <div class="value-row"><dt>{i18n.t(Msg::ColUserName)}</dt><dd><code>{user_shown}</code></dd></div>
             <div class="value-row"><dt>{i18n.t(Msg::ColTopicPrefix)}</dt><dd><code>{params.topic_prefix.clone()}</code></dd></div>
+            {expiry.map(|e| view! {
+                <div class="value-row"><dt>{i18n.t(Msg::ExpiresAtLabel)}</dt><dd><ExpiryCountdown expires_at=e/></dd></div>
+            })}
         </dl>
         <div class="toolbar">
             <Show when=move || status.get() != Status::Connected && status.get() != Status::Connecting
@@ -132,6 +176,9 @@ fn ConnectPanel(params: ConnectParams) -> impl IntoView {
                     <button type="button" class="secondary" id="tc-disconnect" on:click=move |_| client.disconnect()>{i18n.t(Msg::Disconnect)}</button>
                 }>
                 <button type="button" class="primary" id="tc-connect" on:click=move |_| client.connect()>{i18n.t(Msg::Connect)}</button>
+            </Show>
+            <Show when=can_renew>
+                <button type="button" class="primary" id="tc-renew" on:click=renew.clone()>{i18n.t(Msg::RenewAndReconnect)}</button>
             </Show>
             <button type="button" class="secondary" id="tc-check"
                 disabled=move || client.check.get() == CheckState::Running

@@ -5,6 +5,7 @@ use tillor_contract::config::Language;
 use tillor_contract::namespace::Finding;
 
 use crate::mqtt::client::Step;
+use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::{ConnackCode, Qos};
 use crate::mqtt::url::UrlProblem;
 
@@ -139,6 +140,19 @@ pub fn step_text(lang: Language, step: &Step) -> (Outcome, String) {
             format!("Verbinding gesloten ({}).{}", close_code_text(lang, *code), reason_suffix(reason)),
             format!("Connection closed ({}).{}", close_code_text(lang, *code), reason_suffix(reason)))),
         Step::Refused(why) => (Failed, why.clone()),
+        Step::Reconnecting { attempt, in_ms } => (Warning, pick(lang,
+            format!("Opnieuw verbinden over {} s (poging {attempt}); abonnementen worden daarna opnieuw aangevraagd.", in_ms / 1000),
+            format!("Reconnecting in {} s (attempt {attempt}); subscriptions are requested again afterwards.", in_ms / 1000))),
+        Step::NotRetrying(StopReason::Refused) => (Failed, pick(lang,
+            "Niet opnieuw geprobeerd: de broker weigerde deze inloggegevens, opnieuw proberen helpt niet.".into(),
+            "Not retried: the broker refused these credentials; retrying would not help.".into())),
+        Step::NotRetrying(StopReason::TokenExpired) => (Failed, pick(lang,
+            "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.".into(),
+            "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.".into())),
+        Step::NotRetrying(StopReason::TakeoverLoop) => (Failed, pick(lang,
+            "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.".into(),
+            "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into())),
+        Step::NotRetrying(StopReason::Requested) => (Info, String::new()),
     }
 }
 

@@ -111,6 +111,7 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::Publish => "Publish",
         Msg::SilentPublish => "Under MQTT 3.1.1 Mosquitto drops a refused PUBLISH silently; TBMQ (production) disconnects.",
         Msg::Messages => "Messages",
+        Msg::RenewAndReconnect => "Renew JWT & reconnect",
     }
 }
 

@@ -120,6 +120,7 @@ pub enum Msg {
     Publish,
     SilentPublish,
     Messages,
+    RenewAndReconnect,
 }
 
 /// The language signal every component reads; switching it re-renders the text.

@@ -111,6 +111,7 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::Publish => "Publiceren",
         Msg::SilentPublish => "Onder MQTT 3.1.1 laat Mosquitto een geweigerde PUBLISH stil vallen; TBMQ (productie) verbreekt dan de verbinding.",
         Msg::Messages => "Berichten",
+        Msg::RenewAndReconnect => "JWT vernieuwen en verbinden",
     }
 }
 

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use tillor_contract::{Env, Namespace};
 
+use super::retry::{decide, Retry, StopReason, QUICK_DROP_MS};
 use super::session::{ConnackCode, ConnectOptions, Event, Qos, Session, SessionError, State};
 use super::transport::{Transport, TransportEvent};
 use super::url::{check_broker_url, UrlProblem};
@@ -106,6 +107,11 @@ pub enum Step {
         token_expired: bool,
     },
     Refused(String),
+    Reconnecting {
+        attempt: u32,
+        in_ms: u32,
+    },
+    NotRetrying(StopReason),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -172,7 +178,14 @@ pub struct MqttClient {
     pub messages: RwSignal<Vec<MessageEntry>>,
     pub check: RwSignal<CheckState>,
     pub params: RwSignal<Option<ConnectParams>>,
+    /// Why the client stopped reconnecting, when it did.
+    pub stopped: RwSignal<Option<StopReason>>,
     inner: StoredValue<Option<Inner>, LocalStorage>,
+    attempt: StoredValue<u32>,
+    refused: StoredValue<bool>,
+    connected_at: StoredValue<Option<f64>>,
+    quick_drops: StoredValue<u32>,
+    retry_timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
 }
 
 fn now_ms() -> f64 {
@@ -188,7 +201,13 @@ impl MqttClient {
             messages: RwSignal::new(Vec::new()),
             check: RwSignal::new(CheckState::Idle),
             params: RwSignal::new(None),
+            stopped: RwSignal::new(None),
             inner: StoredValue::new_local(None),
+            attempt: StoredValue::new(0),
+            refused: StoredValue::new(false),
+            connected_at: StoredValue::new(None),
+            quick_drops: StoredValue::new(0),
+            retry_timer: StoredValue::new_local(None),
         };
         // Leaving the page (or the organisation) drops the session and its secret.
         on_cleanup(move || client.drop_connection());
@@ -208,6 +227,9 @@ impl MqttClient {
     /// previous one and its connection.
     pub fn set_params(&self, params: ConnectParams) {
         self.drop_connection();
+        self.cancel_retry();
+        self.attempt.set_value(0);
+        self.quick_drops.set_value(0);
         self.params.set(Some(params));
         self.status.set(Status::Idle);
         self.steps.set(Vec::new());
@@ -260,8 +282,76 @@ impl MqttClient {
         }));
     }
 
+    fn cancel_retry(&self) {
+        if let Some(Some(t)) = self.retry_timer.try_update_value(|t| t.take()) {
+            t.clear();
+        }
+    }
+
+    /// After the connection ended: reconnect with backoff, or stop and say why.
+    fn after_drop(&self, requested: bool, token_expired: bool) {
+        let attempt = self.attempt.get_value();
+        let quick = self
+            .connected_at
+            .get_value()
+            .is_some_and(|at| now_ms() - at < QUICK_DROP_MS);
+        self.connected_at.set_value(None);
+        let quick_drops = if quick {
+            self.quick_drops.get_value() + 1
+        } else {
+            0
+        };
+        self.quick_drops.set_value(quick_drops);
+        match decide(
+            requested,
+            self.refused.get_value(),
+            token_expired,
+            attempt,
+            quick_drops,
+        ) {
+            Retry::AfterMs(in_ms) => {
+                self.step(Step::Reconnecting {
+                    attempt: attempt + 1,
+                    in_ms,
+                });
+                self.attempt.set_value(attempt + 1);
+                let me = *self;
+                let timer = set_timeout_with_handle(
+                    move || {
+                        me.retry_timer.set_value(None);
+                        me.reconnect();
+                    },
+                    std::time::Duration::from_millis(u64::from(in_ms)),
+                )
+                .ok();
+                self.retry_timer.set_value(timer);
+            }
+            Retry::Never(reason) => {
+                if reason != StopReason::Requested {
+                    self.step(Step::NotRetrying(reason));
+                }
+                self.stopped.set(Some(reason));
+            }
+        }
+    }
+
+    /// A reconnect keeps the attempt count (for the backoff) and the check state.
+    fn reconnect(&self) {
+        let attempt = self.attempt.get_value();
+        self.connect();
+        self.attempt.set_value(attempt);
+    }
+
+    fn token_expired(&self) -> bool {
+        self.params
+            .with_untracked(|p| p.as_ref().and_then(|p| p.expires_at_ms))
+            .is_some_and(|exp| now_ms() >= exp)
+    }
+
     /// Disconnect asked by the user: DISCONNECT, close, and forget the password.
     pub fn disconnect(&self) {
+        self.cancel_retry();
+        self.stopped.set(Some(StopReason::Requested));
         self.inner.update_value(|inner| {
             if let Some(i) = inner {
                 let bytes = i.session.disconnect();
@@ -279,6 +369,10 @@ impl MqttClient {
                 t.clear();
             }
             inner.transport.close();
+            // Often called from inside one of the socket's own callbacks: dropping
+            // the transport there would free the closure that is running. Drop it
+            // once the current event has been handled.
+            leptos::task::spawn_local(async move { drop(inner) });
         }
     }
 
@@ -481,10 +575,7 @@ impl MqttClient {
                         i.session.transport_closed() == Event::Closed { requested: true }
                     })
                     .unwrap_or(true);
-                let token_expired = self
-                    .params
-                    .with_untracked(|p| p.as_ref().and_then(|p| p.expires_at_ms))
-                    .is_some_and(|exp| now_ms() >= exp);
+                let token_expired = self.token_expired();
                 self.step(Step::Closed {
                     code,
                     reason,
@@ -495,6 +586,7 @@ impl MqttClient {
                 self.drop_connection();
                 self.status.set(Status::Closed);
                 self.fail_check();
+                self.after_drop(requested, token_expired);
             }
         }
     }
@@ -502,6 +594,8 @@ impl MqttClient {
     fn on_session_event(&self, event: Event) {
         match event {
             Event::Connected { .. } => {
+                self.attempt.set_value(0);
+                self.connected_at.set_value(Some(now_ms()));
                 self.status.set(Status::Connected);
                 self.step(Step::Connack(Ok(())));
                 // Subscriptions survive a reconnect: send them again.
@@ -516,10 +610,12 @@ impl MqttClient {
                 }
             }
             Event::ConnectRefused(code) => {
+                self.refused.set_value(true);
                 self.step(Step::Connack(Err(code)));
                 self.drop_connection();
                 self.status.set(Status::Closed);
                 self.fail_check();
+                self.after_drop(false, self.token_expired());
             }
             Event::SubscribeResult { results, .. } => {
                 for (filter, granted) in results {
@@ -570,12 +666,14 @@ impl MqttClient {
                 self.drop_connection();
                 self.status.set(Status::Closed);
                 self.fail_check();
+                self.after_drop(false, self.token_expired());
             }
             Event::ProtocolError(why) => {
                 self.step(Step::Protocol(why));
                 self.drop_connection();
                 self.status.set(Status::Closed);
                 self.fail_check();
+                self.after_drop(false, self.token_expired());
             }
             Event::Closed { .. } => {}
         }

@@ -149,6 +149,7 @@ async fn a_wrong_password_a_client_id_takeover_and_a_deleted_credential_are_expl
         };
         fill("wrong-password".into()).await;
         wait_until(&c, &steps_contain("CONNACK 5"), "the CONNACK 5 explanation").await;
+        wait_until(&c, &steps_contain("Niet opnieuw geprobeerd: de broker weigerde"), "no retry loop").await;
         screenshot(&c, "test-client-connack-5").await;
 
         // Start over with the right password.
@@ -168,11 +169,34 @@ async fn a_wrong_password_a_client_id_takeover_and_a_deleted_credential_are_expl
         assert!(status.success());
         wait_until(&c, &steps_contain("dezelfde client-id is elders verbonden"), "the takeover explained").await;
         screenshot(&c, "test-client-takeover").await;
-        click(&c, "#tc-connect").await;
+        // A single takeover is followed by a reconnect on its own.
         wait_until(
             &c,
             "return [...document.querySelectorAll('.diagnostics li')].filter(li => li.textContent.includes('CONNACK 0')).length === 2",
             "reconnected",
+        )
+        .await;
+
+        // Another client that keeps reconnecting with the same clientId would make
+        // the two take the session from each other forever: the console stops.
+        let mut rival = std::process::Command::new("mosquitto_sub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-u", created["userName"].as_str().unwrap(), "-P", created["password"].as_str().unwrap()])
+            .args(["-i", created["clientId"].as_str().unwrap()])
+            .args(["-t", &format!("tillor/local/{org}/integration/#")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_until(&c, &steps_contain("Niet opnieuw geprobeerd: de verbinding werd steeds"), "the takeover loop stopped").await;
+        let _ = rival.kill();
+        let _ = rival.wait();
+        screenshot(&c, "test-client-takeover-loop").await;
+        click(&c, "#tc-connect").await;
+        wait_until(
+            &c,
+            "return document.querySelector('.toolbar .status').dataset.status === 'Connected'",
+            "connected again by hand",
         )
         .await;
 
@@ -199,6 +223,57 @@ async fn a_wrong_password_a_client_id_takeover_and_a_deleted_credential_are_expl
             "Closed"
         );
         screenshot(&c, "test-client-cut-off").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_broker_restart_the_client_reconnects_resubscribes_and_shows_a_message_once() {
+    let stack = Stack::start().await;
+    let created = stack.create_static("Survivor").await;
+    let peer = stack.create_static("CLI peer").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    let prefix = format!("tillor/local/{org}/integration");
+    let port = stack.mqtt_port;
+    let stack = std::sync::Arc::new(stack);
+    let killer = stack.clone();
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
+        find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
+        find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
+        click(&c, ".manual-credential button[type=submit]").await;
+        click(&c, "#tc-connect").await;
+        wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
+        click(&c, "#tc-subscribe").await;
+        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+
+        killer.kill_broker();
+        wait_until(&c, &steps_contain("Opnieuw verbinden over"), "a scheduled reconnect").await;
+        // Connected again and the subscription granted a second time.
+        wait_until(
+            &c,
+            "return [...document.querySelectorAll('.diagnostics li')].filter(li => li.textContent.includes('toegestaan met QoS 1')).length === 2",
+            "the resubscription",
+        )
+        .await;
+        let status = std::process::Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-u", peer["userName"].as_str().unwrap(), "-P", peer["password"].as_str().unwrap()])
+            .args(["-i", peer["clientId"].as_str().unwrap()])
+            .args(["-t", &format!("{prefix}/after-restart"), "-m", "na de herstart", "-q", "1"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        wait_until(&c, "return document.getElementById('tc-messages').textContent.includes('na de herstart')", "the message").await;
+        assert_eq!(
+            eval(&c, "return String([...document.querySelectorAll('#tc-messages li')].filter(li => li.textContent.includes('na de herstart')).length)").await,
+            "1",
+            "exactly once"
+        );
+        screenshot(&c, "test-client-reconnected").await;
     })
     .await;
 }

@@ -90,6 +90,28 @@ impl Stack {
         format!("{}{path}", self.base)
     }
 
+    /// Kills this stack's Mosquitto (found by its config in our data directory);
+    /// the stack's supervisor starts a new one.
+    pub fn kill_broker(&self) {
+        let config = self._data.path().join("mosquitto/mosquitto.conf");
+        let config = config.to_str().unwrap();
+        let pid = std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .find(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .map(|c| String::from_utf8_lossy(&c).contains(config))
+                    .unwrap_or(false)
+            })
+            .expect("this stack's mosquitto");
+        let status = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
     pub async fn create_static(&self, name: &str) -> serde_json::Value {
         let resp = reqwest::Client::new()
             .post(self.url(&tillor_contract::api::static_credentials_path(&self.org)))
@@ -213,8 +235,15 @@ pub async fn wait_for_text(c: &Client, css: &str, text: &str) {
     }
 }
 
-/// Fills the settings panel and submits it.
+/// Fills the settings panel and submits it (and starts collecting console
+/// errors, so a timeout can show a panic).
 pub async fn choose_organisation(c: &Client, org: &str, key: &str) {
+    let _ = c
+        .execute(
+            "window.__tillorErrors = []; const e = console.error; console.error = (...a) => { window.__tillorErrors.push(a.join(' ')); e(...a); };",
+            vec![],
+        )
+        .await;
     find(c, "#org-id").await.send_keys(org).await.unwrap();
     find(c, "#api-key").await.send_keys(key).await.unwrap();
     find(c, ".organisation-picker button[type=submit]")
@@ -261,7 +290,23 @@ pub async fn wait_until(c: &Client, script: &str, what: &str) {
         if c.execute(script, vec![]).await.unwrap() == serde_json::Value::Bool(true) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            // What the page showed when it gave up, for whoever reads the failure.
+            screenshot(c, &format!("timeout-{}", what.replace(' ', "-"))).await;
+            let text = c
+                .execute("return document.body.innerText", vec![])
+                .await
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let errors = c
+                .execute("return JSON.stringify(window.__tillorErrors || [])", vec![])
+                .await
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            panic!(
+                "timed out waiting for {what}; console errors: {errors}; the page said:\n{text}"
+            );
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
