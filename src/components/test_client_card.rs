@@ -421,25 +421,56 @@ fn PublishForm(prefix: String) -> impl IntoView {
     }
 }
 
+/// Row height of the message log; rows have a fixed height so that only the
+/// rows in view need to exist in the DOM, whatever the log holds.
+const ROW_PX: f64 = 28.0;
+const VIEW_PX: f64 = 336.0;
+
 #[component]
 fn MessageList() -> impl IntoView {
     let i18n = use_i18n();
     let client = use_test_client();
+    let scroll_top = RwSignal::new(0.0f64);
+    let count = Memo::new(move |_| client.messages.with(Vec::len));
+    // Newest first: display row i is messages[len - 1 - i].
+    let visible = move || {
+        let first = (scroll_top.get() / ROW_PX).floor() as usize;
+        let rows = (VIEW_PX / ROW_PX).ceil() as usize + 2;
+        client.messages.with(|list| {
+            let len = list.len();
+            (first..(first + rows).min(len))
+                .map(|i| (i, list[len - 1 - i].clone()))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <h3>{i18n.t(Msg::Messages)}</h3>
-        <ol class="messages" id="tc-messages">
-            {move || client.messages.get().into_iter().rev().map(|m| {
-                let dir = match m.direction { Direction::Received => "⬇", Direction::Sent => "⬆" };
-                let dir_class = match m.direction { Direction::Received => "received", Direction::Sent => "sent" };
-                view! {
-                    <li class=dir_class>
-                        <span aria-hidden="true">{dir}</span>" "
-                        <code class="topic">{m.topic.clone()}</code>" "
-                        <span class="payload">{String::from_utf8_lossy(&m.payload).into_owned()}</span>
-                        " · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
+        <p class="log-counters" id="tc-counters">
+            <span>{i18n.t(Msg::Received)}": "<strong id="tc-received">{move || client.received_total.get()}</strong></span>
+            <span>{i18n.t(Msg::Sent)}": "<strong id="tc-sent">{move || client.sent_total.get()}</strong></span>
+            <span><strong id="tc-rate">{move || client.rate.get()}</strong>" /s"</span>
+            <span>{i18n.t(Msg::InLog)}": "<strong id="tc-in-log">{move || count.get()}</strong>" / "{move || client.cap.get()}</span>
+            <button type="button" class="secondary" on:click=move |_| client.clear_log()>{i18n.t(Msg::ClearLog)}</button>
+        </p>
+        <div class="log-viewport" style=format!("height:{VIEW_PX}px")
+            on:scroll=move |ev| {
+                let el: web_sys::Element = event_target(&ev);
+                scroll_top.set(f64::from(el.scroll_top()));
+            }>
+            <ol class="messages" id="tc-messages" style=move || format!("height:{}px", count.get() as f64 * ROW_PX)>
+                {move || visible().into_iter().map(|(i, m)| {
+                    let dir = match m.direction { Direction::Received => "⬇", Direction::Sent => "⬆" };
+                    let dir_class = match m.direction { Direction::Received => "received", Direction::Sent => "sent" };
+                    view! {
+                        <li class=dir_class style=format!("top:{}px;height:{ROW_PX}px", i as f64 * ROW_PX)>
+                            <span aria-hidden="true">{dir}</span>" "
+                            <code class="topic">{m.topic.clone()}</code>" "
+                            <span class="payload">{String::from_utf8_lossy(&m.payload).into_owned()}</span>
+                            " · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B"
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </div>
     }
 }

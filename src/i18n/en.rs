@@ -112,6 +112,10 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::SilentPublish => "Under MQTT 3.1.1 Mosquitto drops a refused PUBLISH silently; TBMQ (production) disconnects.",
         Msg::Messages => "Messages",
         Msg::RenewAndReconnect => "Renew JWT & reconnect",
+        Msg::Received => "Received",
+        Msg::Sent => "Sent",
+        Msg::InLog => "In the log",
+        Msg::ClearLog => "Clear",
     }
 }
 

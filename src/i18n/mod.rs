@@ -121,6 +121,10 @@ pub enum Msg {
     SilentPublish,
     Messages,
     RenewAndReconnect,
+    Received,
+    Sent,
+    InLog,
+    ClearLog,
 }
 
 /// The language signal every component reads; switching it re-renders the text.

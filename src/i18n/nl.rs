@@ -112,6 +112,10 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::SilentPublish => "Onder MQTT 3.1.1 laat Mosquitto een geweigerde PUBLISH stil vallen; TBMQ (productie) verbreekt dan de verbinding.",
         Msg::Messages => "Berichten",
         Msg::RenewAndReconnect => "JWT vernieuwen en verbinden",
+        Msg::Received => "Ontvangen",
+        Msg::Sent => "Verzonden",
+        Msg::InLog => "In het logboek",
+        Msg::ClearLog => "Wissen",
     }
 }
 

@@ -10,8 +10,8 @@ use super::session::{ConnackCode, ConnectOptions, Event, Qos, Session, SessionEr
 use super::transport::{Transport, TransportEvent};
 use super::url::{check_broker_url, UrlProblem};
 
-/// Received and sent messages kept for the simple list (the full log is separate).
-pub const MESSAGE_CAP: usize = 200;
+/// Messages kept in the log unless the user chooses another cap.
+pub const DEFAULT_MESSAGE_CAP: usize = 10_000;
 const CHECK_PREFIX: &str = "_tillor-check";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,6 +178,15 @@ pub struct MqttClient {
     pub messages: RwSignal<Vec<MessageEntry>>,
     pub check: RwSignal<CheckState>,
     pub params: RwSignal<Option<ConnectParams>>,
+    /// How many messages the log keeps (older ones go; the counters keep counting).
+    pub cap: RwSignal<usize>,
+    pub received_total: RwSignal<u64>,
+    pub sent_total: RwSignal<u64>,
+    /// Messages received per second, over the last second.
+    pub rate: RwSignal<u64>,
+    pending: StoredValue<Vec<MessageEntry>, LocalStorage>,
+    flush_scheduled: StoredValue<bool>,
+    rate_mark: StoredValue<(f64, u64)>,
     /// Why the client stopped reconnecting, when it did.
     pub stopped: RwSignal<Option<StopReason>>,
     inner: StoredValue<Option<Inner>, LocalStorage>,
@@ -201,6 +210,13 @@ impl MqttClient {
             messages: RwSignal::new(Vec::new()),
             check: RwSignal::new(CheckState::Idle),
             params: RwSignal::new(None),
+            cap: RwSignal::new(DEFAULT_MESSAGE_CAP),
+            received_total: RwSignal::new(0),
+            sent_total: RwSignal::new(0),
+            rate: RwSignal::new(0),
+            pending: StoredValue::new_local(Vec::new()),
+            flush_scheduled: StoredValue::new(false),
+            rate_mark: StoredValue::new((0.0, 0)),
             stopped: RwSignal::new(None),
             inner: StoredValue::new_local(None),
             attempt: StoredValue::new(0),
@@ -513,17 +529,70 @@ impl MqttClient {
         }
     }
 
+    /// Messages are applied to the screen in batches, once per animation frame,
+    /// so a flood costs one render per frame instead of one per message.
     fn push_message(&self, m: MessageEntry) {
+        let cap = self.cap.get_untracked().max(1);
+        self.pending.update_value(|p| {
+            p.push(m);
+            // A hidden tab gets no animation frames: keep the backlog bounded too.
+            if p.len() > cap {
+                let extra = p.len() - cap;
+                p.drain(..extra);
+            }
+        });
+        if !self.flush_scheduled.get_value() {
+            self.flush_scheduled.set_value(true);
+            let me = *self;
+            request_animation_frame(move || me.flush());
+        }
+    }
+
+    fn flush(&self) {
+        self.flush_scheduled.set_value(false);
+        let Some(batch) = self.pending.try_update_value(std::mem::take) else {
+            return;
+        };
+        if batch.is_empty() {
+            return;
+        }
+        let received = batch
+            .iter()
+            .filter(|m| m.direction == Direction::Received)
+            .count() as u64;
+        let sent = batch.len() as u64 - received;
+        let cap = self.cap.get_untracked().max(1);
         self.messages.update(|list| {
-            list.push(m);
-            if list.len() > MESSAGE_CAP {
-                let extra = list.len() - MESSAGE_CAP;
+            list.extend(batch);
+            if list.len() > cap {
+                let extra = list.len() - cap;
                 list.drain(..extra);
             }
         });
+        if received > 0 {
+            self.received_total.update(|n| *n += received);
+        }
+        if sent > 0 {
+            self.sent_total.update(|n| *n += sent);
+        }
+    }
+
+    /// Empties the log; the counters start again too.
+    pub fn clear_log(&self) {
+        self.pending.set_value(Vec::new());
+        self.messages.set(Vec::new());
+        self.received_total.set(0);
+        self.sent_total.set(0);
     }
 
     fn on_tick(&self) {
+        let (at, seen) = self.rate_mark.get_value();
+        let (t, total) = (now_ms(), self.received_total.get_untracked());
+        if at > 0.0 && t > at {
+            self.rate
+                .set(((total - seen) as f64 * 1000.0 / (t - at)).round() as u64);
+        }
+        self.rate_mark.set_value((t, total));
         let now = now_ms() as u64;
         let out = self.with_session(|i| {
             let out = i.session.tick(now);

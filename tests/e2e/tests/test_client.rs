@@ -277,3 +277,51 @@ async fn after_a_broker_restart_the_client_reconnects_resubscribes_and_shows_a_m
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
+    let stack = Stack::start().await;
+    let created = stack.create_static("Flood reader").await;
+    let peer = stack.create_static("Flood writer").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    let prefix = format!("tillor/local/{org}/integration");
+    let port = stack.mqtt_port;
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
+        find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
+        find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
+        click(&c, ".manual-credential button[type=submit]").await;
+        click(&c, "#tc-connect").await;
+        wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
+        click(&c, "#tc-subscribe").await;
+        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+
+        // 20,000 QoS 1 messages from one mosquitto_pub, one per line of stdin.
+        let lines: String = (1..=20_000).map(|i| format!("message {i}\n")).collect();
+        let mut publisher = std::process::Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-u", peer["userName"].as_str().unwrap(), "-P", peer["password"].as_str().unwrap()])
+            .args(["-i", peer["clientId"].as_str().unwrap()])
+            .args(["-t", &format!("{prefix}/flood"), "-q", "1", "-l"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        publisher.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+        assert!(publisher.wait().unwrap().success());
+
+        wait_until(&c, "return document.getElementById('tc-received').textContent === '20000'", "all 20,000 counted").await;
+        assert_eq!(eval(&c, "return document.getElementById('tc-in-log').textContent").await, "10000", "the log stays at its cap");
+        // Only the rows in view exist in the page.
+        let rows: usize = eval(&c, "return String(document.querySelectorAll('#tc-messages li').length)").await.parse().unwrap();
+        assert!(rows < 30, "{rows} rows rendered");
+        let newest = eval(&c, "return document.querySelector('#tc-messages li').textContent").await;
+        assert!(newest.contains("message 20000"), "{newest}");
+        eval(&c, "document.getElementById('tc-counters').scrollIntoView(); return ''").await;
+        screenshot(&c, "test-client-flood").await;
+    })
+    .await;
+}
