@@ -6,6 +6,7 @@ pub mod countdown;
 pub mod i18n;
 pub mod mqtt;
 pub mod pages;
+pub mod settings;
 pub mod snippets;
 pub mod state;
 
@@ -23,7 +24,13 @@ pub fn App(
     /// The merged configuration (host page, then `/config.json`).
     config: ConsoleConfig,
 ) -> impl IntoView {
-    provide_i18n(config.language.unwrap_or_default());
+    // The host's or /config.json's language wins; otherwise the user's last choice.
+    provide_i18n(
+        config
+            .language
+            .or_else(settings::load_language)
+            .unwrap_or_default(),
+    );
     components::announcer::provide_announcer();
     provide_context(ConsoleState::new(config));
     view! { <DevelopersPage/> }
@@ -72,7 +79,10 @@ fn mount_with(target: web_sys::HtmlElement, host: ConsoleConfig) {
                 ConsoleConfig::default()
             }
         };
-        let config = host.or(file);
+        // Language: the host's explicit choice, then the user's last choice, then
+        // the server's default.
+        let language = host.language.or_else(settings::load_language).or(file.language);
+        let config = ConsoleConfig { language, ..host.or(file) };
         mount_to(target, move || view! { <App config/> }).forget();
     });
 }

@@ -13,6 +13,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             _ => Language::Nl,
         };
         i18n.0.set(lang);
+        crate::settings::save_language(lang);
     };
     view! {
         <label class="language-switch">

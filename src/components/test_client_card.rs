@@ -16,8 +16,44 @@ const PALETTE: [&str; 6] = [
     "#1f55e0", "#b25e00", "#1f6f2b", "#a4237a", "#5b4bd6", "#00778a",
 ];
 
-pub fn provide_test_client() -> MqttClient {
+/// The test client for this organisation, with its remembered subscriptions and
+/// log cap restored, and saved again whenever they change.
+pub fn provide_test_client(org_id: String) -> MqttClient {
     let client = MqttClient::new();
+    let saved = crate::settings::load(&org_id);
+    client.subscriptions.set(
+        saved
+            .subscriptions
+            .iter()
+            .map(|s| crate::mqtt::client::Subscription {
+                filter: s.filter.clone(),
+                qos: s.qos(),
+                label: s.label.clone(),
+                colour: s.colour,
+                state: SubState::Pending,
+            })
+            .collect(),
+    );
+    if let Some(cap) = saved.log_cap {
+        client.cap.set(cap);
+    }
+    Effect::new(move |_| {
+        let subscriptions = client.subscriptions.with(|list| {
+            list.iter()
+                .map(|s| crate::settings::SavedSubscription {
+                    filter: s.filter.clone(),
+                    qos: s.qos.as_u8(),
+                    label: s.label.clone(),
+                    colour: s.colour,
+                })
+                .collect()
+        });
+        let settings = crate::settings::OrgSettings {
+            subscriptions,
+            log_cap: Some(client.cap.get()),
+        };
+        crate::settings::save(&org_id, &settings);
+    });
     provide_context(client);
     client
 }

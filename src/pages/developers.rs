@@ -34,7 +34,7 @@ pub fn DevelopersPage() -> impl IntoView {
             <ContextBar/>
             {move || match org.get() {
                 None => view! { <OrganisationPicker/> }.into_any(),
-                Some(_) => view! { <Workspace/> }.into_any(),
+                Some(org_id) => view! { <Workspace org_id/> }.into_any(),
             }}
             <LiveRegion/>
         </main>
@@ -44,8 +44,11 @@ pub fn DevelopersPage() -> impl IntoView {
 /// Everything for one organisation; re-created when the organisation changes,
 /// which also drops the test client's session and any password it held.
 #[component]
-fn Workspace() -> impl IntoView {
-    provide_test_client();
+fn Workspace(
+    /// The organisation whose settings the test client restores.
+    org_id: String,
+) -> impl IntoView {
+    provide_test_client(org_id);
     view! {
         <JwtCredentialsCard/>
         <StaticCredentialsSection/>

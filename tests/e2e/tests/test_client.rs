@@ -325,3 +325,44 @@ async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_survive_a_reload_and_no_secret_is_stored() {
+    let stack = Stack::start().await;
+    let created = stack.create_static("Remembered").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    with_browser(move |c| async move {
+        let use_credential = |c: fantoccini::Client, created: serde_json::Value| async move {
+            find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
+            find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
+            find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
+            click(&c, ".manual-credential button[type=submit]").await;
+        };
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        use_credential(c.clone(), created.clone()).await;
+        click(&c, "#tc-connect").await;
+        wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
+        find(&c, "#tc-sub-label").await.send_keys("alles van ons").await.unwrap();
+        click(&c, "#tc-subscribe").await;
+        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+        eval(&c, "const s = document.querySelector('.language-switch select'); s.value = 'en'; s.dispatchEvent(new Event('change')); return ''").await;
+
+        c.goto(&url).await.unwrap();
+        wait_for_text(&c, "h1", "Developers").await;
+        choose_organisation(&c, &org, &key).await;
+        use_credential(c.clone(), created.clone()).await;
+        wait_for_text(&c, ".subscriptions li strong", "alles van ons").await;
+
+        let stored = eval(&c, "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)").await;
+        assert!(stored.contains("alles van ons"), "{stored}");
+        for secret in [created["password"].as_str().unwrap(), key.as_str()] {
+            assert!(!stored.contains(secret), "a secret in storage: {stored}");
+        }
+        // The remembered subscription is requested again on connect.
+        click(&c, "#tc-connect").await;
+        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "the resubscription").await;
+    })
+    .await;
+}
