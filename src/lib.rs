@@ -81,8 +81,14 @@ fn mount_with(target: web_sys::HtmlElement, host: ConsoleConfig) {
         };
         // Language: the host's explicit choice, then the user's last choice, then
         // the server's default.
-        let language = host.language.or_else(settings::load_language).or(file.language);
-        let config = ConsoleConfig { language, ..host.or(file) };
+        let language = host
+            .language
+            .or_else(settings::load_language)
+            .or(file.language);
+        let config = ConsoleConfig {
+            language,
+            ..host.or(file)
+        };
         mount_to(target, move || view! { <App config/> }).forget();
     });
 }

@@ -336,6 +336,9 @@ fn SubscribeForm(prefix: String) -> impl IntoView {
             <label class="checkbox"><input type="checkbox" prop:checked=relative on:change=move |ev| relative.set(event_target_checked(&ev))/>{i18n.t(Msg::RelativeToPrefix)}</label>
             <p class="full-topic">{i18n.t(Msg::FullTopic)}": "<code id="tc-sub-full">{full}</code></p>
             {move || findings_view(i18n, findings.get())}
+            <Show when=move || findings.get().is_empty() && full.get().ends_with('#')>
+                <p class="hint broad" id="tc-broad">{i18n.t(Msg::BroadFilter)}</p>
+            </Show>
             <div class="inline">
                 <label>"QoS "<select prop:value=qos on:change=move |ev| qos.set(event_target_value(&ev))>
                     <option value="0">"0"</option><option value="1">"1"</option><option value="2">"2"</option>
@@ -467,17 +470,48 @@ fn MessageList() -> impl IntoView {
     let i18n = use_i18n();
     let client = use_test_client();
     let scroll_top = RwSignal::new(0.0f64);
+    let query = RwSignal::new(String::new());
+    let format = RwSignal::new(String::from("text"));
+    let paused = RwSignal::new(None::<Vec<crate::mqtt::client::MessageEntry>>);
+    // Paused: the screen keeps showing what it had; the counters keep counting.
+    let source = move || paused.get().unwrap_or_else(|| client.messages.get());
+    // The indices of matching messages, newest first.
+    let matching = Memo::new(move |_| {
+        let q = query.get();
+        let list = source();
+        let hits: Vec<usize> = (0..list.len())
+            .rev()
+            .filter(|&i| {
+                q.is_empty()
+                    || list[i].topic.contains(&q)
+                    || String::from_utf8_lossy(&list[i].payload).contains(&q)
+            })
+            .collect();
+        (list, hits)
+    });
     let count = Memo::new(move |_| client.messages.with(Vec::len));
-    // Newest first: display row i is messages[len - 1 - i].
+    let shown = Memo::new(move |_| matching.with(|(_, hits)| hits.len()));
     let visible = move || {
         let first = (scroll_top.get() / ROW_PX).floor() as usize;
         let rows = (VIEW_PX / ROW_PX).ceil() as usize + 2;
-        client.messages.with(|list| {
-            let len = list.len();
-            (first..(first + rows).min(len))
-                .map(|i| (i, list[len - 1 - i].clone()))
+        matching.with(|(list, hits)| {
+            (first..(first + rows).min(hits.len()))
+                .map(|row| (row, list[hits[row]].clone()))
                 .collect::<Vec<_>>()
         })
+    };
+    let export = move |_| {
+        let lines: String = client.messages.with_untracked(|list| {
+            list.iter().map(|m| serde_json::json!({
+                "direction": if m.direction == Direction::Received { "received" } else { "sent" },
+                "at": String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(m.at_ms)).to_iso_string()),
+                "topic": m.topic,
+                "qos": m.qos.as_u8(),
+                "retain": m.retain,
+                "payload": String::from_utf8_lossy(&m.payload),
+            }).to_string() + "\n").collect()
+        });
+        download("tillor-mqtt-log.jsonl", &lines);
     };
     view! {
         <h3>{i18n.t(Msg::Messages)}</h3>
@@ -487,13 +521,29 @@ fn MessageList() -> impl IntoView {
             <span><strong id="tc-rate">{move || client.rate.get()}</strong>" /s"</span>
             <span>{i18n.t(Msg::InLog)}": "<strong id="tc-in-log">{move || count.get()}</strong>" / "{move || client.cap.get()}</span>
             <button type="button" class="secondary" on:click=move |_| client.clear_log()>{i18n.t(Msg::ClearLog)}</button>
+            <button type="button" class="secondary" id="tc-pause"
+                on:click=move |_| paused.update(|p| *p = if p.is_some() { None } else { Some(client.messages.get_untracked()) })>
+                {move || if paused.get().is_some() { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
+            </button>
+            <button type="button" class="secondary" id="tc-export" on:click=export>{i18n.t(Msg::Export)}</button>
         </p>
+        <div class="inline log-tools">
+            <input id="tc-log-filter" placeholder=move || i18n.t(Msg::FilterLog)() prop:value=query
+                on:input=move |ev| { query.set(event_target_value(&ev)); scroll_top.set(0.0); }/>
+            <label>{i18n.t(Msg::ShowAs)}" "
+                <select prop:value=format on:change=move |ev| format.set(event_target_value(&ev))>
+                    <option value="text">"text"</option>
+                    <option value="json">"JSON"</option>
+                    <option value="hex">"hex"</option>
+                </select>
+            </label>
+        </div>
         <div class="log-viewport" style=format!("height:{VIEW_PX}px")
             on:scroll=move |ev| {
                 let el: web_sys::Element = event_target(&ev);
                 scroll_top.set(f64::from(el.scroll_top()));
             }>
-            <ol class="messages" id="tc-messages" style=move || format!("height:{}px", count.get() as f64 * ROW_PX)>
+            <ol class="messages" id="tc-messages" style=move || format!("height:{}px", shown.get() as f64 * ROW_PX)>
                 {move || visible().into_iter().map(|(i, m)| {
                     let dir = match m.direction { Direction::Received => "⬇", Direction::Sent => "⬆" };
                     let dir_class = match m.direction { Direction::Received => "received", Direction::Sent => "sent" };
@@ -501,12 +551,67 @@ fn MessageList() -> impl IntoView {
                         <li class=dir_class style=format!("top:{}px;height:{ROW_PX}px", i as f64 * ROW_PX)>
                             <span aria-hidden="true">{dir}</span>" "
                             <code class="topic">{m.topic.clone()}</code>" "
-                            <span class="payload">{String::from_utf8_lossy(&m.payload).into_owned()}</span>
+                            <span class="payload">{show_payload(&format.get(), &m.payload)}</span>
                             " · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B"
                         </li>
                     }
                 }).collect_view()}
             </ol>
         </div>
+    }
+}
+
+/// A payload as text, compact JSON (when it parses) or hex; long ones are cut
+/// in the list (the export has them whole).
+fn show_payload(format: &str, payload: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = match format {
+        "hex" => payload
+            .iter()
+            .take(MAX)
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        "json" => serde_json::from_slice::<serde_json::Value>(payload)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| String::from_utf8_lossy(payload).into_owned()),
+        _ => String::from_utf8_lossy(payload).into_owned(),
+    };
+    if text.chars().count() > MAX {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document().create_element("a") {
+        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("download", name);
+        if let Some(a) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&a) {
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::show_payload;
+
+    #[test]
+    fn payloads_show_as_text_json_or_hex_and_long_ones_are_cut() {
+        assert_eq!(show_payload("hex", b"AB"), "41 42");
+        assert_eq!(show_payload("json", br#"{ "a" : 1 }"#), r#"{"a":1}"#);
+        assert_eq!(show_payload("json", b"not json"), "not json");
+        assert!(show_payload("text", &[b'x'; 500]).ends_with('…'));
     }
 }

@@ -116,6 +116,12 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::Sent => "Sent",
         Msg::InLog => "In the log",
         Msg::ClearLog => "Clear",
+        Msg::BroadFilter => "This filter receives everything under the prefix: with heavy traffic that is many messages (the log keeps the newest, the counters count all).",
+        Msg::FilterLog => "Filter (topic or payload)",
+        Msg::ShowAs => "Payload as",
+        Msg::Export => "Export (JSON Lines)",
+        Msg::Pause => "Pause",
+        Msg::Resume => "Resume",
     }
 }
 

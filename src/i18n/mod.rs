@@ -125,6 +125,12 @@ pub enum Msg {
     Sent,
     InLog,
     ClearLog,
+    BroadFilter,
+    FilterLog,
+    ShowAs,
+    Export,
+    Pause,
+    Resume,
 }
 
 /// The language signal every component reads; switching it re-renders the text.

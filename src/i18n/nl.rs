@@ -116,6 +116,12 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::Sent => "Verzonden",
         Msg::InLog => "In het logboek",
         Msg::ClearLog => "Wissen",
+        Msg::BroadFilter => "Dit filter ontvangt alles onder het prefix: bij veel verkeer zijn dat veel berichten (het logboek bewaart de nieuwste, de tellers tellen alles).",
+        Msg::FilterLog => "Filter (topic of inhoud)",
+        Msg::ShowAs => "Inhoud als",
+        Msg::Export => "Exporteren (JSON Lines)",
+        Msg::Pause => "Pauzeren",
+        Msg::Resume => "Hervatten",
     }
 }
 

@@ -322,6 +322,15 @@ async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
         assert!(newest.contains("message 20000"), "{newest}");
         eval(&c, "document.getElementById('tc-counters').scrollIntoView(); return ''").await;
         screenshot(&c, "test-client-flood").await;
+
+        // Filtering by payload text finds one message among 10,000.
+        find(&c, "#tc-log-filter").await.send_keys("message 19999").await.unwrap();
+        wait_until(
+            &c,
+            "const rows = document.querySelectorAll('#tc-messages li'); return rows.length === 1 && rows[0].textContent.includes('message 19999')",
+            "one matching row",
+        )
+        .await;
     })
     .await;
 }
