@@ -10,6 +10,52 @@ use harness::{
     with_browser, Stack,
 };
 
+/// Types a static credential into the test client and uses it.
+async fn type_credential(c: &fantoccini::Client, cred: &serde_json::Value, password: &str) {
+    find(c, "#tc-user")
+        .await
+        .send_keys(cred["userName"].as_str().unwrap())
+        .await
+        .unwrap();
+    find(c, "#tc-client-id")
+        .await
+        .send_keys(cred["clientId"].as_str().unwrap())
+        .await
+        .unwrap();
+    find(c, "#tc-password")
+        .await
+        .send_keys(password)
+        .await
+        .unwrap();
+    click(c, ".manual-credential button[type=submit]").await;
+}
+
+/// Connects and subscribes with the default filter (`#`), waiting for CONNACK and SUBACK.
+async fn connect_and_subscribe(c: &fantoccini::Client) {
+    click(c, "#tc-connect").await;
+    wait_until(c, &steps_contain("CONNACK 0"), "CONNACK 0").await;
+    click(c, "#tc-subscribe").await;
+    wait_until(
+        c,
+        "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'",
+        "SUBACK",
+    )
+    .await;
+}
+
+/// One QoS 1 message from mosquitto_pub with a static credential.
+fn publish(port: u16, cred: &serde_json::Value, topic: &str, message: &str) {
+    let status = mosquitto(
+        "mosquitto_pub",
+        port,
+        cred,
+        &["-t", topic, "-m", message, "-q", "1"],
+    )
+    .status()
+    .unwrap();
+    assert!(status.success());
+}
+
 fn steps_contain(text: &str) -> String {
     format!(
         "return [...document.querySelectorAll('.diagnostics li')].some(li => li.textContent.includes({}))",
@@ -27,7 +73,7 @@ async fn a_jwt_session_is_verified_and_what_it_publishes_reaches_mosquitto_sub()
     // mosquitto_sub waits for what the console will publish.
     let sub = mosquitto(
         "mosquitto_sub",
-        &stack,
+        stack.mqtt_port,
         &peer,
         &["-t", &format!("{prefix}/test"), "-C", "1", "-v", "-W", "60"],
     )
@@ -74,23 +120,10 @@ async fn messages_from_mosquitto_pub_arrive_and_a_filter_outside_is_flagged_then
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
         // Type the static credential into the test client.
-        find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
-        find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
-        find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
-        click(&c, ".manual-credential button[type=submit]").await;
-        click(&c, "#tc-connect").await;
-        wait_until(&c, &steps_contain("CONNACK 0"), "CONNACK 0").await;
-        click(&c, "#tc-subscribe").await;
-        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        connect_and_subscribe(&c).await;
 
-        let status = std::process::Command::new("mosquitto_pub")
-            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-            .args(["-u", peer["userName"].as_str().unwrap(), "-P", peer["password"].as_str().unwrap()])
-            .args(["-i", peer["clientId"].as_str().unwrap()])
-            .args(["-t", &format!("{prefix}/from-cli"), "-m", "van mosquitto_pub", "-q", "1"])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        publish(port, &peer, &format!("{prefix}/from-cli"), "van mosquitto_pub");
         wait_until(&c, "return document.getElementById('tc-messages').textContent.includes('van mosquitto_pub')", "the message").await;
 
         // A filter in another organisation: flagged before sending, level named.
@@ -125,25 +158,9 @@ async fn a_wrong_password_a_client_id_takeover_and_a_deleted_credential_are_expl
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
         let fill = |password: String| {
-            let c = c.clone();
-            let created = created.clone();
+            let (c, created) = (c.clone(), created.clone());
             async move {
-                find(&c, "#tc-user")
-                    .await
-                    .send_keys(created["userName"].as_str().unwrap())
-                    .await
-                    .unwrap();
-                find(&c, "#tc-client-id")
-                    .await
-                    .send_keys(created["clientId"].as_str().unwrap())
-                    .await
-                    .unwrap();
-                find(&c, "#tc-password")
-                    .await
-                    .send_keys(&password)
-                    .await
-                    .unwrap();
-                click(&c, ".manual-credential button[type=submit]").await;
+                type_credential(&c, &created, &password).await;
                 click(&c, "#tc-connect").await;
             }
         };
@@ -241,14 +258,8 @@ async fn after_a_broker_restart_the_client_reconnects_resubscribes_and_shows_a_m
     with_browser(move |c| async move {
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
-        find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
-        find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
-        find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
-        click(&c, ".manual-credential button[type=submit]").await;
-        click(&c, "#tc-connect").await;
-        wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
-        click(&c, "#tc-subscribe").await;
-        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        connect_and_subscribe(&c).await;
 
         killer.kill_broker();
         wait_until(&c, &steps_contain("Opnieuw verbinden over"), "a scheduled reconnect").await;
@@ -259,14 +270,7 @@ async fn after_a_broker_restart_the_client_reconnects_resubscribes_and_shows_a_m
             "the resubscription",
         )
         .await;
-        let status = std::process::Command::new("mosquitto_pub")
-            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-            .args(["-u", peer["userName"].as_str().unwrap(), "-P", peer["password"].as_str().unwrap()])
-            .args(["-i", peer["clientId"].as_str().unwrap()])
-            .args(["-t", &format!("{prefix}/after-restart"), "-m", "na de herstart", "-q", "1"])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        publish(port, &peer, &format!("{prefix}/after-restart"), "na de herstart");
         wait_until(&c, "return document.getElementById('tc-messages').textContent.includes('na de herstart')", "the message").await;
         assert_eq!(
             eval(&c, "return String([...document.querySelectorAll('#tc-messages li')].filter(li => li.textContent.includes('na de herstart')).length)").await,
@@ -290,14 +294,8 @@ async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
     with_browser(move |c| async move {
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
-        find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
-        find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
-        find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
-        click(&c, ".manual-credential button[type=submit]").await;
-        click(&c, "#tc-connect").await;
-        wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
-        click(&c, "#tc-subscribe").await;
-        wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        connect_and_subscribe(&c).await;
 
         // 20,000 QoS 1 messages from one mosquitto_pub, one per line of stdin.
         let lines: String = (1..=20_000).map(|i| format!("message {i}\n")).collect();
@@ -342,15 +340,9 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
     let url = stack.url("/");
     let (org, key) = (stack.org.clone(), stack.key.clone());
     with_browser(move |c| async move {
-        let use_credential = |c: fantoccini::Client, created: serde_json::Value| async move {
-            find(&c, "#tc-user").await.send_keys(created["userName"].as_str().unwrap()).await.unwrap();
-            find(&c, "#tc-client-id").await.send_keys(created["clientId"].as_str().unwrap()).await.unwrap();
-            find(&c, "#tc-password").await.send_keys(created["password"].as_str().unwrap()).await.unwrap();
-            click(&c, ".manual-credential button[type=submit]").await;
-        };
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
-        use_credential(c.clone(), created.clone()).await;
+        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
         click(&c, "#tc-connect").await;
         wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
         find(&c, "#tc-sub-label").await.send_keys("alles van ons").await.unwrap();
@@ -361,7 +353,7 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
         c.goto(&url).await.unwrap();
         wait_for_text(&c, "h1", "Developers").await;
         choose_organisation(&c, &org, &key).await;
-        use_credential(c.clone(), created.clone()).await;
+        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
         wait_for_text(&c, ".subscriptions li strong", "alles van ons").await;
 
         let stored = eval(&c, "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)").await;

@@ -126,10 +126,11 @@ impl Stack {
     }
 }
 
-/// `mosquitto_pub` / `mosquitto_sub` with a static credential from the API.
-pub fn mosquitto(tool: &str, stack: &Stack, cred: &serde_json::Value, args: &[&str]) -> Command {
+/// `mosquitto_pub` / `mosquitto_sub` on the broker's TCP port with a static
+/// credential from the API.
+pub fn mosquitto(tool: &str, port: u16, cred: &serde_json::Value, args: &[&str]) -> Command {
     let mut cmd = Command::new(tool);
-    cmd.args(["-h", "127.0.0.1", "-p", &stack.mqtt_port.to_string()])
+    cmd.args(["-h", "127.0.0.1", "-p", &port.to_string()])
         .args(["-u", cred["userName"].as_str().unwrap()])
         .args(["-P", cred["password"].as_str().unwrap()])
         .args(["-i", cred["clientId"].as_str().unwrap()])
