@@ -261,7 +261,13 @@ async fn a_static_password_is_shown_once_and_is_gone_after_the_dialog() {
         assert!(!everywhere.contains(&password), "the password is still on the page or in storage");
         // Only the API key was remembered, as asked, and only in sessionStorage.
         assert!(eval(&c, "return JSON.stringify(sessionStorage)").await.contains(&key));
-        assert_eq!(eval(&c, "return String(localStorage.length)").await, "0");
+        let local = eval(&c, "return JSON.stringify(localStorage)").await;
+        assert!(!local.contains(&key), "the API key reached localStorage: {local}");
+        assert_eq!(
+            eval(&c, "return Object.keys(localStorage).filter(k => !k.startsWith('tillor-console:settings:') && k !== 'tillor-console:language').join(',')").await,
+            "",
+            "localStorage holds only non-secret settings"
+        );
         screenshot(&c, "static-created").await;
 
         // Delete asks first, names the credential, and the row goes.
