@@ -367,3 +367,46 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_jwt_is_not_retried_and_renew_and_reconnect_works() {
+    let stack = Stack::start().await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        // The shortest token the API gives: one minute.
+        click(&c, "#expiry-60").await;
+        click(&c, ".jwt-form button[type=submit]").await;
+        click(&c, "#jwt-use-in-test-client").await;
+        connect_and_subscribe(&c).await;
+        // The plugin cuts the session at expiry; the console does not retry.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        loop {
+            let done = c
+                .execute(&steps_contain("Niet opnieuw geprobeerd: het token is verlopen"), vec![])
+                .await
+                .unwrap();
+            if done == serde_json::Value::Bool(true) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "the expiry was not handled");
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        assert_eq!(
+            eval(&c, "return String([...document.querySelectorAll('.diagnostics li')].filter(li => li.textContent.includes('Opnieuw verbinden over')).length)").await,
+            "0",
+            "no reconnect was attempted with the expired token"
+        );
+        screenshot(&c, "test-client-token-expired").await;
+        click(&c, "#tc-renew").await;
+        wait_until(
+            &c,
+            "return document.querySelector('.toolbar .status').dataset.status === 'Connected' && document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'",
+            "renewed, reconnected and resubscribed",
+        )
+        .await;
+    })
+    .await;
+}
