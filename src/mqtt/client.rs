@@ -185,6 +185,7 @@ pub struct MqttClient {
     /// Messages received per second, over the last second.
     pub rate: RwSignal<u64>,
     pending: StoredValue<Vec<MessageEntry>, LocalStorage>,
+    unflushed_counts: StoredValue<(u64, u64)>,
     flush_scheduled: StoredValue<bool>,
     rate_mark: StoredValue<(f64, u64)>,
     /// Why the client stopped reconnecting, when it did.
@@ -215,6 +216,7 @@ impl MqttClient {
             sent_total: RwSignal::new(0),
             rate: RwSignal::new(0),
             pending: StoredValue::new_local(Vec::new()),
+            unflushed_counts: StoredValue::new((0, 0)),
             flush_scheduled: StoredValue::new(false),
             rate_mark: StoredValue::new((0.0, 0)),
             stopped: RwSignal::new(None),
@@ -533,6 +535,13 @@ impl MqttClient {
     /// so a flood costs one render per frame instead of one per message.
     fn push_message(&self, m: MessageEntry) {
         let cap = self.cap.get_untracked().max(1);
+        // Counted here, not at flush: a backlog trimmed to the cap before the
+        // next frame (a hidden tab gets none) must still be counted.
+        self.unflushed_counts
+            .update_value(|(r, s)| match m.direction {
+                Direction::Received => *r += 1,
+                Direction::Sent => *s += 1,
+            });
         self.pending.update_value(|p| {
             p.push(m);
             // A hidden tab gets no animation frames: keep the backlog bounded too.
@@ -550,25 +559,23 @@ impl MqttClient {
 
     fn flush(&self) {
         self.flush_scheduled.set_value(false);
+        let (received, sent) = self
+            .unflushed_counts
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
         let Some(batch) = self.pending.try_update_value(std::mem::take) else {
             return;
         };
-        if batch.is_empty() {
-            return;
-        }
-        let received = batch
-            .iter()
-            .filter(|m| m.direction == Direction::Received)
-            .count() as u64;
-        let sent = batch.len() as u64 - received;
         let cap = self.cap.get_untracked().max(1);
-        self.messages.update(|list| {
-            list.extend(batch);
-            if list.len() > cap {
-                let extra = list.len() - cap;
-                list.drain(..extra);
-            }
-        });
+        if !batch.is_empty() {
+            self.messages.update(|list| {
+                list.extend(batch);
+                if list.len() > cap {
+                    let extra = list.len() - cap;
+                    list.drain(..extra);
+                }
+            });
+        }
         if received > 0 {
             self.received_total.update(|n| *n += received);
         }
@@ -580,6 +587,7 @@ impl MqttClient {
     /// Empties the log; the counters start again too.
     pub fn clear_log(&self) {
         self.pending.set_value(Vec::new());
+        self.unflushed_counts.set_value((0, 0));
         self.messages.set(Vec::new());
         self.received_total.set(0);
         self.sent_total.set(0);

@@ -1,0 +1,169 @@
+// The console's MQTT log against MQTT.js, in the same headless Chromium, against
+// the same local broker, with the same stream from a native publisher
+// (mosquitto_pub). Prints figures; asserts nothing (see scripts/bench).
+import { createRequire } from "node:module";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import os from "node:os";
+
+const require = createRequire(`${process.env.TILLOR_TOOLS}/`);
+const { chromium } = require("playwright-core");
+
+const [base, org, key, mqttPort, wsUrl, dist] = process.argv.slice(2);
+const N0 = Number(process.env.BENCH_QOS0 ?? 100000);
+const N1 = Number(process.env.BENCH_QOS1 ?? 20000);
+const TOTAL = N0 + N1;
+const PREFIX = `tillor/local/${org}/integration`;
+const PAYLOAD = "x".repeat(56);
+
+async function createStatic(name) {
+  const r = await fetch(`${base}/api/orgs/${org}/mqtt/static-credentials`, {
+    method: "POST",
+    headers: { "x-api-key": key, "X-Tillor-Org-Id": org, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  if (r.status !== 201) throw new Error(`create ${name}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+function publish(cred, qos, count) {
+  return new Promise((resolve, reject) => {
+    const p = spawn("mosquitto_pub", ["-h", "127.0.0.1", "-p", mqttPort, "-u", cred.userName, "-P", cred.password,
+      "-i", cred.clientId, "-t", `${PREFIX}/bench`, "-q", String(qos), "-l"], { stdio: ["pipe", "ignore", "inherit"] });
+    p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub exited ${code}`))));
+    // 64-byte payloads: 8-digit sequence number + 56 bytes.
+    let chunk = "";
+    for (let i = 0; i < count; i++) {
+      chunk += String(i).padStart(8, "0") + PAYLOAD + "\n";
+      if (chunk.length > 1 << 20) { p.stdin.write(chunk); chunk = ""; }
+    }
+    p.stdin.end(chunk);
+  });
+}
+
+// Main-thread stalls: the Long Tasks API, and how late a 10 ms timer fires.
+const PROBE = `(() => {
+  window.__bench = { longest: 0, lateness: 0 };
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__bench.longest = Math.max(window.__bench.longest, e.duration); })
+    .observe({ type: "longtask", buffered: false });
+  let last = performance.now();
+  setInterval(() => { const now = performance.now(); window.__bench.lateness = Math.max(window.__bench.lateness, now - last - 10); last = now; }, 10);
+})()`;
+
+async function waitFor(page, fn, what, timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 300000)) {
+  const start = Date.now();
+  while (!(await page.evaluate(fn))) {
+    if (Date.now() - start > timeoutMs) {
+      const seen = await page.evaluate(() => JSON.stringify({ count: window.__count, received: document.getElementById("tc-received")?.textContent }));
+      throw new Error(`timed out: ${what}; seen ${seen}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/// Waits until `countFn` reaches TOTAL or stops growing for 3 s (QoS 0 may be
+/// dropped under load: at most once is its contract), and returns the count.
+async function settle(page, countFn) {
+  let last = -1, since = Date.now();
+  for (;;) {
+    const n = await page.evaluate(countFn);
+    if (n >= TOTAL) return n;
+    if (n !== last) { last = n; since = Date.now(); }
+    else if (Date.now() - since > 3000) return n;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function runConsole(browser, cred, pub) {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.fill("#org-id", org);
+  await page.fill("#api-key", key);
+  await page.click(".organisation-picker button[type=submit]");
+  await page.fill("#tc-user", cred.userName);
+  await page.fill("#tc-client-id", cred.clientId);
+  await page.fill("#tc-password", cred.password);
+  await page.click(".manual-credential button[type=submit]");
+  await page.click("#tc-connect");
+  await page.waitForSelector("#tc-subscribe:not([disabled])");
+  await page.click("#tc-subscribe");
+  await waitFor(page, () => document.querySelector(".subscriptions li .sub-state")?.textContent === "QoS 1", "SUBACK");
+  await page.evaluate(`(() => {
+    window.__count = { first: 0, last: 0 };
+    const el = document.getElementById("tc-received");
+    new MutationObserver(() => { const t = performance.now(); if (!window.__count.first) window.__count.first = t; window.__count.last = t; })
+      .observe(el, { childList: true, characterData: true, subtree: true });
+  })()`);
+  await page.evaluate(PROBE);
+  await publish(pub, 0, N0);
+  await publish(pub, 1, N1);
+  const n = await settle(page, () => Number(document.getElementById("tc-received").textContent));
+  const r = await page.evaluate(() => ({ ...window.__count, ...window.__bench }));
+  await page.close();
+  return { n, rate: n / ((r.last - r.first) / 1000), stall: Math.max(r.longest, r.lateness) };
+}
+
+async function runMqttJs(browser, cred, pub) {
+  const page = await browser.newPage();
+  await page.goto(`${base}/healthz`);
+  await page.setContent("<ol id='log'></ol>");
+  await page.addScriptTag({ path: `${process.env.TILLOR_TOOLS}/node_modules/mqtt/dist/mqtt.min.js` });
+  await page.evaluate(({ url, cred, filter, cap }) => new Promise((resolve, reject) => {
+    window.__count = { n: 0, first: 0, last: 0 };
+    const log = document.getElementById("log");
+    const client = mqtt.connect(url, { username: cred.userName, password: cred.password, clientId: cred.clientId, protocolVersion: 4, reconnectPeriod: 0 });
+    client.on("error", reject);
+    client.on("connect", () => client.subscribe(filter, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+    client.on("message", (topic, payload) => {
+      const t = performance.now();
+      if (!window.__count.first) window.__count.first = t;
+      window.__count.last = t;
+      window.__count.n++;
+      const li = document.createElement("li");
+      li.textContent = topic + " " + payload.toString();
+      log.prepend(li);
+      if (log.childElementCount > cap) log.lastElementChild.remove();
+    });
+  }), { url: wsUrl, cred, filter: `${PREFIX}/#`, cap: 10000 });
+  await page.evaluate(PROBE);
+  await publish(pub, 0, N0);
+  await publish(pub, 1, N1);
+  const n = await settle(page, () => window.__count.n);
+  const r = await page.evaluate(() => ({ ...window.__count, ...window.__bench }));
+  await page.close();
+  return { n, rate: n / ((r.last - r.first) / 1000), stall: Math.max(r.longest, r.lateness) };
+}
+
+function sizes() {
+  let raw = 0, gz = 0;
+  const rows = [];
+  for (const f of ["tillor-console_bg.wasm", "tillor-console.js", "main.css"]) {
+    const b = readFileSync(`${dist}/${f}`);
+    const g = gzipSync(b, { level: 9 }).length;
+    raw += b.length; gz += g;
+    rows.push(`  ${f.padEnd(24)} ${(b.length / 1024).toFixed(1).padStart(7)} KB  ${(g / 1024).toFixed(1).padStart(6)} KB gzip`);
+  }
+  rows.push(`  ${"total".padEnd(24)} ${(raw / 1024).toFixed(1).padStart(7)} KB  ${(gz / 1024).toFixed(1).padStart(6)} KB gzip (target < 200 KB gzip)`);
+  return rows.join("\n");
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"],
+});
+try {
+  const [c1, c2, pub] = [await createStatic("bench console"), await createStatic("bench mqtt.js"), await createStatic("bench publisher")];
+  const ours = await runConsole(browser, c1, pub);
+  const theirs = await runMqttJs(browser, c2, pub);
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(`Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
+  console.log(`Stream: ${N0} QoS 0 + ${N1} QoS 1 messages of 64 bytes, mosquitto_pub → Mosquitto → WebSocket → Chromium`);
+  console.log(`Console (log on screen):  ${ours.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${ours.stall.toFixed(0)} ms, ${ours.n} of ${TOTAL} delivered`);
+  console.log(`MQTT.js (10,000-row DOM): ${theirs.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${theirs.stall.toFixed(0)} ms, ${theirs.n} of ${TOTAL} delivered`);
+  console.log(`Ratio console / MQTT.js: throughput ${(ours.rate / theirs.rate).toFixed(2)}×, longest stall ${(ours.stall / theirs.stall).toFixed(2)}×`);
+  console.log(`Targets: throughput ≥ MQTT.js's; console stall ≤ 50 ms`);
+  console.log(`Console transfer:\n${sizes()}`);
+} finally {
+  await browser.close();
+}
