@@ -2,14 +2,11 @@
 //! in the data directory so the printed key stays the same) and `TILLOR_SEED_ORGS`.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{check_api_key, check_org_id, Config, SeedOrg};
-use crate::secrets::{api_key_digest, new_api_key, random_slug};
+use crate::secrets::{api_key_digest, new_api_key, random_slug, write_private};
 use crate::store::Store;
 
 pub const DEMO_ORG_FILE: &str = "demo-org.json";
@@ -58,24 +55,12 @@ fn demo_org(config: &Config) -> Result<SeedOrg, String> {
     check_org_id(&org_id)?;
     check_api_key(&api_key)?;
     if saved.as_ref().map(|s| (&s.org_id, &s.api_key)) != Some((&org_id, &api_key)) {
-        write_private(
-            &path,
-            &DemoOrgFile {
-                org_id: org_id.clone(),
-                api_key: api_key.clone(),
-            },
-        )
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let demo = DemoOrgFile {
+            org_id: org_id.clone(),
+            api_key: api_key.clone(),
+        };
+        write_private(&path, &serde_json::to_vec_pretty(&demo).expect("json"))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(SeedOrg { org_id, api_key })
-}
-
-fn write_private(path: &Path, demo: &DemoOrgFile) -> std::io::Result<()> {
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(&serde_json::to_vec_pretty(demo).expect("json"))
 }

@@ -7,6 +7,21 @@ use base64::Engine;
 use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// Writes a file only its owner can read (mode 0600 from creation, so it is
+/// never briefly readable): signing key, admin password, demo organisation.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(bytes)
+}
 
 /// 32 letters and digits from the OS (190 bits): nothing a shell, a .env file or
 /// a command-line parser could misread (base64's leading `-` looks like a flag).

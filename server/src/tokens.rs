@@ -4,8 +4,6 @@
 //! and EMQX can fetch, and written beside the key for the local broker plugin.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -36,7 +34,7 @@ impl TokenSigner {
             let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
                 .map_err(|_| "could not generate a P-256 key".to_string())?;
             let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8.as_ref().to_vec()));
-            write_private(&key_path, pem.as_bytes())
+            crate::secrets::write_private(&key_path, pem.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
         }
         let pem_text = fs::read_to_string(&key_path)
@@ -83,15 +81,6 @@ impl TokenSigner {
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(|e| e.to_string())
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(bytes)
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! Mosquitto's configuration, first-run setup and process supervision.
 
-use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -186,7 +184,7 @@ async fn prepare(s: &Settings) -> Result<(), String> {
     let dynsec_path = s.dir.join(DYNSEC_FILE);
     if !dynsec_path.exists() {
         let password = crate::secrets::new_password();
-        write_private(&password_path, password.as_bytes())
+        crate::secrets::write_private(&password_path, password.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", password_path.display()))?;
         init_dynsec(s, &dynsec_path, &password).await?;
     }
@@ -228,16 +226,6 @@ fn restrict(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .map_err(|e| format!("cannot restrict {}: {e}", path.display()))
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(bytes)
 }
 
 fn spawn(s: &Settings) -> Result<Child, String> {
