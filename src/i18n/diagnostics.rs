@@ -139,7 +139,6 @@ pub fn step_text(lang: Language, step: &Step) -> (Outcome, String) {
         Step::Closed { code, reason, .. } => (Failed, pick(lang,
             format!("Verbinding gesloten ({}).{}", close_code_text(lang, *code), reason_suffix(reason)),
             format!("Connection closed ({}).{}", close_code_text(lang, *code), reason_suffix(reason)))),
-        Step::Refused(why) => (Failed, why.clone()),
         Step::Reconnecting { attempt, in_ms } => (Warning, pick(lang,
             format!("Opnieuw verbinden over {} s (poging {attempt}); abonnementen worden daarna opnieuw aangevraagd.", in_ms / 1000),
             format!("Reconnecting in {} s (attempt {attempt}); subscriptions are requested again afterwards.", in_ms / 1000))),

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use tillor_contract::{Env, Namespace};
 
 use super::retry::{decide, Retry, StopReason, QUICK_DROP_MS};
-use super::session::{ConnackCode, ConnectOptions, Event, Qos, Session, SessionError, State};
+use super::session::{ConnackCode, ConnectOptions, Event, Qos, Session, SessionError};
 use super::transport::{Transport, TransportEvent};
 use super::url::{check_broker_url, UrlProblem};
 
@@ -106,7 +106,6 @@ pub enum Step {
         was_connected: bool,
         token_expired: bool,
     },
-    Refused(String),
     Reconnecting {
         attempt: u32,
         in_ms: u32,
@@ -813,10 +812,6 @@ impl MqttClient {
             }
             None => false,
         }
-    }
-
-    pub fn state(&self) -> Option<State> {
-        self.with_session(|i| i.session.state())
     }
 }
 
