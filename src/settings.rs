@@ -1,6 +1,7 @@
 //! Non-secret settings that survive a reload: the language (for every
-//! organisation) and, per organisation, the test client's subscriptions and log
-//! cap. Kept in localStorage; passwords, tokens and API keys never go there.
+//! organisation) and, per organisation, the test client's subscriptions, recent
+//! publishes, log preferences and JWT auto-renew. Kept in localStorage;
+//! passwords, tokens and API keys never go there.
 
 use serde::{Deserialize, Serialize};
 use tillor_contract::config::Language;
@@ -19,6 +20,42 @@ pub struct OrgSettings {
     pub subscriptions: Vec<SavedSubscription>,
     #[serde(default)]
     pub log_cap: Option<usize>,
+    /// "text", "json" or "hex".
+    #[serde(default)]
+    pub log_format: Option<String>,
+    /// Newest first, at most `RECENT_PUBLISHES`.
+    #[serde(default)]
+    pub recent_publishes: Vec<SavedPublish>,
+    #[serde(default)]
+    pub auto_renew: bool,
+}
+
+/// How many recent publishes are remembered, and the largest payload kept
+/// (localStorage is small and shared by the whole dashboard).
+pub const RECENT_PUBLISHES: usize = 10;
+pub const RECENT_PAYLOAD_MAX: usize = 4096;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedPublish {
+    /// The full topic, as sent.
+    pub topic: String,
+    pub payload: String,
+    pub qos: u8,
+    pub retain: bool,
+    #[serde(default)]
+    pub json: bool,
+}
+
+/// Puts `p` first, drops an older identical entry, and keeps the list short.
+/// A payload too large to keep is not remembered at all (rather than cut,
+/// which would replay something else).
+pub fn remember_publish(list: &mut Vec<SavedPublish>, p: SavedPublish) {
+    if p.payload.len() > RECENT_PAYLOAD_MAX {
+        return;
+    }
+    list.retain(|x| !(x.topic == p.topic && x.payload == p.payload));
+    list.insert(0, p);
+    list.truncate(RECENT_PUBLISHES);
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -87,11 +124,61 @@ mod tests {
                 colour: 2,
             }],
             log_cap: Some(5000),
+            log_format: Some("json".into()),
+            recent_publishes: vec![SavedPublish {
+                topic: "tillor/local/acme/integration/test".into(),
+                payload: "{\"a\":1}".into(),
+                qos: 1,
+                retain: false,
+                json: true,
+            }],
+            auto_renew: true,
         };
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(serde_json::from_str::<OrgSettings>(&json).unwrap(), s);
         for secret in ["password", "token", "apiKey", "api_key"] {
             assert!(!json.contains(secret), "{json}");
         }
+    }
+
+    #[test]
+    fn settings_from_an_older_console_still_load() {
+        let old = r#"{"subscriptions":[],"log_cap":2000}"#;
+        let s: OrgSettings = serde_json::from_str(old).unwrap();
+        assert_eq!(s.log_cap, Some(2000));
+        assert!(s.recent_publishes.is_empty() && !s.auto_renew);
+    }
+
+    fn publish(topic: &str, payload: &str) -> SavedPublish {
+        SavedPublish {
+            topic: topic.into(),
+            payload: payload.into(),
+            qos: 0,
+            retain: false,
+            json: false,
+        }
+    }
+
+    #[test]
+    fn recent_publishes_are_newest_first_without_repeats_and_bounded() {
+        let mut list = Vec::new();
+        for i in 0..15 {
+            remember_publish(&mut list, publish("t", &i.to_string()));
+        }
+        assert_eq!(list.len(), RECENT_PUBLISHES);
+        assert_eq!(list[0].payload, "14");
+        remember_publish(&mut list, publish("t", "10"));
+        assert_eq!(list.len(), RECENT_PUBLISHES);
+        assert_eq!(list[0].payload, "10");
+        assert_eq!(list.iter().filter(|p| p.payload == "10").count(), 1);
+        remember_publish(&mut list, publish("other", "10"));
+        assert_eq!(list[0].topic, "other");
+        assert_eq!(
+            list[1].topic, "t",
+            "same payload on another topic is another entry"
+        );
+        let big = "x".repeat(RECENT_PAYLOAD_MAX + 1);
+        remember_publish(&mut list, publish("t", &big));
+        assert_ne!(list[0].payload, big);
     }
 }

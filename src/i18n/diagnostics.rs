@@ -152,6 +152,12 @@ pub fn step_text(lang: Language, step: &Step) -> (Outcome, String) {
             "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.".into(),
             "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into())),
         Step::NotRetrying(StopReason::Requested) => (Info, String::new()),
+        Step::TokenRenewed { expires_at_ms } => {
+            let until = String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(*expires_at_ms)).to_locale_time_string(lang.as_str()));
+            (Ok, pick(lang,
+                format!("Nieuw JWT voor dezelfde client-id, geldig tot {until}; opnieuw verbinden en abonnementen opnieuw aanvragen."),
+                format!("New JWT for the same client id, valid until {until}; reconnecting and requesting the subscriptions again.")))
+        }
     }
 }
 

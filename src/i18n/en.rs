@@ -122,6 +122,12 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::Export => "Export (JSON Lines)",
         Msg::Pause => "Pause",
         Msg::Resume => "Resume",
+        Msg::Direction => "Direction",
+        Msg::AllDirections => "Both directions",
+        Msg::LogCap => "Keep at most",
+        Msg::MessageDetails => "Message",
+        Msg::RecentPublishes => "Recently sent",
+        Msg::AutoRenew => "Renew the JWT automatically a minute before it expires (reconnects and resubscribes)",
     }
 }
 

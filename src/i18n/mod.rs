@@ -131,6 +131,12 @@ pub enum Msg {
     Export,
     Pause,
     Resume,
+    Direction,
+    AllDirections,
+    LogCap,
+    MessageDetails,
+    RecentPublishes,
+    AutoRenew,
 }
 
 /// The language signal every component reads; switching it re-renders the text.

@@ -122,6 +122,12 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::Export => "Exporteren (JSON Lines)",
         Msg::Pause => "Pauzeren",
         Msg::Resume => "Hervatten",
+        Msg::Direction => "Richting",
+        Msg::AllDirections => "Beide richtingen",
+        Msg::LogCap => "Bewaar maximaal",
+        Msg::MessageDetails => "Bericht",
+        Msg::RecentPublishes => "Recent verstuurd",
+        Msg::AutoRenew => "JWT automatisch vernieuwen, een minuut voor het verloopt (verbindt opnieuw en abonneert opnieuw)",
     }
 }
 

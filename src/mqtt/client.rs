@@ -2,16 +2,18 @@
 //! exposes signals for the screen (status, diagnostics, subscriptions, messages,
 //! connectivity check) and commands (connect, subscribe, publish, disconnect).
 
+use std::collections::VecDeque;
+
 use leptos::prelude::*;
 use tillor_contract::{Env, Namespace};
 
+pub use super::log::{Direction, MessageEntry};
+use super::log::{MessageLog, DEFAULT_CAP};
 use super::retry::{decide, Retry, StopReason, QUICK_DROP_MS};
 use super::session::{ConnackCode, ConnectOptions, Event, Qos, Session, SessionError};
 use super::transport::{Transport, TransportEvent};
 use super::url::{check_broker_url, UrlProblem};
 
-/// Messages kept in the log unless the user chooses another cap.
-pub const DEFAULT_MESSAGE_CAP: usize = 10_000;
 const CHECK_PREFIX: &str = "_tillor-check";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +113,10 @@ pub enum Step {
         in_ms: u32,
     },
     NotRetrying(StopReason),
+    /// A new JWT for the same client id; the session reconnects with it.
+    TokenRenewed {
+        expires_at_ms: f64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -136,22 +142,6 @@ pub struct Subscription {
     pub state: SubState,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    Received,
-    Sent,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct MessageEntry {
-    pub direction: Direction,
-    pub topic: String,
-    pub payload: Vec<u8>,
-    pub qos: Qos,
-    pub retain: bool,
-    pub at_ms: f64,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckState {
     Idle,
@@ -174,16 +164,19 @@ pub struct MqttClient {
     pub status: RwSignal<Status>,
     pub steps: RwSignal<Vec<StepEntry>>,
     pub subscriptions: RwSignal<Vec<Subscription>>,
-    pub messages: RwSignal<Vec<MessageEntry>>,
+    /// Not a signal: a flood would clone it per frame. `log_version` tells the
+    /// screen that it changed.
+    log: StoredValue<MessageLog, LocalStorage>,
+    log_version: RwSignal<u64>,
     pub check: RwSignal<CheckState>,
     pub params: RwSignal<Option<ConnectParams>>,
     /// How many messages the log keeps (older ones go; the counters keep counting).
-    pub cap: RwSignal<usize>,
+    cap: RwSignal<usize>,
     pub received_total: RwSignal<u64>,
     pub sent_total: RwSignal<u64>,
     /// Messages received per second, over the last second.
     pub rate: RwSignal<u64>,
-    pending: StoredValue<Vec<MessageEntry>, LocalStorage>,
+    pending: StoredValue<VecDeque<MessageEntry>, LocalStorage>,
     unflushed_counts: StoredValue<(u64, u64)>,
     flush_scheduled: StoredValue<bool>,
     rate_mark: StoredValue<(f64, u64)>,
@@ -207,14 +200,15 @@ impl MqttClient {
             status: RwSignal::new(Status::Idle),
             steps: RwSignal::new(Vec::new()),
             subscriptions: RwSignal::new(Vec::new()),
-            messages: RwSignal::new(Vec::new()),
+            log: StoredValue::new_local(MessageLog::default()),
+            log_version: RwSignal::new(0),
             check: RwSignal::new(CheckState::Idle),
             params: RwSignal::new(None),
-            cap: RwSignal::new(DEFAULT_MESSAGE_CAP),
+            cap: RwSignal::new(DEFAULT_CAP),
             received_total: RwSignal::new(0),
             sent_total: RwSignal::new(0),
             rate: RwSignal::new(0),
-            pending: StoredValue::new_local(Vec::new()),
+            pending: StoredValue::new_local(VecDeque::new()),
             unflushed_counts: StoredValue::new((0, 0)),
             flush_scheduled: StoredValue::new(false),
             rate_mark: StoredValue::new((0.0, 0)),
@@ -247,10 +241,41 @@ impl MqttClient {
         self.cancel_retry();
         self.attempt.set_value(0);
         self.quick_drops.set_value(0);
+        self.refused.set_value(false);
         self.params.set(Some(params));
         self.status.set(Status::Idle);
         self.steps.set(Vec::new());
         self.check.set(CheckState::Idle);
+    }
+
+    /// Swaps in a renewed JWT for the same client id and reconnects with it. Unlike
+    /// `set_params` this keeps the diagnostics, the log and the subscriptions (the
+    /// session resubscribes once connected).
+    pub fn renew_token(&self, token: String, expires_at_ms: f64) {
+        let same_kind = self
+            .params
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.kind == CredentialKind::Jwt));
+        if !same_kind {
+            return;
+        }
+        self.params.update(|p| {
+            if let Some(p) = p {
+                p.password = token;
+                p.expires_at_ms = Some(expires_at_ms);
+            }
+        });
+        self.step(Step::TokenRenewed { expires_at_ms });
+        // A clean DISCONNECT first, so the broker does not see a dropped client.
+        self.with_session(|i| {
+            let bytes = i.session.disconnect();
+            let _ = i.transport.send(&bytes);
+        });
+        self.refused.set_value(false);
+        self.cancel_retry();
+        self.attempt.set_value(0);
+        self.quick_drops.set_value(0);
+        self.stopped.set(None);
+        self.connect();
     }
 
     pub fn connect(&self) {
@@ -542,11 +567,10 @@ impl MqttClient {
                 Direction::Sent => *s += 1,
             });
         self.pending.update_value(|p| {
-            p.push(m);
+            p.push_back(m);
             // A hidden tab gets no animation frames: keep the backlog bounded too.
             if p.len() > cap {
-                let extra = p.len() - cap;
-                p.drain(..extra);
+                p.pop_front();
             }
         });
         if !self.flush_scheduled.get_value() {
@@ -565,15 +589,9 @@ impl MqttClient {
         let Some(batch) = self.pending.try_update_value(std::mem::take) else {
             return;
         };
-        let cap = self.cap.get_untracked().max(1);
         if !batch.is_empty() {
-            self.messages.update(|list| {
-                list.extend(batch);
-                if list.len() > cap {
-                    let extra = list.len() - cap;
-                    list.drain(..extra);
-                }
-            });
+            self.log.update_value(|log| log.extend(batch));
+            self.log_version.update(|v| *v += 1);
         }
         if received > 0 {
             self.received_total.update(|n| *n += received);
@@ -585,11 +603,29 @@ impl MqttClient {
 
     /// Empties the log; the counters start again too.
     pub fn clear_log(&self) {
-        self.pending.set_value(Vec::new());
+        self.pending.set_value(VecDeque::new());
         self.unflushed_counts.set_value((0, 0));
-        self.messages.set(Vec::new());
+        self.log.update_value(MessageLog::clear);
+        self.log_version.update(|v| *v += 1);
         self.received_total.set(0);
         self.sent_total.set(0);
+    }
+
+    /// Reads the log and, inside a reactive scope, re-runs when it changes.
+    pub fn with_log<R>(&self, f: impl FnOnce(&MessageLog) -> R) -> R {
+        self.log_version.track();
+        self.log.with_value(f)
+    }
+
+    /// How many messages the log keeps (tracked).
+    pub fn cap(&self) -> usize {
+        self.cap.get()
+    }
+
+    pub fn set_cap(&self, cap: usize) {
+        self.cap.set(cap.max(1));
+        self.log.update_value(|log| log.set_cap(cap));
+        self.log_version.update(|v| *v += 1);
     }
 
     fn on_tick(&self) {
@@ -671,6 +707,7 @@ impl MqttClient {
         match event {
             Event::Connected { .. } => {
                 self.attempt.set_value(0);
+                self.refused.set_value(false);
                 self.connected_at.set_value(Some(now_ms()));
                 self.status.set(Status::Connected);
                 self.step(Step::Connack(Ok(())));

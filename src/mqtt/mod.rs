@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod codec;
+pub mod log;
 pub mod retry;
 pub mod session;
 pub mod transport;

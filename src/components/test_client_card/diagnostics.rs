@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+
+use super::use_test_client;
+use crate::i18n::diagnostics::step_text;
+use crate::i18n::{use_i18n, Msg};
+
+/// What happened on the wire, step by step, in the user's language.
+#[component]
+pub fn Diagnostics() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    view! {
+        <h3>{i18n.t(Msg::Diagnostics)}</h3>
+        <ol class="diagnostics" aria-live="polite">
+            {move || {
+                let lang = i18n.0.get();
+                client.steps.get().into_iter().map(|entry| {
+                    let (outcome, text) = step_text(lang, &entry.step);
+                    let icon = match outcome.as_str() { "ok" => "✓", "failed" => "✗", "warning" => "!", _ => "·" };
+                    view! { <li data-outcome=outcome.as_str()><span class="icon" aria-hidden="true">{icon}</span>" "{text}</li> }
+                }).collect_view()
+            }}
+        </ol>
+    }
+}

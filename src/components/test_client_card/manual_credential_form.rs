@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+
+use super::use_test_client;
+use crate::i18n::{use_i18n, Msg};
+use crate::mqtt::client::{ConnectParams, CredentialKind};
+use crate::state::use_console;
+
+/// Typed credentials, for a static credential whose password the user has.
+#[component]
+pub fn ManualCredentialForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_console();
+    let client = use_test_client();
+    let user = RwSignal::new(String::new());
+    let client_id = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(org) = state
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.org_id.clone()))
+        else {
+            return;
+        };
+        let env = state.env().unwrap_or(tillor_contract::Env::Local);
+        client.set_params(ConnectParams {
+            kind: CredentialKind::Static,
+            ws_url: state
+                .config
+                .with_value(|c| c.broker_ws_url.clone().unwrap_or_default()),
+            client_id: client_id.get_untracked(),
+            user_name: user.get_untracked(),
+            password: password.get_untracked(),
+            topic_prefix: format!("tillor/{env}/{org}/integration"),
+            expires_at_ms: None,
+        });
+        password.set(String::new());
+    };
+    view! {
+        <p class="hint">{i18n.t(Msg::TestClientIntro)}</p>
+        <form class="manual-credential" on:submit=on_submit>
+            <label for="tc-user">{i18n.t(Msg::ColUserName)}</label>
+            <input id="tc-user" autocomplete="off" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
+            <label for="tc-client-id">{i18n.t(Msg::ColClientId)}</label>
+            <input id="tc-client-id" autocomplete="off" prop:value=client_id on:input=move |ev| client_id.set(event_target_value(&ev))/>
+            <label for="tc-password">{i18n.t(Msg::PasswordLabel)}</label>
+            <input id="tc-password" type="password" autocomplete="off" prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+            <button type="submit" class="secondary">{i18n.t(Msg::UseCredential)}</button>
+        </form>
+    }
+}

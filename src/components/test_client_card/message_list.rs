@@ -1,0 +1,327 @@
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use tillor_contract::config::Language;
+
+use super::{use_prefs, use_test_client};
+use crate::i18n::{use_i18n, Msg};
+use crate::mqtt::client::MqttClient;
+use crate::mqtt::log::{Direction, LogFilter, MessageEntry, MessageLog, CAPS};
+
+/// Row height of the message log; rows have a fixed height so that only the
+/// rows in view need to exist in the DOM, whatever the log holds.
+const ROW_PX: f64 = 28.0;
+const VIEW_PX: f64 = 336.0;
+
+/// The log the screen shows: a snapshot while paused, else the live one.
+fn shown<R>(
+    client: MqttClient,
+    paused: RwSignal<Option<Rc<MessageLog>>, LocalStorage>,
+    f: impl FnOnce(&MessageLog) -> R,
+) -> R {
+    paused.with(|p| match p {
+        Some(log) => f(log),
+        None => client.with_log(f),
+    })
+}
+
+/// Received and sent messages, newest first: counters and rate, filter,
+/// text/JSON/hex, pause, clear, cap and export.
+#[component]
+pub fn MessageList() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    let prefs = use_prefs();
+    let scroll_top = RwSignal::new(0.0f64);
+    let filter = RwSignal::new(LogFilter::default());
+    let paused = RwSignal::new_local(None::<Rc<MessageLog>>);
+    let selected = RwSignal::new_local(None::<Rc<MessageEntry>>);
+    // Rows of the matching messages, newest first; `None` when nothing is
+    // filtered, so an unfiltered flood costs nothing here.
+    let hits = Memo::new(move |_| {
+        filter.with(|f| (!f.is_empty()).then(|| shown(client, paused, |log| log.matching(f))))
+    });
+    let rows_total = move || {
+        hits.with(|h| h.as_ref().map(Vec::len))
+            .unwrap_or_else(|| shown(client, paused, MessageLog::len))
+    };
+    let in_log = Memo::new(move |_| client.with_log(MessageLog::len));
+    let visible = move || {
+        let first = (scroll_top.get() / ROW_PX).floor() as usize;
+        let rows = (VIEW_PX / ROW_PX).ceil() as usize + 2;
+        hits.with(|h| {
+            shown(client, paused, |log| {
+                (first..first + rows)
+                    .filter_map(|row| {
+                        let index = match h {
+                            Some(h) => *h.get(row)? as usize,
+                            None => row,
+                        };
+                        log.newest(index).map(|m| (row, Rc::clone(m)))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let toggle_pause = move |_| {
+        let snapshot = untrack(|| client.with_log(|log| Rc::new(log.clone())));
+        paused.update(|p| *p = if p.is_some() { None } else { Some(snapshot) });
+    };
+    let export = move |_| {
+        let lines = untrack(|| client.with_log(export_lines));
+        download("tillor-mqtt-log.jsonl", &lines);
+    };
+    let set_text = move |ev| {
+        let text = event_target_value(&ev);
+        filter.update(|f| f.text = text);
+        scroll_top.set(0.0);
+    };
+    let set_direction = move |ev| {
+        let direction = match event_target_value(&ev).as_str() {
+            "received" => Some(Direction::Received),
+            "sent" => Some(Direction::Sent),
+            _ => None,
+        };
+        filter.update(|f| f.direction = direction);
+        scroll_top.set(0.0);
+    };
+    view! {
+        <h3>{i18n.t(Msg::Messages)}</h3>
+        <p class="log-counters" id="tc-counters">
+            <span>{i18n.t(Msg::Received)}": "<strong id="tc-received">{move || client.received_total.get()}</strong></span>
+            <span>{i18n.t(Msg::Sent)}": "<strong id="tc-sent">{move || client.sent_total.get()}</strong></span>
+            <span><strong id="tc-rate">{move || client.rate.get()}</strong>" /s"</span>
+            <span>{i18n.t(Msg::InLog)}": "<strong id="tc-in-log">{move || in_log.get()}</strong>" / "{move || client.cap()}</span>
+            <button type="button" class="secondary" on:click=move |_| client.clear_log()>{i18n.t(Msg::ClearLog)}</button>
+            <button type="button" class="secondary" id="tc-pause" aria-pressed=move || paused.with(Option::is_some).to_string() on:click=toggle_pause>
+                {move || if paused.with(Option::is_some) { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
+            </button>
+            <button type="button" class="secondary" id="tc-export" on:click=export>{i18n.t(Msg::Export)}</button>
+        </p>
+        <div class="inline log-tools">
+            <input id="tc-log-filter" type="search" placeholder=move || i18n.t(Msg::FilterLog)()
+                prop:value=move || filter.with(|f| f.text.clone()) on:input=set_text/>
+            <select id="tc-log-direction" aria-label=move || i18n.t(Msg::Direction)() on:change=set_direction>
+                <option value="">{i18n.t(Msg::AllDirections)}</option>
+                <option value="received">{i18n.t(Msg::Received)}</option>
+                <option value="sent">{i18n.t(Msg::Sent)}</option>
+            </select>
+            <label>{i18n.t(Msg::ShowAs)}" "
+                <select id="tc-log-format" prop:value=prefs.log_format on:change=move |ev| prefs.log_format.set(event_target_value(&ev))>
+                    <option value="text">"text"</option>
+                    <option value="json">"JSON"</option>
+                    <option value="hex">"hex"</option>
+                </select>
+            </label>
+            <label>{i18n.t(Msg::LogCap)}" "
+                <select id="tc-log-cap" prop:value=move || client.cap().to_string()
+                    on:change=move |ev| if let Ok(cap) = event_target_value(&ev).parse() { client.set_cap(cap) }>
+                    {CAPS.iter().map(|&c| view! { <option value=c.to_string()>{move || grouped(c, i18n.0.get())}</option> }).collect_view()}
+                </select>
+            </label>
+        </div>
+        <div class="log-viewport" style=format!("height:{VIEW_PX}px")
+            on:scroll=move |ev| {
+                let el: web_sys::Element = event_target(&ev);
+                scroll_top.set(f64::from(el.scroll_top()));
+            }>
+            <ol class="messages" id="tc-messages" style=move || format!("height:{}px", rows_total() as f64 * ROW_PX)>
+                {move || {
+                    let format = prefs.log_format.get();
+                    visible().into_iter().map(|(row, m)| view! { <MessageRow row m format=format.clone() selected/> }).collect_view()
+                }}
+            </ol>
+        </div>
+        {move || selected.get().map(|m| view! { <MessageDetails m selected/> })}
+    }
+}
+
+fn direction_icon(d: Direction) -> (&'static str, &'static str) {
+    match d {
+        Direction::Received => ("⬇", "received"),
+        Direction::Sent => ("⬆", "sent"),
+    }
+}
+
+/// One line per message, payload cut short; a click opens it in full below.
+#[component]
+fn MessageRow(
+    row: usize,
+    m: Rc<MessageEntry>,
+    format: String,
+    selected: RwSignal<Option<Rc<MessageEntry>>, LocalStorage>,
+) -> impl IntoView {
+    let (icon, class) = direction_icon(m.direction);
+    let open = {
+        let m = Rc::clone(&m);
+        move |_| selected.set(Some(Rc::clone(&m)))
+    };
+    view! {
+        <li class=class style=format!("top:{}px;height:{ROW_PX}px", row as f64 * ROW_PX)>
+            <button type="button" class="message-row" on:click=open>
+                <time class="at">{time_of_day(m.at_ms)}</time>" "
+                <span aria-hidden="true">{icon}</span>" "
+                <code class="topic">{m.topic.clone()}</code>" "
+                <span class="payload">{show_payload(&format, &m.payload)}</span>
+                " · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B"
+            </button>
+        </li>
+    }
+}
+
+/// The chosen message whole: JSON pretty-printed (when it parses), hex, or text.
+#[component]
+fn MessageDetails(
+    m: Rc<MessageEntry>,
+    selected: RwSignal<Option<Rc<MessageEntry>>, LocalStorage>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let prefs = use_prefs();
+    let (icon, _) = direction_icon(m.direction);
+    // Views want `Send` closures; one copy of the payload, made when opened.
+    let payload = {
+        let bytes = m.payload.clone();
+        move || full_payload(&prefs.log_format.get(), &bytes)
+    };
+    view! {
+        <section class="message-details" id="tc-details" aria-label=move || i18n.t(Msg::MessageDetails)()>
+            <header>
+                <span aria-hidden="true">{icon}</span>" "
+                <code class="topic">{m.topic.clone()}</code>
+                " · "<time>{time_of_day(m.at_ms)}</time>" · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B "
+                <button type="button" class="secondary" on:click=move |_| selected.set(None)>{i18n.t(Msg::Close)}</button>
+            </header>
+            <pre class="payload-full">{payload}</pre>
+        </section>
+    }
+}
+
+/// Local wall-clock time with milliseconds, as support staff compare it with
+/// broker logs.
+fn time_of_day(ms: f64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds(),
+        d.get_milliseconds()
+    )
+}
+
+/// 10.000 in Dutch, 10,000 in English.
+fn grouped(n: usize, lang: Language) -> String {
+    js_sys::Number::from(n as f64)
+        .to_locale_string(lang.as_str())
+        .into()
+}
+
+/// One JSON object per line, oldest first; payloads as text. The log holds no
+/// secrets (CONNECT is never logged), so neither does the export.
+fn export_lines(log: &MessageLog) -> String {
+    log.iter()
+        .map(|m| {
+            serde_json::json!({
+                "direction": if m.direction == Direction::Received { "received" } else { "sent" },
+                "at": String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(m.at_ms)).to_iso_string()),
+                "topic": m.topic,
+                "qos": m.qos.as_u8(),
+                "retain": m.retain,
+                "payload": String::from_utf8_lossy(&m.payload),
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+/// A payload as text, compact JSON (when it parses) or hex; long ones are cut
+/// in the list (the export has them whole).
+fn show_payload(format: &str, payload: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = match format {
+        "hex" => payload
+            .iter()
+            .take(MAX)
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        "json" => serde_json::from_slice::<serde_json::Value>(payload)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| String::from_utf8_lossy(payload).into_owned()),
+        _ => String::from_utf8_lossy(payload).into_owned(),
+    };
+    if text.chars().count() > MAX {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// The whole payload for the details view: pretty JSON, spaced hex, or text.
+/// Capped so that a multi-megabyte payload cannot freeze the page.
+fn full_payload(format: &str, payload: &[u8]) -> String {
+    const MAX: usize = 64 * 1024;
+    let cut = &payload[..payload.len().min(MAX)];
+    let mut text = match format {
+        "hex" => cut
+            .chunks(16)
+            .map(|line| {
+                line.iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        "json" => serde_json::from_slice::<serde_json::Value>(payload)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| String::from_utf8_lossy(cut).into_owned()),
+        _ => String::from_utf8_lossy(cut).into_owned(),
+    };
+    if payload.len() > MAX {
+        text.push_str(&format!("\n… (+{} B)", payload.len() - MAX));
+    }
+    text
+}
+
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document().create_element("a") {
+        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("download", name);
+        if let Some(a) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&a) {
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{full_payload, show_payload};
+
+    #[test]
+    fn payloads_show_as_text_json_or_hex_and_long_ones_are_cut() {
+        assert_eq!(show_payload("hex", b"AB"), "41 42");
+        assert_eq!(show_payload("json", br#"{ "a" : 1 }"#), r#"{"a":1}"#);
+        assert_eq!(show_payload("json", b"not json"), "not json");
+        assert!(show_payload("text", &[b'x'; 500]).ends_with('…'));
+    }
+
+    #[test]
+    fn the_details_show_json_pretty_and_hex_in_lines_of_sixteen() {
+        assert_eq!(full_payload("json", br#"{"a":1}"#), "{\n  \"a\": 1\n}");
+        assert_eq!(full_payload("hex", &[0u8; 17]).lines().count(), 2);
+        let big = vec![b'x'; 70 * 1024];
+        assert!(full_payload("text", &big).ends_with(&format!("(+{} B)", 6 * 1024)));
+    }
+}
