@@ -162,7 +162,12 @@ struct MqttJs {
 impl MqttJs {
     fn start(s: &Stack, c: &Cred, filter: &str) -> MqttJs {
         use std::io::BufRead;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        // At run time, not env!(): a target directory shared between clones
+        // can hold a binary built in another checkout.
+        let root = std::path::PathBuf::from(
+            std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into()),
+        )
+        .join("..");
         assert!(
             root.join("tools/node_modules/mqtt").exists(),
             "MQTT.js is missing: npm ci --prefix tools (scripts/test does)"

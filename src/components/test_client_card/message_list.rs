@@ -91,7 +91,7 @@ pub fn MessageList() -> impl IntoView {
             <span>{i18n.t(Msg::Received)}": "<strong id="tc-received">{move || client.received_total.get()}</strong></span>
             <span>{i18n.t(Msg::Sent)}": "<strong id="tc-sent">{move || client.sent_total.get()}</strong></span>
             <span><strong id="tc-rate">{move || client.rate.get()}</strong>" /s"</span>
-            <span>{i18n.t(Msg::InLog)}": "<strong id="tc-in-log">{move || in_log.get()}</strong>" / "{move || client.cap()}</span>
+            <span>{i18n.t(Msg::InLog)}": "<strong id="tc-in-log">{move || in_log.get()}</strong>" / "{move || grouped(client.cap(), i18n.0.get())}</span>
             <button type="button" class="secondary" on:click=move |_| client.clear_log()>{i18n.t(Msg::ClearLog)}</button>
             <button type="button" class="secondary" id="tc-pause" aria-pressed=move || paused.with(Option::is_some).to_string() on:click=toggle_pause>
                 {move || if paused.with(Option::is_some) { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}

@@ -56,6 +56,16 @@ fn publish(port: u16, cred: &serde_json::Value, topic: &str, message: &str) {
     assert!(status.success());
 }
 
+/// Chooses an option of a `<select>` the way a user does (a change event).
+async fn set_select(c: &fantoccini::Client, css: &str, value: &str) {
+    let script = format!(
+        "const s = document.querySelector({}); s.value = {}; s.dispatchEvent(new Event('change')); return s.value",
+        serde_json::to_string(css).unwrap(),
+        serde_json::to_string(value).unwrap()
+    );
+    eval(c, &script).await;
+}
+
 fn steps_contain(text: &str) -> String {
     format!(
         "return [...document.querySelectorAll('.diagnostics li')].some(li => li.textContent.includes({}))",
@@ -348,6 +358,13 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
         find(&c, "#tc-sub-label").await.send_keys("alles van ons").await.unwrap();
         click(&c, "#tc-subscribe").await;
         wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "SUBACK").await;
+        // A publish to remember, and log preferences.
+        eval(&c, r#"const p = document.getElementById('tc-payload'); p.value = '{"kamer":"keuken","temp":21}'; p.dispatchEvent(new Event('input')); return ''"#).await;
+        click(&c, "#tc-json").await;
+        click(&c, "#tc-publish").await;
+        wait_until(&c, "return document.getElementById('tc-sent').textContent === '1'", "the publish in the log").await;
+        set_select(&c, "#tc-log-format", "json").await;
+        set_select(&c, "#tc-log-cap", "1000").await;
         eval(&c, "const s = document.querySelector('.language-switch select'); s.value = 'en'; s.dispatchEvent(new Event('change')); return ''").await;
 
         c.goto(&url).await.unwrap();
@@ -361,9 +378,22 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
         for secret in [created["password"].as_str().unwrap(), key.as_str()] {
             assert!(!stored.contains(secret), "a secret in storage: {stored}");
         }
+        assert_eq!(eval(&c, "return document.getElementById('tc-log-format').value").await, "json");
+        assert_eq!(eval(&c, "return document.getElementById('tc-in-log').parentElement.textContent").await, "In the log: 0 / 1,000");
         // The remembered subscription is requested again on connect.
         click(&c, "#tc-connect").await;
         wait_until(&c, "return document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'", "the resubscription").await;
+        // The remembered publish fills the form again and can be sent as it was.
+        eval(&c, "const p = document.getElementById('tc-payload'); p.value = ''; p.dispatchEvent(new Event('input')); return ''").await;
+        set_select(&c, "#tc-recent", "0").await;
+        assert_eq!(eval(&c, "return document.getElementById('tc-payload').value").await, r#"{"kamer":"keuken","temp":21}"#);
+        assert_eq!(eval(&c, "return String(document.getElementById('tc-json').checked)").await, "true");
+        click(&c, "#tc-publish").await;
+        // Received back through the subscription, shown as JSON, and opened whole.
+        wait_until(&c, "return document.getElementById('tc-received').textContent === '1'", "the message back").await;
+        click(&c, "#tc-messages li.received .message-row").await;
+        wait_until(&c, "return document.querySelector('#tc-details pre')?.textContent.includes('\"temp\": 21')", "pretty JSON in the details").await;
+        screenshot(&c, "test-client-remembered").await;
     })
     .await;
 }
@@ -407,6 +437,58 @@ async fn an_expired_jwt_is_not_retried_and_renew_and_reconnect_works() {
             "renewed, reconnected and resubscribed",
         )
         .await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auto_renew_replaces_a_jwt_before_it_expires_and_the_session_carries_on() {
+    let stack = Stack::start().await;
+    let peer = stack.create_static("Renew peer").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    let prefix = format!("tillor/local/{org}/integration");
+    let port = stack.mqtt_port;
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        choose_organisation(&c, &org, &key).await;
+        // A one-minute token renews halfway (30 s) rather than a minute ahead.
+        click(&c, "#expiry-60").await;
+        click(&c, ".jwt-form button[type=submit]").await;
+        click(&c, "#jwt-use-in-test-client").await;
+        click(&c, "#tc-auto-renew").await;
+        connect_and_subscribe(&c).await;
+        let first_expiry = eval(&c, "return document.querySelector('.connect-summary .countdown').textContent").await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(50);
+        loop {
+            let renewed = c.execute(&steps_contain("Nieuw JWT voor dezelfde client-id"), vec![]).await.unwrap();
+            if renewed == serde_json::Value::Bool(true) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no renewal within 50 s");
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        wait_until(
+            &c,
+            "return document.querySelector('.toolbar .status').dataset.status === 'Connected' && document.querySelector('.subscriptions li .sub-state')?.textContent === 'QoS 1'",
+            "reconnected and resubscribed with the new token",
+        )
+        .await;
+        // The new token outlives the old one: past the first token's expiry the
+        // session is still up and receives.
+        tokio::time::sleep(std::time::Duration::from_secs(32)).await;
+        publish(port, &peer, &format!("{prefix}/after-expiry"), "nog steeds verbonden");
+        wait_until(
+            &c,
+            "return document.querySelector('#tc-messages li')?.textContent.includes('nog steeds verbonden')",
+            "a message after the first token's expiry",
+        )
+        .await;
+        assert_eq!(eval(&c, "return document.querySelector('.toolbar .status').dataset.status").await, "Connected");
+        assert!(!c.execute(&steps_contain("het token is verlopen"), vec![]).await.unwrap().as_bool().unwrap());
+        assert_ne!(eval(&c, "return document.querySelector('.connect-summary .countdown').textContent").await, first_expiry);
+        // The diagnostics of before the renewal are still there.
+        assert!(c.execute(&steps_contain("CONNACK 0"), vec![]).await.unwrap().as_bool().unwrap());
     })
     .await;
 }

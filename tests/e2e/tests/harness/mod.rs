@@ -25,7 +25,7 @@ pub struct Stack {
 }
 
 fn console_dist() -> PathBuf {
-    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist");
+    let dist = manifest_dir().join("../../dist");
     assert!(
         dist.join("index.html").exists(),
         "no console build at {}: run scripts/test (it builds the console with trunk first)",
@@ -260,7 +260,7 @@ pub async fn choose_organisation(c: &Client, org: &str, key: &str) {
 pub async fn screenshot(c: &Client, name: &str) {
     let dir = std::env::var("TILLOR_SCREENSHOT_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots"));
+        .unwrap_or_else(|_| manifest_dir().join("screenshots"));
     let png = c.screenshot().await.expect("screenshot");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
@@ -310,4 +310,13 @@ pub async fn wait_until(c: &Client, script: &str, what: &str) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// This crate's folder, read when the test runs (cargo sets it), not when it
+/// was built: a target directory shared between clones can hold a binary built
+/// in another checkout, which would then serve that checkout's console.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
