@@ -157,7 +157,18 @@ struct Inner {
     connect_bytes: Vec<u8>,
     ticker: Option<IntervalHandle>,
     probe: Option<(String, String, f64)>,
+    /// WebSocket frames not yet handed to the session. Chromium dispatches a
+    /// burst of frames as one task, so the message handler only queues them and
+    /// `drain_inbound` works through the queue in slices that each stay well
+    /// under a frame's time: a flood can then never stall the page.
+    inbound: VecDeque<Vec<u8>>,
+    drain_scheduled: bool,
 }
+
+/// Work per slice before the page gets the main thread back.
+const SLICE_BUDGET_MS: f64 = 6.0;
+/// Frames handled between two looks at the clock.
+const FRAMES_PER_CHECK: usize = 32;
 
 #[derive(Clone, Copy)]
 pub struct MqttClient {
@@ -321,6 +332,8 @@ impl MqttClient {
             connect_bytes,
             ticker,
             probe: None,
+            inbound: VecDeque::new(),
+            drain_scheduled: false,
         }));
     }
 
@@ -669,18 +682,22 @@ impl MqttClient {
                 }
             }
             TransportEvent::Data(bytes) => {
-                let now = now_ms() as u64;
-                let events = self.with_session(|i| {
-                    let out = i.session.receive(&bytes, now);
-                    let _ = i.transport.send(&out.send);
-                    out.events
+                let schedule = self.with_session(|i| {
+                    i.inbound.push_back(bytes);
+                    !std::mem::replace(&mut i.drain_scheduled, true)
                 });
-                for e in events.unwrap_or_default() {
-                    self.on_session_event(e);
+                if schedule == Some(true) {
+                    self.schedule_drain();
                 }
             }
             TransportEvent::Error => self.step(Step::TransportError),
             TransportEvent::Closed { code, reason, .. } => {
+                // What arrived before the close (a refusing CONNACK, the last
+                // messages) is handled first, whatever it costs.
+                self.drain_inbound(None);
+                if self.with_session(|_| ()).is_none() {
+                    return;
+                }
                 let was_connected = self.status.get_untracked() == Status::Connected;
                 let requested = self
                     .with_session(|i| {
@@ -699,6 +716,52 @@ impl MqttClient {
                 self.status.set(Status::Closed);
                 self.fail_check();
                 self.after_drop(requested, token_expired);
+            }
+        }
+    }
+
+    fn schedule_drain(&self) {
+        let me = *self;
+        set_timeout(
+            move || me.drain_inbound(Some(SLICE_BUDGET_MS)),
+            std::time::Duration::ZERO,
+        );
+    }
+
+    /// Hands queued frames to the session until the queue is empty or the
+    /// budget is spent (then the rest waits for another task). The replies
+    /// (PUBACKs, ...) of a slice go out as one WebSocket send.
+    fn drain_inbound(&self, budget_ms: Option<f64>) {
+        let start = now_ms();
+        loop {
+            let now = now_ms() as u64;
+            let slice = self.with_session(|i| {
+                let mut send = Vec::new();
+                let mut events = Vec::new();
+                for _ in 0..FRAMES_PER_CHECK {
+                    let Some(frame) = i.inbound.pop_front() else {
+                        break;
+                    };
+                    let out = i.session.receive(&frame, now);
+                    send.extend_from_slice(&out.send);
+                    events.extend(out.events);
+                }
+                let _ = i.transport.send(&send);
+                let more = !i.inbound.is_empty();
+                i.drain_scheduled = more;
+                (events, more)
+            });
+            // The connection went away: its queue went with it.
+            let Some((events, more)) = slice else { return };
+            for e in events {
+                self.on_session_event(e);
+            }
+            if !more {
+                return;
+            }
+            if budget_ms.is_some_and(|b| now_ms() - start >= b) {
+                self.schedule_drain();
+                return;
             }
         }
     }
