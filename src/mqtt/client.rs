@@ -162,13 +162,18 @@ struct Inner {
     /// `drain_inbound` works through the queue in slices that each stay well
     /// under a frame's time: a flood can then never stall the page.
     inbound: VecDeque<Vec<u8>>,
+    /// How much of the front of `inbound` the session has had.
+    inbound_at: usize,
     drain_scheduled: bool,
 }
 
+/// The shortest time between two updates of the log on screen.
+const SCREEN_GAP_MS: f64 = 100.0;
 /// Work per slice before the page gets the main thread back.
 const SLICE_BUDGET_MS: f64 = 6.0;
-/// Frames handled between two looks at the clock.
-const FRAMES_PER_CHECK: usize = 32;
+/// Bytes handed to the session between two looks at the clock (some 30
+/// small messages). MQTT is a byte stream, so any cut is fine.
+const BYTES_PER_CHECK: usize = 2048;
 
 #[derive(Clone, Copy)]
 pub struct MqttClient {
@@ -190,6 +195,7 @@ pub struct MqttClient {
     pending: StoredValue<VecDeque<MessageEntry>, LocalStorage>,
     unflushed_counts: StoredValue<(u64, u64)>,
     flush_scheduled: StoredValue<bool>,
+    last_flush_ms: StoredValue<f64>,
     rate_mark: StoredValue<(f64, u64)>,
     /// Why the client stopped reconnecting, when it did.
     pub stopped: RwSignal<Option<StopReason>>,
@@ -222,6 +228,7 @@ impl MqttClient {
             pending: StoredValue::new_local(VecDeque::new()),
             unflushed_counts: StoredValue::new((0, 0)),
             flush_scheduled: StoredValue::new(false),
+            last_flush_ms: StoredValue::new(0.0),
             rate_mark: StoredValue::new((0.0, 0)),
             stopped: RwSignal::new(None),
             inner: StoredValue::new_local(None),
@@ -333,6 +340,7 @@ impl MqttClient {
             ticker,
             probe: None,
             inbound: VecDeque::new(),
+            inbound_at: 0,
             drain_scheduled: false,
         }));
     }
@@ -568,8 +576,10 @@ impl MqttClient {
         }
     }
 
-    /// Messages are applied to the screen in batches, once per animation frame,
-    /// so a flood costs one render per frame instead of one per message.
+    /// Messages are applied to the screen in batches, in an animation frame and
+    /// at most once per `SCREEN_GAP_MS`: a flood then costs a few renders per
+    /// second instead of one per message (or per frame: in scripts/bench each
+    /// render plus its paint took 10-50 ms of the page's time).
     fn push_message(&self, m: MessageEntry) {
         let cap = self.cap.get_untracked().max(1);
         // Counted here, not at flush: a backlog trimmed to the cap before the
@@ -589,12 +599,21 @@ impl MqttClient {
         if !self.flush_scheduled.get_value() {
             self.flush_scheduled.set_value(true);
             let me = *self;
-            request_animation_frame(move || me.flush());
+            let wait = self.last_flush_ms.get_value() + SCREEN_GAP_MS - now_ms();
+            if wait <= 0.0 {
+                request_animation_frame(move || me.flush());
+            } else {
+                set_timeout(
+                    move || request_animation_frame(move || me.flush()),
+                    std::time::Duration::from_millis(wait as u64),
+                );
+            }
         }
     }
 
     fn flush(&self) {
         self.flush_scheduled.set_value(false);
+        self.last_flush_ms.set_value(now_ms());
         let (received, sent) = self
             .unflushed_counts
             .try_update_value(std::mem::take)
@@ -736,17 +755,20 @@ impl MqttClient {
         loop {
             let now = now_ms() as u64;
             let slice = self.with_session(|i| {
-                let mut send = Vec::new();
-                let mut events = Vec::new();
-                for _ in 0..FRAMES_PER_CHECK {
-                    let Some(frame) = i.inbound.pop_front() else {
-                        break;
-                    };
-                    let out = i.session.receive(&frame, now);
-                    send.extend_from_slice(&out.send);
-                    events.extend(out.events);
+                let Some(front) = i.inbound.front() else {
+                    i.drain_scheduled = false;
+                    return (Vec::new(), false);
+                };
+                let end = (i.inbound_at + BYTES_PER_CHECK).min(front.len());
+                let out = i.session.receive(&front[i.inbound_at..end], now);
+                if end == front.len() {
+                    i.inbound.pop_front();
+                    i.inbound_at = 0;
+                } else {
+                    i.inbound_at = end;
                 }
-                let _ = i.transport.send(&send);
+                let _ = i.transport.send(&out.send);
+                let events = out.events;
                 let more = !i.inbound.is_empty();
                 i.drain_scheduled = more;
                 (events, more)

@@ -56,6 +56,9 @@ impl LogFilter {
 pub struct MessageLog {
     entries: VecDeque<Rc<MessageEntry>>,
     cap: usize,
+    /// Entries that ever left the front, so that every entry keeps one
+    /// sequence number (`dropped + position`) while the log moves on.
+    dropped: u64,
 }
 
 impl Default for MessageLog {
@@ -69,6 +72,7 @@ impl MessageLog {
         MessageLog {
             entries: VecDeque::new(),
             cap: cap.max(1),
+            dropped: 0,
         }
     }
 
@@ -100,11 +104,25 @@ impl MessageLog {
         if self.entries.len() > self.cap {
             let extra = self.entries.len() - self.cap;
             self.entries.drain(..extra);
+            self.dropped += extra as u64;
         }
     }
 
     pub fn clear(&mut self) {
+        self.dropped += self.entries.len() as u64;
         self.entries.clear();
+    }
+
+    /// The sequence number of the entry `row` places from the newest.
+    pub fn seq_of_newest(&self, row: usize) -> Option<u64> {
+        self.newest(row)?;
+        Some(self.dropped + (self.entries.len() - 1 - row) as u64)
+    }
+
+    /// The entry with this sequence number, while it is still in the log.
+    pub fn by_seq(&self, seq: u64) -> Option<&Rc<MessageEntry>> {
+        let i = usize::try_from(seq.checked_sub(self.dropped)?).ok()?;
+        self.entries.get(i)
     }
 
     /// The entry `row` places from the newest (row 0 is the newest).
@@ -167,6 +185,34 @@ mod tests {
             MessageLog::new(0).cap(),
             1,
             "a zero cap would lose every message"
+        );
+    }
+
+    #[test]
+    fn an_entry_keeps_its_sequence_number_while_the_log_moves_on() {
+        let mut log = MessageLog::new(2);
+        log.extend([msg("a", "1"), msg("b", "2")]);
+        let seq_b = log.seq_of_newest(0).unwrap();
+        assert_eq!(log.by_seq(seq_b).unwrap().topic, "b");
+        log.extend([msg("c", "3")]);
+        assert_eq!(
+            log.by_seq(seq_b).unwrap().topic,
+            "b",
+            "b moved to row 1, same number"
+        );
+        assert_eq!(log.seq_of_newest(1), Some(seq_b));
+        log.extend([msg("d", "4")]);
+        assert!(log.by_seq(seq_b).is_none(), "b left the log");
+        log.clear();
+        assert!(log.by_seq(seq_b + 2).is_none() && log.seq_of_newest(0).is_none());
+        log.extend([msg("e", "5")]);
+        assert_eq!(
+            log.by_seq(log.seq_of_newest(0).unwrap()).unwrap().topic,
+            "e"
+        );
+        assert!(
+            log.by_seq(seq_b + 2).is_none(),
+            "d's number is not reused for e"
         );
     }
 

@@ -1,7 +1,8 @@
 // The test client's WebSocket, in a dedicated worker (see transport.rs).
-// A dumb pipe: no MQTT here. Frames are passed on in batches, at most one
-// batch per GAP_MS, so a flood costs the page one message per frame instead
-// of one event per MQTT packet. The worker ends when its socket closes.
+// A dumb pipe: no MQTT here. Frames are passed on concatenated (MQTT is a
+// byte stream; the page's framer does not care where frames ended), at most
+// one batch per GAP_MS, so a flood costs the page one message per batch
+// instead of one event per MQTT packet. The worker ends when its socket closes.
 "use strict";
 const GAP_MS = 16;
 let ws = null;
@@ -16,16 +17,14 @@ function flush() {
   lastFlush = performance.now();
   if (frames.length === 0) return;
   const bytes = new Uint8Array(size);
-  const lengths = new Uint32Array(frames.length);
   let at = 0;
-  for (let i = 0; i < frames.length; i++) {
-    bytes.set(frames[i], at);
-    at += frames[i].length;
-    lengths[i] = frames[i].length;
+  for (const frame of frames) {
+    bytes.set(frame, at);
+    at += frame.length;
   }
   frames = [];
   size = 0;
-  postMessage({ t: "data", bytes: bytes.buffer, lengths: lengths.buffer }, [bytes.buffer, lengths.buffer]);
+  postMessage({ t: "data", bytes: bytes.buffer }, [bytes.buffer]);
 }
 
 onmessage = (e) => {

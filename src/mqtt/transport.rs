@@ -24,6 +24,7 @@ pub enum TransportEvent {
     Open {
         protocol: String,
     },
+    /// Part of the byte stream: one WebSocket frame, or several concatenated.
     Data(Vec<u8>),
     /// The browser's error event carries no detail; the close that follows does.
     Error,
@@ -148,16 +149,9 @@ impl WorkerSocket {
                     js_sys::Reflect::get(&data, &JsValue::from_str(k)).unwrap_or_default()
                 };
                 match field("t").as_string().as_deref() {
-                    Some("data") => {
-                        let bytes = js_sys::Uint8Array::new(&field("bytes")).to_vec();
-                        let lengths = js_sys::Uint32Array::new(&field("lengths")).to_vec();
-                        let mut at = 0;
-                        for len in lengths {
-                            let end = (at + len as usize).min(bytes.len());
-                            f(TransportEvent::Data(bytes[at..end].to_vec()));
-                            at = end;
-                        }
-                    }
+                    Some("data") => f(TransportEvent::Data(
+                        js_sys::Uint8Array::new(&field("bytes")).to_vec(),
+                    )),
                     Some("open") => {
                         open.set(true);
                         f(TransportEvent::Open {

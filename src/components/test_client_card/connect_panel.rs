@@ -146,7 +146,7 @@ pub fn ConnectPanel() -> impl IntoView {
                 {move || match client.check.get() {
                     CheckState::Idle => String::new(),
                     CheckState::Running => i18n.t(Msg::Working)().to_owned(),
-                    CheckState::Verified { rtt_ms } => format!("✓ {} · {} ms", i18n.t(Msg::Verified)(), rtt_ms.round()),
+                    CheckState::Verified { rtt_ms } => format!("✓ {} · {} ms", i18n.t(Msg::Verified)(), rtt_ms.round() as u64),
                     CheckState::Failed => format!("✗ {}", i18n.t(Msg::CheckFailed)()),
                 }}
             </span>

@@ -10,8 +10,12 @@ use crate::mqtt::log::{Direction, LogFilter, MessageEntry, MessageLog, CAPS};
 
 /// Row height of the message log; rows have a fixed height so that only the
 /// rows in view need to exist in the DOM, whatever the log holds.
-const ROW_PX: f64 = 28.0;
-const VIEW_PX: f64 = 336.0;
+/// Whole pixels: formatting an f64 would link core's float printing (~13 KB).
+const ROW_PX: usize = 28;
+const VIEW_PX: usize = 336;
+/// Row elements in the page: what fits in the view, plus one partly shown at
+/// each edge while scrolling.
+const SLOTS: usize = VIEW_PX.div_ceil(ROW_PX) + 2;
 
 /// The log the screen shows: a snapshot while paused, else the live one.
 fn shown<R>(
@@ -46,23 +50,31 @@ pub fn MessageList() -> impl IntoView {
             .unwrap_or_else(|| shown(client, paused, MessageLog::len))
     };
     let in_log = Memo::new(move |_| client.with_log(MessageLog::len));
-    let visible = move || {
-        let first = (scroll_top.get() / ROW_PX).floor() as usize;
-        let rows = (VIEW_PX / ROW_PX).ceil() as usize + 2;
+    // What each of the fixed row slots shows. The slots stay in the page and
+    // only their text changes: rebuilding the rows on every update was most of
+    // an update's cost under a flood.
+    let slots = Memo::new(move |_| {
+        let first = (scroll_top.get() / ROW_PX as f64).floor() as usize;
+        let format = prefs.log_format.get();
         hits.with(|h| {
             shown(client, paused, |log| {
-                (first..first + rows)
-                    .filter_map(|row| {
+                (first..first + SLOTS)
+                    .map(|row| {
                         let index = match h {
                             Some(h) => *h.get(row)? as usize,
                             None => row,
                         };
-                        log.newest(index).map(|m| (row, Rc::clone(m)))
+                        let m = log.newest(index)?;
+                        Some(RowText::new(row, log.seq_of_newest(index)?, m, &format))
                     })
                     .collect::<Vec<_>>()
             })
         })
-    };
+    });
+    let open = Callback::new(move |seq: u64| {
+        let m = shown(client, paused, |log| log.by_seq(seq).cloned());
+        selected.set(m);
+    });
     let toggle_pause = move |_| {
         let snapshot = untrack(|| client.with_log(|log| Rc::new(log.clone())));
         paused.update(|p| *p = if p.is_some() { None } else { Some(snapshot) });
@@ -125,11 +137,8 @@ pub fn MessageList() -> impl IntoView {
                 let el: web_sys::Element = event_target(&ev);
                 scroll_top.set(f64::from(el.scroll_top()));
             }>
-            <ol class="messages" id="tc-messages" style=move || format!("height:{}px", rows_total() as f64 * ROW_PX)>
-                {move || {
-                    let format = prefs.log_format.get();
-                    visible().into_iter().map(|(row, m)| view! { <MessageRow row m format=format.clone() selected/> }).collect_view()
-                }}
+            <ol class="messages" id="tc-messages" style=move || format!("height:{}px", rows_total() * ROW_PX)>
+                {(0..SLOTS).map(|index| view! { <MessageRow index rows=slots open/> }).collect_view()}
             </ol>
         </div>
         {move || selected.get().map(|m| view! { <MessageDetails m selected/> })}
@@ -143,27 +152,80 @@ fn direction_icon(d: Direction) -> (&'static str, &'static str) {
     }
 }
 
-/// One line per message, payload cut short; a click opens it in full below.
+/// A message as one row of the list shows it.
+#[derive(Clone, Debug, PartialEq)]
+struct RowText {
+    /// Position from the top of the list (newest first).
+    row: usize,
+    seq: u64,
+    class: &'static str,
+    icon: &'static str,
+    time: String,
+    topic: String,
+    payload: String,
+    meta: String,
+}
+
+impl RowText {
+    fn new(row: usize, seq: u64, m: &MessageEntry, format: &str) -> RowText {
+        let (icon, class) = direction_icon(m.direction);
+        RowText {
+            row,
+            seq,
+            class,
+            icon,
+            time: time_of_day(m.at_ms),
+            topic: m.topic.clone(),
+            payload: show_payload(format, &m.payload),
+            meta: format!(
+                " · QoS {}{} · {} B",
+                m.qos.as_u8(),
+                if m.retain { " · retain" } else { "" },
+                m.payload.len()
+            ),
+        }
+    }
+}
+
+/// One row slot: a message, payload cut short (a click opens it whole below),
+/// or hidden when the list is shorter than the view.
 #[component]
 fn MessageRow(
-    row: usize,
-    m: Rc<MessageEntry>,
-    format: String,
-    selected: RwSignal<Option<Rc<MessageEntry>>, LocalStorage>,
+    index: usize,
+    rows: Memo<Vec<Option<RowText>>>,
+    open: Callback<u64>,
 ) -> impl IntoView {
-    let (icon, class) = direction_icon(m.direction);
-    let open = {
-        let m = Rc::clone(&m);
-        move |_| selected.set(Some(Rc::clone(&m)))
+    let text = move |f: fn(&RowText) -> String| {
+        move || {
+            rows.with(|s| {
+                s.get(index)
+                    .and_then(Option::as_ref)
+                    .map(f)
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let style = move || {
+        rows.with(|s| match s.get(index).and_then(Option::as_ref) {
+            Some(r) => format!("top:{}px;height:{ROW_PX}px", r.row * ROW_PX),
+            None => "display:none".to_owned(),
+        })
+    };
+    let click = move |_| {
+        if let Some(seq) =
+            rows.with_untracked(|s| s.get(index).and_then(Option::as_ref).map(|r| r.seq))
+        {
+            open.run(seq);
+        }
     };
     view! {
-        <li class=class style=format!("top:{}px;height:{ROW_PX}px", row as f64 * ROW_PX)>
-            <button type="button" class="message-row" on:click=open>
-                <time class="at">{time_of_day(m.at_ms)}</time>" "
-                <span aria-hidden="true">{icon}</span>" "
-                <code class="topic">{m.topic.clone()}</code>" "
-                <span class="payload">{show_payload(&format, &m.payload)}</span>
-                " · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B"
+        <li class=text(|r| r.class.to_owned()) style=style>
+            <button type="button" class="message-row" on:click=click>
+                <time class="at">{text(|r| r.time.clone())}</time>" "
+                <span aria-hidden="true">{text(|r| r.icon.to_owned())}</span>" "
+                <code class="topic">{text(|r| r.topic.clone())}</code>" "
+                <span class="payload">{text(|r| r.payload.clone())}</span>
+                {text(|r| r.meta.clone())}
             </button>
         </li>
     }

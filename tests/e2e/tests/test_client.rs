@@ -323,9 +323,11 @@ async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
 
         wait_until(&c, "return document.getElementById('tc-received').textContent === '20000'", "all 20,000 counted").await;
         assert_eq!(eval(&c, "return document.getElementById('tc-in-log').textContent").await, "10000", "the log stays at its cap");
-        // Only the rows in view exist in the page.
+        // Only the rows in view exist in the page, and they are all in use.
         let rows: usize = eval(&c, "return String(document.querySelectorAll('#tc-messages li').length)").await.parse().unwrap();
         assert!(rows < 30, "{rows} rows rendered");
+        let hidden = eval(&c, "return String([...document.querySelectorAll('#tc-messages li')].filter(li => li.style.display === 'none').length)").await;
+        assert_eq!(hidden, "0", "a full log leaves no row slot empty");
         let newest = eval(&c, "return document.querySelector('#tc-messages li').textContent").await;
         assert!(newest.contains("message 20000"), "{newest}");
         eval(&c, "document.getElementById('tc-counters').scrollIntoView(); return ''").await;
@@ -335,7 +337,7 @@ async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
         find(&c, "#tc-log-filter").await.send_keys("message 19999").await.unwrap();
         wait_until(
             &c,
-            "const rows = document.querySelectorAll('#tc-messages li'); return rows.length === 1 && rows[0].textContent.includes('message 19999')",
+            "const rows = [...document.querySelectorAll('#tc-messages li')].filter(li => li.style.display !== 'none'); return rows.length === 1 && rows[0].textContent.includes('message 19999')",
             "one matching row",
         )
         .await;
