@@ -133,6 +133,29 @@ impl MessageLog {
             .and_then(|i| self.entries.get(i))
     }
 
+    /// The sequence number shown at `row` of the list, where the list is the
+    /// whole log or (filtered) the rows in `hits`, newest first.
+    pub fn seq_at_row(&self, row: usize, hits: Option<&[u32]>) -> Option<u64> {
+        let index = match hits {
+            Some(h) => *h.get(row)? as usize,
+            None => row,
+        };
+        self.seq_of_newest(index)
+    }
+
+    /// The row of the list (as for `seq_at_row`) that shows `seq` now; `None`
+    /// once it has left the log (or does not match the filter).
+    pub fn row_of_seq(&self, seq: u64, hits: Option<&[u32]>) -> Option<usize> {
+        let index = usize::try_from(self.seq_of_newest(0)?.checked_sub(seq)?).ok()?;
+        if index >= self.entries.len() {
+            return None;
+        }
+        match hits {
+            Some(h) => h.binary_search(&(index as u32)).ok(),
+            None => Some(index),
+        }
+    }
+
     /// Rows (as for `newest`) of the entries that match, newest first.
     pub fn matching(&self, filter: &LogFilter) -> Vec<u32> {
         self.entries
@@ -214,6 +237,26 @@ mod tests {
             log.by_seq(seq_b + 2).is_none(),
             "d's number is not reused for e"
         );
+    }
+
+    #[test]
+    fn a_message_is_found_at_its_new_row_after_newer_ones_arrive() {
+        let mut log = MessageLog::new(5);
+        log.extend([msg("a", "1"), msg("b", "sent"), msg("c", "3")]);
+        let b = log.seq_at_row(1, None).unwrap();
+        log.extend([msg("d", "4"), msg("e", "sent")]);
+        assert_eq!(log.row_of_seq(b, None), Some(3));
+        let sent = log.matching(&LogFilter {
+            direction: Some(Direction::Sent),
+            text: String::new(),
+        });
+        assert_eq!(log.seq_at_row(1, Some(&sent)), Some(b));
+        assert_eq!(log.row_of_seq(b, Some(&sent)), Some(1));
+        let c = log.seq_at_row(2, None).unwrap();
+        assert_eq!(log.row_of_seq(c, Some(&sent)), None, "c is not sent");
+        log.extend([msg("f", "6"), msg("g", "7"), msg("h", "8")]);
+        assert_eq!(log.row_of_seq(b, None), None, "b left the log");
+        assert_eq!(log.row_of_seq(u64::MAX, None), None);
     }
 
     #[test]

@@ -55,7 +55,7 @@ async function waitFor(page, fn, what, timeoutMs = Number(process.env.BENCH_TIME
   const start = Date.now();
   while (!(await page.evaluate(fn))) {
     if (Date.now() - start > timeoutMs) {
-      const seen = await page.evaluate(() => JSON.stringify({ count: window.__count, received: document.getElementById("tc-received")?.textContent }));
+      const seen = await page.evaluate(() => JSON.stringify({ count: window.__count, received: document.getElementById("tc-received")?.dataset.value }));
       throw new Error(`timed out: ${what}; seen ${seen}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -98,7 +98,7 @@ async function runConsole(browser, cred, pub) {
   await page.evaluate(PROBE);
   await publish(pub, 0, N0);
   await publish(pub, 1, N1);
-  const n = await settle(page, () => Number(document.getElementById("tc-received").textContent));
+  const n = await settle(page, () => Number(document.getElementById("tc-received").dataset.value));
   const r = await page.evaluate(() => ({ ...window.__count, ...window.__bench }));
   await page.close();
   return { n, rate: n / ((r.last - r.first) / 1000), stall: Math.max(r.longest, r.lateness) };

@@ -60,12 +60,8 @@ pub fn MessageList() -> impl IntoView {
             shown(client, paused, |log| {
                 (first..first + SLOTS)
                     .map(|row| {
-                        let index = match h {
-                            Some(h) => *h.get(row)? as usize,
-                            None => row,
-                        };
-                        let m = log.newest(index)?;
-                        Some(RowText::new(row, log.seq_of_newest(index)?, m, &format))
+                        let seq = log.seq_at_row(row, h.as_deref())?;
+                        Some(RowText::new(row, seq, log.by_seq(seq)?, &format))
                     })
                     .collect::<Vec<_>>()
             })
@@ -75,6 +71,43 @@ pub fn MessageList() -> impl IntoView {
         let m = shown(client, paused, |log| log.by_seq(seq).cloned());
         selected.set(m);
     });
+    // Scrolled away from the newest, the messages in view stay in view while
+    // new ones arrive above them (as in a chat): `anchor` is the sequence
+    // number of the top row and its offset, and each log update scrolls to
+    // wherever that message now is.
+    let viewport = NodeRef::<leptos::html::Div>::new();
+    let anchor = StoredValue::new(None::<(u64, f64)>);
+    let scroll_to = move |px: f64| {
+        if let Some(el) = viewport.get_untracked() {
+            el.set_scroll_top(px as i32);
+        }
+        scroll_top.set(px);
+    };
+    let seq_at_row = move |row: usize| {
+        hits.with_untracked(|h| shown(client, paused, |log| log.seq_at_row(row, h.as_deref())))
+    };
+    let row_of_seq = move |seq: u64| {
+        hits.with_untracked(|h| shown(client, paused, |log| log.row_of_seq(seq, h.as_deref())))
+    };
+    Effect::new(move |_| {
+        client.with_log(|_| ());
+        let Some((seq, offset)) = anchor.get_value() else {
+            return;
+        };
+        if let Some(row) = untrack(|| row_of_seq(seq)) {
+            scroll_to((row * ROW_PX) as f64 + offset);
+        }
+    });
+    let on_scroll = move |ev: leptos::ev::Event| {
+        let el: web_sys::Element = event_target(&ev);
+        let px = f64::from(el.scroll_top());
+        scroll_top.set(px);
+        let row = (px / ROW_PX as f64).floor() as usize;
+        anchor.set_value(match seq_at_row(row) {
+            Some(seq) if px >= 1.0 => Some((seq, px - (row * ROW_PX) as f64)),
+            _ => None,
+        });
+    };
     let toggle_pause = move |_| {
         let snapshot = untrack(|| client.with_log(|log| Rc::new(log.clone())));
         paused.update(|p| *p = if p.is_some() { None } else { Some(snapshot) });
@@ -86,7 +119,8 @@ pub fn MessageList() -> impl IntoView {
     let set_text = move |ev| {
         let text = event_target_value(&ev);
         filter.update(|f| f.text = text);
-        scroll_top.set(0.0);
+        anchor.set_value(None);
+        scroll_to(0.0);
     };
     let set_direction = move |ev| {
         let direction = match event_target_value(&ev).as_str() {
@@ -95,15 +129,16 @@ pub fn MessageList() -> impl IntoView {
             _ => None,
         };
         filter.update(|f| f.direction = direction);
-        scroll_top.set(0.0);
+        anchor.set_value(None);
+        scroll_to(0.0);
     };
     view! {
         <h3>{i18n.t(Msg::Messages)}</h3>
         <p class="log-counters" id="tc-counters">
-            <span>{i18n.t(Msg::Received)}": "<strong id="tc-received">{move || client.received_total.get()}</strong></span>
-            <span>{i18n.t(Msg::Sent)}": "<strong id="tc-sent">{move || client.sent_total.get()}</strong></span>
-            <span><strong id="tc-rate">{move || client.rate.get()}</strong>" /s"</span>
-            <span>{i18n.t(Msg::InLog)}": "<strong id="tc-in-log">{move || in_log.get()}</strong>" / "{move || grouped(client.cap(), i18n.0.get())}</span>
+            <span>{i18n.t(Msg::Received)}": "<Count id="tc-received" value=Signal::derive(move || client.received_total.get())/></span>
+            <span>{i18n.t(Msg::Sent)}": "<Count id="tc-sent" value=Signal::derive(move || client.sent_total.get())/></span>
+            <span><Count id="tc-rate" value=Signal::derive(move || client.rate.get())/>" /s"</span>
+            <span>{i18n.t(Msg::InLog)}": "<Count id="tc-in-log" value=Signal::derive(move || in_log.get() as u64)/>" / "{move || grouped(client.cap() as u64, i18n.0.get())}</span>
             <button type="button" class="secondary" on:click=move |_| client.clear_log()>{i18n.t(Msg::ClearLog)}</button>
             <button type="button" class="secondary" id="tc-pause" aria-pressed=move || paused.with(Option::is_some).to_string() on:click=toggle_pause>
                 {move || if paused.with(Option::is_some) { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
@@ -128,15 +163,11 @@ pub fn MessageList() -> impl IntoView {
             <label>{i18n.t(Msg::LogCap)}" "
                 <select id="tc-log-cap" prop:value=move || client.cap().to_string()
                     on:change=move |ev| if let Ok(cap) = event_target_value(&ev).parse() { client.set_cap(cap) }>
-                    {CAPS.iter().map(|&c| view! { <option value=c.to_string()>{move || grouped(c, i18n.0.get())}</option> }).collect_view()}
+                    {CAPS.iter().map(|&c| view! { <option value=c.to_string()>{move || grouped(c as u64, i18n.0.get())}</option> }).collect_view()}
                 </select>
             </label>
         </div>
-        <div class="log-viewport" style=format!("height:{VIEW_PX}px")
-            on:scroll=move |ev| {
-                let el: web_sys::Element = event_target(&ev);
-                scroll_top.set(f64::from(el.scroll_top()));
-            }>
+        <div class="log-viewport" style=format!("height:{VIEW_PX}px") node_ref=viewport on:scroll=on_scroll>
             <ol class="messages" id="tc-messages" style=move || format!("height:{}px", rows_total() * ROW_PX)>
                 {(0..SLOTS).map(|index| view! { <MessageRow index rows=slots open/> }).collect_view()}
             </ol>
@@ -271,8 +302,16 @@ fn time_of_day(ms: f64) -> String {
     )
 }
 
+/// A counter as people read it (10.000 in Dutch, 10,000 in English), with the
+/// plain number in `data-value` for scripts and tests.
+#[component]
+fn Count(id: &'static str, value: Signal<u64>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <strong id=id data-value=move || value.get().to_string()>{move || grouped(value.get(), i18n.0.get())}</strong> }
+}
+
 /// 10.000 in Dutch, 10,000 in English.
-fn grouped(n: usize, lang: Language) -> String {
+fn grouped(n: u64, lang: Language) -> String {
     js_sys::Number::from(n as f64)
         .to_locale_string(lang.as_str())
         .into()

@@ -286,7 +286,12 @@ pub async fn eval(c: &Client, script: &str) -> String {
 
 /// Waits until `script` returns true.
 pub async fn wait_until(c: &Client, script: &str, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    wait_until_within(c, script, what, Duration::from_secs(15)).await
+}
+
+/// `wait_until` for what takes longer, such as a token's expiry.
+pub async fn wait_until_within(c: &Client, script: &str, what: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
     loop {
         if c.execute(script, vec![]).await.unwrap() == serde_json::Value::Bool(true) {
             return;
