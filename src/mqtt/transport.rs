@@ -10,7 +10,7 @@
 //! batch per frame. A host page whose CSP forbids `blob:` workers gets the
 //! socket on the page, as before.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -35,11 +35,20 @@ pub enum TransportEvent {
     },
 }
 
-pub struct Transport(Backend);
+pub struct Transport(Rc<RefCell<Backend>>);
 
 enum Backend {
     Worker(WorkerSocket),
     Page(PageSocket),
+    /// The worker was refused and the page socket could not open either.
+    Gone,
+}
+
+thread_local! {
+    /// Set once a worker was refused (Chromium reports a CSP refusal only
+    /// later, as the worker's error event): later connections go straight
+    /// to the page socket.
+    static WORKERS_REFUSED: Cell<bool> = const { Cell::new(false) };
 }
 
 impl Transport {
@@ -49,26 +58,61 @@ impl Transport {
     ) -> Result<Transport, String> {
         let on_event: Rc<dyn Fn(TransportEvent)> = Rc::new(on_event);
         check_url(url)?;
-        match WorkerSocket::open(url, on_event.clone()) {
-            Some(w) => Ok(Transport(Backend::Worker(w))),
-            None => PageSocket::open(url, on_event).map(|p| Transport(Backend::Page(p))),
+        if WORKERS_REFUSED.with(Cell::get) {
+            return PageSocket::open(url, on_event)
+                .map(|p| Transport(Rc::new(RefCell::new(Backend::Page(p)))));
         }
+        let shared = Rc::new(RefCell::new(Backend::Gone));
+        let fall_back = {
+            let (weak, url, on_event) = (Rc::downgrade(&shared), url.to_owned(), on_event.clone());
+            move || {
+                WORKERS_REFUSED.with(|r| r.set(true));
+                let (weak, url, on_event) = (weak.clone(), url.clone(), on_event.clone());
+                // Not from inside the worker's own error handler: replacing the
+                // backend drops that handler.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Some(shared) = weak.upgrade() else { return };
+                    let backend = match PageSocket::open(&url, on_event.clone()) {
+                        Ok(p) => Backend::Page(p),
+                        Err(reason) => {
+                            on_event(TransportEvent::Closed {
+                                code: 1006,
+                                reason,
+                                clean: false,
+                            });
+                            Backend::Gone
+                        }
+                    };
+                    *shared.borrow_mut() = backend;
+                });
+            }
+        };
+        match WorkerSocket::open(url, on_event.clone(), fall_back) {
+            Some(w) => *shared.borrow_mut() = Backend::Worker(w),
+            None => {
+                WORKERS_REFUSED.with(|r| r.set(true));
+                *shared.borrow_mut() = Backend::Page(PageSocket::open(url, on_event)?);
+            }
+        }
+        Ok(Transport(shared))
     }
 
     pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
         if bytes.is_empty() {
             return Ok(());
         }
-        match &self.0 {
+        match &*self.0.borrow() {
             Backend::Worker(w) => w.send(bytes),
             Backend::Page(p) => p.send(bytes),
+            Backend::Gone => Err("the WebSocket is not open".into()),
         }
     }
 
     pub fn close(&self) {
-        match &self.0 {
+        match &*self.0.borrow() {
             Backend::Worker(w) => w.close(),
             Backend::Page(p) => p.close(),
+            Backend::Gone => {}
         }
     }
 }
@@ -137,13 +181,21 @@ struct WorkerSocket {
 }
 
 impl WorkerSocket {
-    fn open(url: &str, on_event: Rc<dyn Fn(TransportEvent)>) -> Option<WorkerSocket> {
+    /// `fall_back` runs when the worker fails before it said anything (its
+    /// script was refused, e.g. by the host page's CSP).
+    fn open(
+        url: &str,
+        on_event: Rc<dyn Fn(TransportEvent)>,
+        fall_back: impl Fn() + 'static,
+    ) -> Option<WorkerSocket> {
         let script = WORKER_URL.with(Clone::clone)?;
         let worker = Worker::new(&script).ok()?;
         let open = Rc::new(Cell::new(false));
+        let heard = Rc::new(Cell::new(false));
         let on_message = {
-            let (f, open) = (on_event.clone(), open.clone());
+            let (f, open, heard) = (on_event.clone(), open.clone(), heard.clone());
             Closure::<dyn FnMut(_)>::new(move |e: MessageEvent| {
+                heard.set(true);
                 let data = e.data();
                 let field = |k: &str| {
                     js_sys::Reflect::get(&data, &JsValue::from_str(k)).unwrap_or_default()
@@ -171,12 +223,17 @@ impl WorkerSocket {
                 }
             })
         };
-        // The worker itself failed (e.g. its script was refused): report it as
-        // the abnormal close it amounts to.
+        // The worker itself failed: before it said anything, its script was
+        // refused (use the page instead); later, it is the abnormal close it
+        // amounts to.
         let on_error = {
             let (f, open) = (on_event, open.clone());
             Closure::<dyn FnMut(_)>::new(move |e: web_sys::Event| {
                 e.prevent_default();
+                if !heard.replace(true) {
+                    fall_back();
+                    return;
+                }
                 open.set(false);
                 f(TransportEvent::Closed {
                     code: 1006,

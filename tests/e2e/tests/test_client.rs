@@ -422,6 +422,7 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
         wait_until(&c, "return document.getElementById('tc-received').dataset.value === '1'", "the message back").await;
         click(&c, "#tc-messages li.received .message-row").await;
         wait_until(&c, "return document.querySelector('#tc-details pre')?.textContent.includes('\"temp\": 21')", "pretty JSON in the details").await;
+        eval(&c, "document.getElementById('tc-details').scrollIntoView({ block: 'end' }); return ''").await;
         screenshot(&c, "test-client-remembered").await;
     })
     .await;
@@ -515,6 +516,61 @@ async fn auto_renew_replaces_a_jwt_before_it_expires_and_the_session_carries_on(
         assert_ne!(eval(&c, "return document.querySelector('.connect-summary .countdown').textContent").await, first_expiry);
         // The diagnostics of before the renewal are still there.
         assert!(c.execute(&steps_contain("CONNACK 0"), vec![]).await.unwrap().as_bool().unwrap());
+    })
+    .await;
+}
+
+/// The example host page with a Content Security Policy that allows no
+/// worker at all, as a strict dashboard might have.
+const STRICT_HOST_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta http-equiv="Content-Security-Policy"
+      content="default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*; worker-src 'none'" />
+    <link rel="stylesheet" href="/main.css" />
+  </head>
+  <body>
+    <div id="host-slot"></div>
+    <script type="module">
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.effectiveDirective));
+      import init, { mountTillorConsole } from "/tillor-console.js";
+      await init({ module_or_path: "/tillor-console_bg.wasm" });
+      mountTillorConsole(document.getElementById("host-slot"), { language: "nl", apiBase: "" });
+    </script>
+  </body>
+</html>"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_page_that_forbids_workers_gets_the_socket_on_the_page_and_it_works() {
+    let stack = Stack::start_with_pages(&[("strict-host.html", STRICT_HOST_PAGE)]).await;
+    let created = stack.create_static("Strict host").await;
+    let peer = stack.create_static("Strict peer").await;
+    let url = stack.url("/strict-host.html");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    let prefix = format!("tillor/local/{org}/integration");
+    let port = stack.mqtt_port;
+    with_browser(move |c| async move {
+        c.goto(&url).await.unwrap();
+        wait_for_text(&c, "#host-slot h1", "Ontwikkelaars").await;
+        choose_organisation(&c, &org, &key).await;
+        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        connect_and_subscribe(&c).await;
+        publish(port, &peer, &format!("{prefix}/strict"), "zonder worker");
+        wait_until(
+            &c,
+            "return document.getElementById('tc-messages').textContent.includes('zonder worker')",
+            "the message",
+        )
+        .await;
+        // The worker really was refused; the console fell back to the page.
+        assert!(
+            eval(&c, "return window.__violations.join(',')")
+                .await
+                .contains("worker-src"),
+            "the CSP did not refuse the worker, so this test proves nothing"
+        );
     })
     .await;
 }

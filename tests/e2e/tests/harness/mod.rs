@@ -22,6 +22,7 @@ pub struct Stack {
     pub org: String,
     pub key: String,
     _data: tempfile::TempDir,
+    _pages: Option<tempfile::TempDir>,
 }
 
 fn console_dist() -> PathBuf {
@@ -54,6 +55,28 @@ fn jwt_plugin() -> PathBuf {
 impl Stack {
     /// The real server on a free port with a fresh database file and the built console.
     pub async fn start() -> Stack {
+        Stack::start_serving(console_dist()).await
+    }
+
+    /// The same, serving the built console plus `extra` pages (name, HTML) that
+    /// only a test needs, such as a host page with a strict CSP.
+    pub async fn start_with_pages(extra: &[(&str, &str)]) -> Stack {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(console_dist()).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+            }
+        }
+        for (name, html) in extra {
+            std::fs::write(dir.path().join(name), html).unwrap();
+        }
+        let mut stack = Stack::start_serving(dir.path().to_owned()).await;
+        stack._pages = Some(dir);
+        stack
+    }
+
+    async fn start_serving(console: PathBuf) -> Stack {
         let data = tempfile::tempdir().unwrap();
         let mqtt_port = free_port();
         let mqtt = format!("127.0.0.1:{mqtt_port}");
@@ -65,7 +88,7 @@ impl Stack {
             "--data-dir",
             data.path().to_str().unwrap(),
             "--console-dir",
-            console_dist().to_str().unwrap(),
+            console.to_str().unwrap(),
             "--seed-orgs",
             &format!("{ORG_B}:{KEY_B}"),
             "--mqtt-addr",
@@ -83,6 +106,7 @@ impl Stack {
             org: running.demo.org_id,
             key: running.demo.api_key,
             _data: data,
+            _pages: None,
         }
     }
 
