@@ -67,8 +67,10 @@ pub fn MessageList() -> impl IntoView {
             })
         })
     });
+    let selected_seq = RwSignal::new(None::<u64>);
     let open = Callback::new(move |seq: u64| {
         let m = shown(client, paused, |log| log.by_seq(seq).cloned());
+        selected_seq.set(m.is_some().then_some(seq));
         selected.set(m);
     });
     // Scrolled away from the newest, the messages in view stay in view while
@@ -169,10 +171,10 @@ pub fn MessageList() -> impl IntoView {
         </div>
         <div class="log-viewport" style=format!("height:{VIEW_PX}px") node_ref=viewport on:scroll=on_scroll>
             <ol class="messages" id="tc-messages" style=move || format!("height:{}px", rows_total() * ROW_PX)>
-                {(0..SLOTS).map(|index| view! { <MessageRow index rows=slots open/> }).collect_view()}
+                {(0..SLOTS).map(|index| view! { <MessageRow index rows=slots open selected=selected_seq/> }).collect_view()}
             </ol>
         </div>
-        {move || selected.get().map(|m| view! { <MessageDetails m selected/> })}
+        {move || selected.get().map(|m| view! { <MessageDetails m selected selected_seq/> })}
     }
 }
 
@@ -225,7 +227,23 @@ fn MessageRow(
     index: usize,
     rows: Memo<Vec<Option<RowText>>>,
     open: Callback<u64>,
+    /// The message open in the details, marked in the list.
+    selected: RwSignal<Option<u64>>,
 ) -> impl IntoView {
+    let is_open = move || {
+        let seq = rows.with(|s| s.get(index).and_then(Option::as_ref).map(|r| r.seq));
+        seq.is_some() && seq == selected.get()
+    };
+    // One class string: `class:open` next to a changing `class` would be wiped
+    // whenever the direction class is set again.
+    let row_class = move || {
+        let direction = rows.with(|s| s.get(index).and_then(Option::as_ref).map(|r| r.class));
+        match (direction, is_open()) {
+            (Some(d), true) => format!("{d} open"),
+            (Some(d), false) => d.to_owned(),
+            (None, _) => String::new(),
+        }
+    };
     let text = move |f: fn(&RowText) -> String| {
         move || {
             rows.with(|s| {
@@ -250,8 +268,8 @@ fn MessageRow(
         }
     };
     view! {
-        <li class=text(|r| r.class.to_owned()) style=style>
-            <button type="button" class="message-row" on:click=click>
+        <li class=row_class style=style>
+            <button type="button" class="message-row" on:click=click aria-current=move || is_open().then_some("true")>
                 <time class="at">{text(|r| r.time.clone())}</time>" "
                 <span aria-hidden="true">{text(|r| r.icon.to_owned())}</span>" "
                 <code class="topic">{text(|r| r.topic.clone())}</code>" "
@@ -267,6 +285,7 @@ fn MessageRow(
 fn MessageDetails(
     m: Rc<MessageEntry>,
     selected: RwSignal<Option<Rc<MessageEntry>>, LocalStorage>,
+    selected_seq: RwSignal<Option<u64>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let prefs = use_prefs();
@@ -282,7 +301,7 @@ fn MessageDetails(
                 <span aria-hidden="true">{icon}</span>" "
                 <code class="topic">{m.topic.clone()}</code>
                 " · "<time>{time_of_day(m.at_ms)}</time>" · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B "
-                <button type="button" class="secondary" on:click=move |_| selected.set(None)>{i18n.t(Msg::Close)}</button>
+                <button type="button" class="secondary" on:click=move |_| { selected.set(None); selected_seq.set(None); }>{i18n.t(Msg::Close)}</button>
             </header>
             <pre class="payload-full">{payload}</pre>
         </section>

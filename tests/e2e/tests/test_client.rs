@@ -422,6 +422,11 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
         wait_until(&c, "return document.getElementById('tc-received').dataset.value === '1'", "the message back").await;
         click(&c, "#tc-messages li.received .message-row").await;
         wait_until(&c, "return document.querySelector('#tc-details pre')?.textContent.includes('\"temp\": 21')", "pretty JSON in the details").await;
+        assert_eq!(
+            eval(&c, "return String(document.querySelectorAll('#tc-messages li.open [aria-current=true]').length)").await,
+            "1",
+            "the open message is marked in the list"
+        );
         eval(&c, "document.getElementById('tc-details').scrollIntoView({ block: 'end' }); return ''").await;
         screenshot(&c, "test-client-remembered").await;
     })
