@@ -99,8 +99,9 @@ pub fn step_text(lang: Language, step: &Step) -> (Outcome, String) {
             "Geen broker-URL ingesteld (brokerWsUrl).".into(), "No broker URL configured (brokerWsUrl).".into())),
         Step::Opening { url } => (Info, pick(lang,
             format!("WebSocket openen naar {url} (subprotocol mqtt)…"), format!("Opening WebSocket to {url} (subprotocol mqtt)…"))),
-        Step::Opened { url, protocol } => (Ok, pick(lang,
-            format!("WebSocket open: {url}, subprotocol {protocol}"), format!("WebSocket open: {url}, subprotocol {protocol}"))),
+        Step::Opened { url, protocol, in_worker } => (Ok, pick(lang,
+            format!("WebSocket open: {url}, subprotocol {protocol} ({})", if *in_worker { "in een worker" } else { "op de pagina: de hostpagina staat geen worker toe" }),
+            format!("WebSocket open: {url}, subprotocol {protocol} ({})", if *in_worker { "in a worker" } else { "on the page: the host page allows no worker" }))),
         Step::OpenFailed(e) => (Failed, pick(lang, format!("WebSocket kon niet openen: {e}"), format!("WebSocket could not open: {e}"))),
         Step::ConnectSent { client_id, user_name } => {
             let user = if user_name.is_empty() { pick(lang, "(leeg)".into(), "(empty)".into()) } else { user_name.clone() };

@@ -78,6 +78,7 @@ pub enum Step {
     Opened {
         url: String,
         protocol: String,
+        in_worker: bool,
     },
     OpenFailed(String),
     ConnectSent {
@@ -681,12 +682,19 @@ impl MqttClient {
 
     fn on_transport(&self, event: TransportEvent) {
         match event {
-            TransportEvent::Open { protocol } => {
+            TransportEvent::Open {
+                protocol,
+                in_worker,
+            } => {
                 let url = self
                     .params
                     .with_untracked(|p| p.as_ref().map(|p| p.ws_url.clone()))
                     .unwrap_or_default();
-                self.step(Step::Opened { url, protocol });
+                self.step(Step::Opened {
+                    url,
+                    protocol,
+                    in_worker,
+                });
                 let ids = self.with_session(|i| {
                     let bytes = std::mem::take(&mut i.connect_bytes);
                     let _ = i.transport.send(&bytes);

@@ -23,6 +23,8 @@ const WORKER_SOURCE: &str = include_str!("socket_worker.js");
 pub enum TransportEvent {
     Open {
         protocol: String,
+        /// Where the socket runs: support staff ask when a page behaves oddly.
+        in_worker: bool,
     },
     /// Part of the byte stream: one WebSocket frame, or several concatenated.
     Data(Vec<u8>),
@@ -208,6 +210,7 @@ impl WorkerSocket {
                         open.set(true);
                         f(TransportEvent::Open {
                             protocol: field("protocol").as_string().unwrap_or_default(),
+                            in_worker: true,
                         })
                     }
                     Some("error") => f(TransportEvent::Error),
@@ -318,6 +321,7 @@ impl PageSocket {
             Closure::<dyn FnMut(_)>::new(move |_: web_sys::Event| {
                 f(TransportEvent::Open {
                     protocol: ws.protocol(),
+                    in_worker: false,
                 })
             })
         };

@@ -155,6 +155,7 @@ async fn messages_from_mosquitto_pub_arrive_and_a_filter_outside_is_flagged_then
         type_credential(&c, &created, created["password"].as_str().unwrap()).await;
         connect_and_subscribe(&c).await;
 
+        assert!(c.execute(&steps_contain("(in een worker)"), vec![]).await.unwrap().as_bool().unwrap());
         publish(port, &peer, &format!("{prefix}/from-cli"), "van mosquitto_pub");
         wait_until(&c, "return document.getElementById('tc-messages').textContent.includes('van mosquitto_pub')", "the message").await;
 
@@ -569,6 +570,12 @@ async fn a_host_page_that_forbids_workers_gets_the_socket_on_the_page_and_it_wor
             "the message",
         )
         .await;
+        assert!(c
+            .execute(&steps_contain("op de pagina"), vec![])
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap());
         // The worker really was refused; the console fell back to the page.
         assert!(
             eval(&c, "return window.__violations.join(',')")
