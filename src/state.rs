@@ -47,6 +47,12 @@ impl ConsoleState {
         self.config.with_value(|c| c.env)
     }
 
+    /// Where the test client connects (`brokerWsUrl` of the configuration).
+    pub fn broker_ws_url(&self) -> String {
+        self.config
+            .with_value(|c| c.broker_ws_url.clone().unwrap_or_default())
+    }
+
     pub fn api_base(&self) -> String {
         self.config
             .with_value(|c| c.api_base.clone().unwrap_or_default())

@@ -130,6 +130,15 @@ impl Namespace {
         format!("tillor/{}/{}/integration", self.env, self.org_id)
     }
 
+    /// The namespace a topic prefix (as the API returns it) names; `None` for
+    /// anything `prefix` would not have produced.
+    pub fn from_prefix(prefix: &str) -> Option<Self> {
+        match prefix.split('/').collect::<Vec<_>>()[..] {
+            ["tillor", env, org_id, "integration"] => Namespace::new(env.parse().ok()?, org_id),
+            _ => None,
+        }
+    }
+
     fn levels(&self) -> [&str; 4] {
         ["tillor", self.env.as_str(), &self.org_id, "integration"]
     }
@@ -339,6 +348,16 @@ mod tests {
     #[test]
     fn prefix_is_tillor_env_org_integration() {
         assert_eq!(ns().prefix(), "tillor/local/acme/integration");
+        assert_eq!(Namespace::from_prefix(&ns().prefix()), Some(ns()));
+        for not_a_prefix in [
+            "tillor/local/acme",
+            "tillor/test/acme/integration",
+            "tillor/local/+/integration",
+            "tillor/local/acme/integration/x",
+            "/tillor/local/acme/integration",
+        ] {
+            assert_eq!(Namespace::from_prefix(not_a_prefix), None, "{not_a_prefix}");
+        }
     }
 
     #[test]

@@ -185,7 +185,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
                 let renew_id = creds.client_id.clone();
                 let params = ConnectParams {
                     kind: CredentialKind::Jwt,
-                    ws_url: state.config.with_value(|c| c.broker_ws_url.clone().unwrap_or_default()),
+                    ws_url: state.broker_ws_url(),
                     client_id: creds.client_id.clone(),
                     user_name: String::new(),
                     password: creds.token.clone(),

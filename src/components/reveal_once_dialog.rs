@@ -30,7 +30,7 @@ pub fn RevealOnceDialog(
     };
     let env_file = dotenv(&params);
     let ws_url = use_context::<crate::state::ConsoleState>()
-        .and_then(|s| s.config.with_value(|c| c.broker_ws_url.clone()))
+        .map(|s| s.broker_ws_url())
         .unwrap_or_default();
     let test_client = use_context::<MqttClient>();
     // Handed over in memory only: the test client keeps it while it may need to

@@ -5,9 +5,9 @@
 use std::collections::VecDeque;
 
 use leptos::prelude::*;
-use tillor_contract::{Env, Namespace};
+use tillor_contract::Namespace;
 
-pub use super::log::{Direction, MessageEntry};
+use super::log::{Direction, MessageEntry};
 use super::log::{MessageLog, DEFAULT_CAP};
 use super::retry::{decide, Retry, StopReason, QUICK_DROP_MS};
 use super::session::{ConnackCode, ConnectOptions, Event, Qos, Session, SessionError};
@@ -52,11 +52,7 @@ impl std::fmt::Debug for ConnectParams {
 impl ConnectParams {
     /// The namespace the prefix names (`tillor/{env}/{org}/integration`).
     pub fn namespace(&self) -> Option<Namespace> {
-        let levels: Vec<&str> = self.topic_prefix.split('/').collect();
-        match levels[..] {
-            ["tillor", env, org, "integration"] => Namespace::new(env.parse::<Env>().ok()?, org),
-            _ => None,
-        }
+        Namespace::from_prefix(&self.topic_prefix)
     }
 }
 

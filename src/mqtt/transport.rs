@@ -119,23 +119,18 @@ impl Transport {
     }
 }
 
-fn js_message(e: JsValue) -> String {
+/// A thrown JS value as text, or `otherwise` when it carries none.
+fn js_message(e: JsValue, otherwise: &str) -> String {
     e.as_string()
         .or_else(|| js_sys::Error::from(e).message().as_string())
-        .unwrap_or_default()
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| otherwise.to_owned())
 }
 
 /// What `new WebSocket(url)` would refuse, refused here at once: in the worker
 /// that refusal would only arrive later, as a close.
 fn check_url(url: &str) -> Result<(), String> {
-    let parsed = web_sys::Url::new(url).map_err(|e| {
-        let m = js_message(e);
-        if m.is_empty() {
-            "invalid WebSocket URL".into()
-        } else {
-            m
-        }
-    })?;
+    let parsed = web_sys::Url::new(url).map_err(|e| js_message(e, "invalid WebSocket URL"))?;
     if !matches!(parsed.protocol().as_str(), "ws:" | "wss:") {
         return Err(format!(
             "{}: the scheme must be ws or wss",
@@ -275,7 +270,7 @@ impl WorkerSocket {
             &[("t", &"send".into()), ("bytes", &buffer)],
             Some(&buffer),
         )
-        .map_err(js_message)
+        .map_err(|e| js_message(e, "the WebSocket worker refused the message"))
     }
 
     fn close(&self) {
@@ -307,14 +302,8 @@ struct PageSocket {
 
 impl PageSocket {
     fn open(url: &str, on_event: Rc<dyn Fn(TransportEvent)>) -> Result<PageSocket, String> {
-        let ws = WebSocket::new_with_str(url, "mqtt").map_err(|e| {
-            let m = js_message(e);
-            if m.is_empty() {
-                "invalid WebSocket URL".into()
-            } else {
-                m
-            }
-        })?;
+        let ws = WebSocket::new_with_str(url, "mqtt")
+            .map_err(|e| js_message(e, "invalid WebSocket URL"))?;
         ws.set_binary_type(BinaryType::Arraybuffer);
         let on_open = {
             let (f, ws) = (on_event.clone(), ws.clone());

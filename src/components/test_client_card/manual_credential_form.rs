@@ -16,22 +16,21 @@ pub fn ManualCredentialForm() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(org) = state
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.org_id.clone()))
-        else {
+        let env = state.env().unwrap_or(tillor_contract::Env::Local);
+        // The picker only accepts organisation ids that make a namespace.
+        let Some(namespace) = state.session.with_untracked(|s| {
+            s.as_ref()
+                .and_then(|s| tillor_contract::Namespace::new(env, &s.org_id))
+        }) else {
             return;
         };
-        let env = state.env().unwrap_or(tillor_contract::Env::Local);
         client.set_params(ConnectParams {
             kind: CredentialKind::Static,
-            ws_url: state
-                .config
-                .with_value(|c| c.broker_ws_url.clone().unwrap_or_default()),
+            ws_url: state.broker_ws_url(),
             client_id: client_id.get_untracked(),
             user_name: user.get_untracked(),
             password: password.get_untracked(),
-            topic_prefix: format!("tillor/{env}/{org}/integration"),
+            topic_prefix: namespace.prefix(),
             expires_at_ms: None,
         });
         password.set(String::new());

@@ -35,17 +35,18 @@ pub fn PublishForm() -> impl IntoView {
         if json_error.get_untracked().is_some() || (refused() && !anyway.get_untracked()) {
             return;
         }
+        let level = qos_from(&qos.get_untracked());
         let sent = SavedPublish {
             topic: topic.full.get_untracked(),
             payload: payload.get_untracked(),
-            qos: qos_from(&qos.get_untracked()).as_u8(),
+            qos: level.as_u8(),
             retain: retain.get_untracked(),
             json: json.get_untracked(),
         };
         let result = client.publish(
             sent.topic.clone(),
             sent.payload.clone().into_bytes(),
-            qos_from(&qos.get_untracked()),
+            level,
             sent.retain,
         );
         if result.is_ok() {

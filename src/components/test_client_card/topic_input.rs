@@ -29,9 +29,7 @@ impl TopicField {
                     .unwrap_or_default()
             })
         });
-        let full = Signal::derive(move || {
-            full_topic(&prefix.get(), relative.get(), &typed.with(String::clone))
-        });
+        let full = Signal::derive(move || full_topic(&prefix.get(), relative.get(), &typed.get()));
         let findings = Signal::derive(move || {
             client
                 .params
