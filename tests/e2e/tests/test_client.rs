@@ -30,6 +30,11 @@ async fn type_credential(c: &fantoccini::Client, cred: &serde_json::Value, passw
     click(c, ".manual-credential button[type=submit]").await;
 }
 
+/// Types a static credential with its own (just revealed) password.
+async fn use_static_credential(c: &fantoccini::Client, cred: &serde_json::Value) {
+    type_credential(c, cred, cred["password"].as_str().unwrap()).await;
+}
+
 /// Connects and subscribes with the default filter (`#`), waiting for CONNACK and SUBACK.
 async fn connect_and_subscribe(c: &fantoccini::Client) {
     click(c, "#tc-connect").await;
@@ -152,7 +157,7 @@ async fn messages_from_mosquitto_pub_arrive_and_a_filter_outside_is_flagged_then
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
         // Type the static credential into the test client.
-        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        use_static_credential(&c, &created).await;
         connect_and_subscribe(&c).await;
 
         assert!(c.execute(&steps_contain("(in een worker)"), vec![]).await.unwrap().as_bool().unwrap());
@@ -291,7 +296,7 @@ async fn after_a_broker_restart_the_client_reconnects_resubscribes_and_shows_a_m
     with_browser(move |c| async move {
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
-        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        use_static_credential(&c, &created).await;
         connect_and_subscribe(&c).await;
 
         killer.kill_broker();
@@ -327,7 +332,7 @@ async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
     with_browser(move |c| async move {
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
-        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        use_static_credential(&c, &created).await;
         connect_and_subscribe(&c).await;
 
         publish_lines(port, &peer, &format!("{prefix}/flood"), (1..=20_000).map(|i| format!("message {i}")));
@@ -382,7 +387,7 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
     with_browser(move |c| async move {
         c.goto(&url).await.unwrap();
         choose_organisation(&c, &org, &key).await;
-        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        use_static_credential(&c, &created).await;
         click(&c, "#tc-connect").await;
         wait_until(&c, &steps_contain("CONNACK 0"), "connected").await;
         find(&c, "#tc-sub-label").await.send_keys("alles van ons").await.unwrap();
@@ -400,7 +405,7 @@ async fn settings_survive_a_reload_and_no_secret_is_stored() {
         c.goto(&url).await.unwrap();
         wait_for_text(&c, "h1", "Developers").await;
         choose_organisation(&c, &org, &key).await;
-        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        use_static_credential(&c, &created).await;
         wait_for_text(&c, ".subscriptions li strong", "alles van ons").await;
 
         let stored = eval(&c, "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage)").await;
@@ -561,7 +566,7 @@ async fn a_host_page_that_forbids_workers_gets_the_socket_on_the_page_and_it_wor
         c.goto(&url).await.unwrap();
         wait_for_text(&c, "#host-slot h1", "Ontwikkelaars").await;
         choose_organisation(&c, &org, &key).await;
-        type_credential(&c, &created, created["password"].as_str().unwrap()).await;
+        use_static_credential(&c, &created).await;
         connect_and_subscribe(&c).await;
         publish(port, &peer, &format!("{prefix}/strict"), "zonder worker");
         wait_until(
