@@ -74,7 +74,7 @@ impl fmt::Display for TopicError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TopicError::Empty => f.write_str("the topic is empty"),
-            TopicError::TooLong => f.write_str("the topic is longer than 65535 bytes"),
+            TopicError::TooLong => write!(f, "the topic is longer than {TOPIC_MAX_BYTES} bytes"),
             TopicError::ContainsNul => f.write_str("the topic contains a NUL character"),
             TopicError::WildcardInTopicName => {
                 f.write_str("a topic to publish to may not contain + or #")
@@ -144,48 +144,32 @@ impl Namespace {
     }
 
     /// A topic name to publish to (no wildcards) must be the prefix or below it.
+    /// Derived from [`Namespace::explain`], the one place the rule is written.
     pub fn check_topic(&self, topic: &str) -> Result<(), TopicError> {
-        check_mqtt_string(topic)?;
-        if topic.contains(['+', '#']) {
-            return Err(TopicError::WildcardInTopicName);
-        }
-        if self.starts_inside(topic.split('/')) {
-            Ok(())
-        } else {
-            Err(self.outside())
-        }
+        self.verdict(topic, false)
     }
 
-    /// A subscription filter is allowed only when every topic it can match is inside.
+    /// A subscription filter is allowed only when every topic it can match is
+    /// inside. Derived from [`Namespace::explain`] too.
     pub fn check_filter(&self, filter: &str) -> Result<(), TopicError> {
-        check_mqtt_string(filter)?;
-        let levels: Vec<&str> = filter.split('/').collect();
-        for (i, level) in levels.iter().enumerate() {
-            let wildcard_ok = match *level {
-                "#" => i == levels.len() - 1,
-                "+" => true,
-                other => !other.contains(['+', '#']),
-            };
-            if !wildcard_ok {
-                return Err(TopicError::MalformedWildcard);
-            }
-        }
-        // `tillor/local/org/integration/#` also matches the prefix itself, which is
-        // inside; but `tillor/local/org/#` would match a sibling, so the first four
-        // levels must be literal and exact.
-        if self.starts_inside(levels.into_iter()) {
-            Ok(())
-        } else {
-            Err(self.outside())
-        }
+        self.verdict(filter, true)
     }
 
     pub fn is_topic_allowed(&self, topic: &str) -> bool {
-        self.check_topic(topic).is_ok()
+        self.explain(topic, false).is_empty()
     }
 
     pub fn is_filter_allowed(&self, filter: &str) -> bool {
-        self.check_filter(filter).is_ok()
+        self.explain(filter, true).is_empty()
+    }
+
+    /// The first finding decides the category: `explain` lists string problems
+    /// first, then wildcard syntax, then the levels.
+    fn verdict(&self, topic: &str, filter: bool) -> Result<(), TopicError> {
+        match self.explain(topic, filter).first() {
+            None => Ok(()),
+            Some(finding) => Err(finding.category(self)),
+        }
     }
 
     /// The patterns a broker with MQTT-style ACLs (Mosquitto's dynamic security,
@@ -201,18 +185,6 @@ impl Namespace {
     /// such as TBMQ that read topic regexes from a JWT claim.
     pub fn topic_regex(&self) -> String {
         format!("^{}(/.*)?$", regex_escape(&self.prefix()))
-    }
-
-    fn starts_inside<'a>(&self, mut levels: impl Iterator<Item = &'a str>) -> bool {
-        self.levels()
-            .iter()
-            .all(|expected| levels.next() == Some(*expected))
-    }
-
-    fn outside(&self) -> TopicError {
-        TopicError::OutsideNamespace {
-            prefix: self.prefix(),
-        }
     }
 }
 
@@ -252,21 +224,49 @@ pub enum Finding {
     /// Starts with `$`: broker-internal topics are never inside.
     DollarTopic,
     Empty,
+    /// Longer than MQTT's string limit.
+    TooLong,
     ContainsNul,
 }
 
+/// MQTT's limit for a UTF-8 string (a two-byte length prefix).
+pub const TOPIC_MAX_BYTES: usize = 65_535;
+
+impl Finding {
+    /// The coarse reason a check reports for this finding.
+    fn category(&self, ns: &Namespace) -> TopicError {
+        match self {
+            Finding::Empty => TopicError::Empty,
+            Finding::TooLong => TopicError::TooLong,
+            Finding::ContainsNul => TopicError::ContainsNul,
+            Finding::WildcardInTopic => TopicError::WildcardInTopicName,
+            Finding::HashNotLast { .. } | Finding::PlusNotAlone { .. } => {
+                TopicError::MalformedWildcard
+            }
+            Finding::LevelDiffers { .. }
+            | Finding::WildcardInPrefix { .. }
+            | Finding::TooShort { .. }
+            | Finding::DollarTopic => TopicError::OutsideNamespace {
+                prefix: ns.prefix(),
+            },
+        }
+    }
+}
+
 impl Namespace {
-    /// Every problem with `topic` (a filter when `filter` is true); empty when it is inside.
+    /// Every problem with `topic` (a filter when `filter` is true); empty when it
+    /// is inside. This is the namespace rule; every check is derived from it.
+    /// Findings come in order: string problems, wildcard syntax, then levels.
     pub fn explain(&self, topic: &str, filter: bool) -> Vec<Finding> {
         let mut findings = Vec::new();
         if topic.is_empty() {
             return vec![Finding::Empty];
         }
+        if topic.len() > TOPIC_MAX_BYTES {
+            findings.push(Finding::TooLong);
+        }
         if topic.contains('\0') {
             findings.push(Finding::ContainsNul);
-        }
-        if topic.starts_with('$') {
-            findings.push(Finding::DollarTopic);
         }
         let levels: Vec<&str> = topic.split('/').collect();
         if !filter && topic.contains(['+', '#']) {
@@ -281,6 +281,9 @@ impl Namespace {
                     findings.push(Finding::PlusNotAlone { index: i });
                 }
             }
+        }
+        if topic.starts_with('$') {
+            findings.push(Finding::DollarTopic);
         }
         for (i, expected) in self.levels().iter().enumerate() {
             let Some(got) = levels.get(i) else {
@@ -311,18 +314,6 @@ impl Namespace {
             });
         }
         findings
-    }
-}
-
-fn check_mqtt_string(s: &str) -> Result<(), TopicError> {
-    if s.is_empty() {
-        Err(TopicError::Empty)
-    } else if s.len() > 65_535 {
-        Err(TopicError::TooLong)
-    } else if s.contains('\0') {
-        Err(TopicError::ContainsNul)
-    } else {
-        Ok(())
     }
 }
 

@@ -2,6 +2,8 @@
 //! levels that matter (the namespace's own, near misses, wildcards, empty levels).
 
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use tillor_contract::namespace::TOPIC_MAX_BYTES;
 use tillor_contract::{Env, Namespace};
 
 /// MQTT 3.1.1 matching (section 4.7), written from the spec as an independent
@@ -62,13 +64,22 @@ fn near_namespace() -> impl Strategy<Value = String> {
     })
 }
 
+/// Topics around MQTT's 65,535-byte limit: a near-namespace start padded with
+/// one long level to within a few bytes either side of the limit.
+fn near_the_length_limit() -> impl Strategy<Value = String> {
+    (near_namespace(), -3i64..=3).prop_map(|(start, delta)| {
+        let pad = (TOPIC_MAX_BYTES as i64 + delta - start.len() as i64 - 1).max(0) as usize;
+        format!("{start}/{}", "x".repeat(pad))
+    })
+}
+
 fn topic() -> impl Strategy<Value = String> {
-    prop_oneof![path(8), near_namespace()]
+    prop_oneof![4 => path(8), 4 => near_namespace(), 1 => near_the_length_limit()]
         .prop_filter("a topic name has no wildcards", no_wildcards)
 }
 
 fn filter() -> impl Strategy<Value = String> {
-    prop_oneof![path(8), near_namespace()]
+    prop_oneof![4 => path(8), 4 => near_namespace(), 1 => near_the_length_limit()]
 }
 
 fn ns() -> Namespace {
@@ -88,7 +99,8 @@ proptest! {
     #[test]
     fn a_topic_is_allowed_exactly_when_it_is_the_prefix_or_below(t in topic()) {
         let prefix = "tillor/local/acme/integration";
-        let inside = t == prefix || t.starts_with(&format!("{prefix}/"));
+        let inside = (t == prefix || t.starts_with(&format!("{prefix}/")))
+            && t.len() <= TOPIC_MAX_BYTES;
         prop_assert_eq!(ns().is_topic_allowed(&t), inside, "{}", t);
     }
 
@@ -104,6 +116,27 @@ proptest! {
             prop_assert!(ns().is_filter_allowed(&t));
         }
     }
+}
+
+#[test]
+fn the_length_limit_is_reachable_by_the_generator() {
+    // Without this, the property above could pass with no length check at all.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut over, mut at) = (0, 0);
+    for _ in 0..200 {
+        let t = near_the_length_limit()
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let inside = t.starts_with("tillor/local/acme/integration/");
+        if inside && t.len() > TOPIC_MAX_BYTES {
+            over += 1;
+        }
+        if inside && t.len() == TOPIC_MAX_BYTES {
+            at += 1;
+        }
+    }
+    assert!(over > 0 && at > 0, "over the limit {over}, at it {at}");
 }
 
 #[test]

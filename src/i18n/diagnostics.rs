@@ -2,7 +2,7 @@
 //! codes with a plain explanation and the likely fix, in Dutch and English.
 
 use tillor_contract::config::Language;
-use tillor_contract::namespace::Finding;
+use tillor_contract::namespace::{Finding, TOPIC_MAX_BYTES};
 
 use crate::mqtt::client::Step;
 use crate::mqtt::retry::StopReason;
@@ -250,6 +250,11 @@ pub fn finding_text(lang: Language, f: &Finding) -> String {
             lang,
             "het topic is leeg".into(),
             "the topic is empty".into(),
+        ),
+        Finding::TooLong => pick(
+            lang,
+            format!("het topic is langer dan {TOPIC_MAX_BYTES} bytes"),
+            format!("the topic is longer than {TOPIC_MAX_BYTES} bytes"),
         ),
         Finding::ContainsNul => pick(
             lang,
