@@ -7,7 +7,8 @@ use crate::api::{self, ApiError};
 use crate::components::test_client_card::hand_over;
 use crate::components::{CopyButton, ErrorNotice, ExpiryCountdown, SnippetList, ValueRow};
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
-use crate::mqtt::client::{ConnectParams, CredentialKind, MqttClient};
+use crate::mqtt::client::MqttClient;
+use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::snippets::SnippetParams;
 use crate::state::use_console;
 

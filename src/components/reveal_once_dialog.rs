@@ -4,7 +4,8 @@ use tillor_contract::api::CreatedStaticCredential;
 use crate::components::test_client_card::hand_over;
 use crate::components::{CopyButton, Modal, SnippetList, ValueRow};
 use crate::i18n::{use_i18n, Msg};
-use crate::mqtt::client::{ConnectParams, CredentialKind, MqttClient};
+use crate::mqtt::client::MqttClient;
+use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::snippets::{dotenv, SnippetParams};
 
 /// Shows a new static credential's password once. Done is enabled only after

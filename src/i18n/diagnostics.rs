@@ -4,9 +4,9 @@
 use tillor_contract::config::Language;
 use tillor_contract::namespace::{Finding, TOPIC_MAX_BYTES};
 
-use crate::mqtt::client::Step;
 use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::{ConnackCode, Qos};
+use crate::mqtt::steps::Step;
 use crate::mqtt::url::UrlProblem;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,10 +1,19 @@
-//! The test client's MQTT: `codec` (stream framing) and `session` (the protocol
-//! state machine) are pure and tested natively; the WebSocket lives elsewhere.
+//! The test client's MQTT. Pure and tested natively: `codec` (stream framing),
+//! `session` (the protocol state machine), `steps`, `probe`, `feed`, `inbound`,
+//! `retry`, `log` and `url`. `transport` is the only socket code; `timers` holds
+//! every timer; `client` is the reactive shell that ties them together.
 
 pub mod client;
 pub mod codec;
+pub mod feed;
+pub mod inbound;
+pub mod live_log;
 pub mod log;
+pub mod params;
+pub mod probe;
 pub mod retry;
 pub mod session;
+pub mod steps;
+pub mod timers;
 pub mod transport;
 pub mod url;

@@ -55,9 +55,87 @@ pub fn decide(
     }
 }
 
+/// The bookkeeping `decide` needs, kept across the connections of one
+/// credential: how many reconnects since the last CONNACK, whether the broker
+/// refused, and how many drops in a row came right after connecting.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reconnects {
+    attempt: u32,
+    refused: bool,
+    connected_at_ms: Option<f64>,
+    quick_drops: u32,
+}
+
+impl Reconnects {
+    /// CONNACK 0: the backoff starts again.
+    pub fn connected(&mut self, now_ms: f64) {
+        self.attempt = 0;
+        self.refused = false;
+        self.connected_at_ms = Some(now_ms);
+    }
+
+    /// CONNACK refused the credential.
+    pub fn refused(&mut self) {
+        self.refused = true;
+    }
+
+    /// The connection ended: what to do, and (for a retry) the attempt it is.
+    pub fn dropped(&mut self, requested: bool, token_expired: bool, now_ms: f64) -> Retry {
+        let quick = self
+            .connected_at_ms
+            .take()
+            .is_some_and(|at| now_ms - at < QUICK_DROP_MS);
+        self.quick_drops = if quick { self.quick_drops + 1 } else { 0 };
+        let retry = decide(
+            requested,
+            self.refused,
+            token_expired,
+            self.attempt,
+            self.quick_drops,
+        );
+        if let Retry::AfterMs(_) = retry {
+            self.attempt += 1;
+        }
+        retry
+    }
+
+    /// The attempt the next reconnect is (1 for the first).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reconnects_count_attempts_until_a_connack_resets_them() {
+        let mut r = Reconnects::default();
+        assert_eq!(r.dropped(false, false, 0.0), Retry::AfterMs(1000));
+        assert_eq!(r.attempt(), 1);
+        assert_eq!(r.dropped(false, false, 0.0), Retry::AfterMs(2000));
+        r.connected(100_000.0);
+        assert_eq!(r.dropped(false, false, 200_000.0), Retry::AfterMs(1000));
+    }
+
+    #[test]
+    fn reconnects_stop_after_a_refusal_and_after_two_quick_drops() {
+        let mut r = Reconnects::default();
+        r.refused();
+        assert_eq!(
+            r.dropped(false, false, 0.0),
+            Retry::Never(StopReason::Refused)
+        );
+        let mut r = Reconnects::default();
+        r.connected(0.0);
+        assert_eq!(r.dropped(false, false, 500.0), Retry::AfterMs(1000));
+        r.connected(2000.0);
+        assert_eq!(
+            r.dropped(false, false, 2500.0),
+            Retry::Never(StopReason::TakeoverLoop)
+        );
+    }
 
     #[test]
     fn a_refused_credential_or_an_expired_token_is_never_retried() {

@@ -9,7 +9,9 @@ use super::{use_prefs, use_test_client};
 use crate::api::ApiError;
 use crate::components::{ErrorNotice, ExpiryCountdown};
 use crate::i18n::{use_i18n, Doing, Msg};
-use crate::mqtt::client::{CheckState, CredentialKind, MqttClient, Status};
+use crate::mqtt::client::{MqttClient, Status};
+use crate::mqtt::params::CredentialKind;
+use crate::mqtt::probe::CheckState;
 use crate::mqtt::retry::StopReason;
 use crate::state::{use_console, ConsoleState};
 
@@ -28,7 +30,7 @@ pub fn renew_in_ms(now_ms: f64, expires_at_ms: f64) -> f64 {
 /// session, which reconnects and resubscribes.
 fn renew(state: ConsoleState, client: MqttClient, error: RwSignal<Option<ApiError>>) {
     let Some(client_id) = client
-        .params
+        .params()
         .with_untracked(|p| p.as_ref().map(|p| p.client_id.clone()))
     else {
         return;
@@ -58,22 +60,22 @@ pub fn ConnectPanel() -> impl IntoView {
     let client = use_test_client();
     let prefs = use_prefs();
     let state = use_console();
-    let status = client.status;
+    let status = client.status();
     let renew_error = RwSignal::new(None::<ApiError>);
     let is_jwt = move || {
         client
-            .params
+            .params()
             .with(|p| p.as_ref().is_some_and(|p| p.kind == CredentialKind::Jwt))
     };
     let expires_at_ms = Memo::new(move |_| {
         client
-            .params
+            .params()
             .with(|p| p.as_ref().and_then(|p| p.expires_at_ms))
     });
     let can_renew = move || {
         is_jwt()
             && matches!(
-                client.stopped.get(),
+                client.stopped().get(),
                 Some(StopReason::TokenExpired | StopReason::Refused)
             )
     };
@@ -99,7 +101,7 @@ pub fn ConnectPanel() -> impl IntoView {
     });
     on_cleanup(clear_timer);
     let summary = move || {
-        client.params.get().map(|p| {
+        client.params().get().map(|p| {
             let user_shown = if p.user_name.is_empty() {
                 i18n.now(Msg::EmptyUser).to_owned()
             } else {
@@ -140,10 +142,10 @@ pub fn ConnectPanel() -> impl IntoView {
                 <button type="button" class="primary" id="tc-renew" on:click=move |_| renew(state, client, renew_error)>{i18n.t(Msg::RenewAndReconnect)}</button>
             </Show>
             <button type="button" class="secondary" id="tc-check"
-                disabled=move || client.check.get() == CheckState::Running
+                disabled=move || client.check().get() == CheckState::Running
                 on:click=move |_| client.check_connectivity()>{i18n.t(Msg::CheckConnectivity)}</button>
             <span class="check-result" id="tc-check-result" role="status">
-                {move || match client.check.get() {
+                {move || match client.check().get() {
                     CheckState::Idle => String::new(),
                     CheckState::Running => i18n.t(Msg::Working)().to_owned(),
                     CheckState::Verified { rtt_ms } => format!("✓ {} · {} ms", i18n.t(Msg::Verified)(), rtt_ms.round() as u64),

@@ -14,7 +14,7 @@ pub fn Diagnostics() -> impl IntoView {
         <ol class="diagnostics" aria-live="polite">
             {move || {
                 let lang = i18n.0.get();
-                client.steps.get().into_iter().map(|entry| {
+                client.steps().get().into_iter().map(|entry| {
                     let (outcome, text) = step_text(lang, &entry.step);
                     let icon = match outcome.as_str() { "ok" => "✓", "failed" => "✗", "warning" => "!", _ => "·" };
                     view! { <li data-outcome=outcome.as_str()><span class="icon" aria-hidden="true">{icon}</span>" "{text}</li> }

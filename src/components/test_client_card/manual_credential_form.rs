@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::use_test_client;
 use crate::i18n::{use_i18n, Msg};
-use crate::mqtt::client::{ConnectParams, CredentialKind};
+use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::state::use_console;
 
 /// Typed credentials, for a static credential whose password the user has.

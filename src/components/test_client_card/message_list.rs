@@ -25,7 +25,7 @@ fn shown<R>(
 ) -> R {
     paused.with(|p| match p {
         Some(log) => f(log),
-        None => client.with_log(f),
+        None => client.log().with(f),
     })
 }
 
@@ -49,7 +49,7 @@ pub fn MessageList() -> impl IntoView {
         hits.with(|h| h.as_ref().map(Vec::len))
             .unwrap_or_else(|| shown(client, paused, MessageLog::len))
     };
-    let in_log = Memo::new(move |_| client.with_log(MessageLog::len));
+    let in_log = Memo::new(move |_| client.log().with(MessageLog::len));
     // What each of the fixed row slots shows. The slots stay in the page and
     // only their text changes: rebuilding the rows on every update was most of
     // an update's cost under a flood.
@@ -92,7 +92,7 @@ pub fn MessageList() -> impl IntoView {
         hits.with_untracked(|h| shown(client, paused, |log| log.row_of_seq(seq, h.as_deref())))
     };
     Effect::new(move |_| {
-        client.with_log(|_| ());
+        client.log().with(|_| ());
         let Some((seq, offset)) = anchor.get_value() else {
             return;
         };
@@ -111,11 +111,11 @@ pub fn MessageList() -> impl IntoView {
         });
     };
     let toggle_pause = move |_| {
-        let snapshot = untrack(|| client.with_log(|log| Rc::new(log.clone())));
+        let snapshot = untrack(|| client.log().with(|log| Rc::new(log.clone())));
         paused.update(|p| *p = if p.is_some() { None } else { Some(snapshot) });
     };
     let export = move |_| {
-        let lines = untrack(|| client.with_log(export_lines));
+        let lines = untrack(|| client.log().with(export_lines));
         download("tillor-mqtt-log.jsonl", &lines);
     };
     let set_text = move |ev| {
@@ -137,11 +137,11 @@ pub fn MessageList() -> impl IntoView {
     view! {
         <h3>{i18n.t(Msg::Messages)}</h3>
         <p class="log-counters" id="tc-counters">
-            <span>{i18n.t(Msg::Received)}": "<Count id="tc-received" value=Signal::derive(move || client.received_total.get())/></span>
-            <span>{i18n.t(Msg::Sent)}": "<Count id="tc-sent" value=Signal::derive(move || client.sent_total.get())/></span>
-            <span><Count id="tc-rate" value=Signal::derive(move || client.rate.get())/>" /s"</span>
-            <span>{i18n.t(Msg::InLog)}": "<Count id="tc-in-log" value=Signal::derive(move || in_log.get() as u64)/>" / "{move || grouped(client.cap() as u64, i18n.0.get())}</span>
-            <button type="button" class="secondary" on:click=move |_| client.clear_log()>{i18n.t(Msg::ClearLog)}</button>
+            <span>{i18n.t(Msg::Received)}": "<Count id="tc-received" value=Signal::derive(move || client.log().received_total().get())/></span>
+            <span>{i18n.t(Msg::Sent)}": "<Count id="tc-sent" value=Signal::derive(move || client.log().sent_total().get())/></span>
+            <span><Count id="tc-rate" value=Signal::derive(move || client.log().rate().get())/>" /s"</span>
+            <span>{i18n.t(Msg::InLog)}": "<Count id="tc-in-log" value=Signal::derive(move || in_log.get() as u64)/>" / "{move || grouped(client.log().cap() as u64, i18n.0.get())}</span>
+            <button type="button" class="secondary" on:click=move |_| client.log().clear()>{i18n.t(Msg::ClearLog)}</button>
             <button type="button" class="secondary" id="tc-pause" aria-pressed=move || paused.with(Option::is_some).to_string() on:click=toggle_pause>
                 {move || if paused.with(Option::is_some) { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
             </button>
@@ -163,8 +163,8 @@ pub fn MessageList() -> impl IntoView {
                 </select>
             </label>
             <label>{i18n.t(Msg::LogCap)}" "
-                <select id="tc-log-cap" prop:value=move || client.cap().to_string()
-                    on:change=move |ev| if let Ok(cap) = event_target_value(&ev).parse() { client.set_cap(cap) }>
+                <select id="tc-log-cap" prop:value=move || client.log().cap().to_string()
+                    on:change=move |ev| if let Ok(cap) = event_target_value(&ev).parse() { client.log().set_cap(cap) }>
                     {CAPS.iter().map(|&c| view! { <option value=c.to_string()>{move || grouped(c as u64, i18n.0.get())}</option> }).collect_view()}
                 </select>
             </label>

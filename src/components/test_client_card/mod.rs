@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
-use crate::mqtt::client::{ConnectParams, MqttClient, SubState, Subscription};
+use crate::mqtt::client::{MqttClient, SubState, Subscription};
+use crate::mqtt::params::ConnectParams;
 use crate::mqtt::session::Qos;
 use crate::settings::{self, OrgSettings, SavedPublish, SavedSubscription};
 
@@ -40,7 +41,7 @@ pub struct TestClientPrefs {
 pub fn provide_test_client(org_id: String) -> MqttClient {
     let client = MqttClient::new();
     let saved = settings::load(&org_id);
-    client.subscriptions.set(
+    client.restore_subscriptions(
         saved
             .subscriptions
             .iter()
@@ -54,7 +55,7 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
             .collect(),
     );
     if let Some(cap) = saved.log_cap {
-        client.set_cap(cap);
+        client.log().set_cap(cap);
     }
     let prefs = TestClientPrefs {
         log_format: RwSignal::new(saved.log_format.unwrap_or_else(|| "text".into())),
@@ -62,7 +63,7 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
         auto_renew: RwSignal::new(saved.auto_renew),
     };
     Effect::new(move |_| {
-        let subscriptions = client.subscriptions.with(|list| {
+        let subscriptions = client.subscriptions().with(|list| {
             list.iter()
                 .map(|s| SavedSubscription {
                     filter: s.filter.clone(),
@@ -74,7 +75,7 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
         });
         let settings = OrgSettings {
             subscriptions,
-            log_cap: Some(client.cap()),
+            log_cap: Some(client.log().cap()),
             log_format: Some(prefs.log_format.get()),
             recent_publishes: prefs.recent_publishes.get(),
             auto_renew: prefs.auto_renew.get(),
@@ -119,7 +120,7 @@ pub fn TestClientCard() -> impl IntoView {
     let client = use_test_client();
     // Only "has a credential or not" rebuilds the panel: a renewed token keeps
     // what the user typed, the log and the scroll position.
-    let has_params = Memo::new(move |_| client.params.with(Option::is_some));
+    let has_params = Memo::new(move |_| client.params().with(Option::is_some));
     view! {
         <section class="card test-client" id="test-client" aria-labelledby="test-client-title">
             <h2 id="test-client-title">{i18n.t(Msg::TestClientTitle)}</h2>

@@ -96,7 +96,7 @@ pub fn PublishForm() -> impl IntoView {
                 </select></label>
                 <label class="checkbox"><input type="checkbox" id="tc-retain" prop:checked=retain on:change=move |ev| retain.set(event_target_checked(&ev))/>"retain"</label>
                 <button type="submit" class="primary" id="tc-publish"
-                    disabled=move || client.status.get() != Status::Connected || json_error.get().is_some() || (refused() && !anyway.get())>
+                    disabled=move || client.status().get() != Status::Connected || json_error.get().is_some() || (refused() && !anyway.get())>
                     {i18n.t(Msg::Publish)}
                 </button>
             </div>

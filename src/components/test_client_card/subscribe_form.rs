@@ -47,7 +47,7 @@ pub fn SubscribeForm() -> impl IntoView {
                 </select></label>
                 <input id="tc-sub-label" placeholder=move || i18n.t(Msg::LabelPlaceholder)() prop:value=label on:input=move |ev| label.set(event_target_value(&ev))/>
                 <button type="submit" class="primary" id="tc-subscribe"
-                    disabled=move || client.status.get() != Status::Connected || (refused() && !anyway.get())>
+                    disabled=move || client.status().get() != Status::Connected || (refused() && !anyway.get())>
                     {i18n.t(Msg::Subscribe)}
                 </button>
             </div>

@@ -11,7 +11,7 @@ pub fn SubscriptionList() -> impl IntoView {
     let client = use_test_client();
     view! {
         <ul class="subscriptions">
-            {move || client.subscriptions.get().into_iter().map(|s| {
+            {move || client.subscriptions().get().into_iter().map(|s| {
                 let colour = PALETTE[s.colour % PALETTE.len()];
                 let state = match s.state {
                     SubState::Pending => i18n.t(Msg::SubPending)().to_owned(),

@@ -23,7 +23,7 @@ impl TopicField {
         let typed = RwSignal::new(initial.to_owned());
         let relative = RwSignal::new(true);
         let prefix = Signal::derive(move || {
-            client.params.with(|p| {
+            client.params().with(|p| {
                 p.as_ref()
                     .map(|p| p.topic_prefix.clone())
                     .unwrap_or_default()
@@ -32,7 +32,7 @@ impl TopicField {
         let full = Signal::derive(move || full_topic(&prefix.get(), relative.get(), &typed.get()));
         let findings = Signal::derive(move || {
             client
-                .params
+                .params()
                 .with(|p| p.as_ref().and_then(|p| p.namespace()))
                 .map(|ns| ns.explain(&full.get(), filter))
                 .unwrap_or_default()

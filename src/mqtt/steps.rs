@@ -1,0 +1,221 @@
+//! The test client's diagnostics as data: each step of a connection, and how it
+//! went. The screen turns a step into words (i18n) and a colour (its outcome);
+//! the outcome is decided here, never read back from a translation.
+
+use super::retry::StopReason;
+use super::session::{ConnackCode, Qos};
+use super::url::UrlProblem;
+
+/// How a step went; it picks the step's colour and icon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Info,
+    Warning,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Info => "info",
+            Outcome::Warning => "warning",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One diagnostic step, rendered in the user's language by the screen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    UrlRefused(UrlProblem),
+    Opening {
+        url: String,
+    },
+    Opened {
+        url: String,
+        protocol: String,
+        in_worker: bool,
+    },
+    OpenFailed(String),
+    ConnectSent {
+        client_id: String,
+        user_name: String,
+    },
+    Connack(Result<(), ConnackCode>),
+    Subscribed {
+        filter: String,
+        granted: Option<Qos>,
+        predicted_allowed: bool,
+    },
+    Published {
+        topic: String,
+        qos: Qos,
+        predicted_allowed: bool,
+    },
+    Delivered {
+        packet_id: u16,
+    },
+    Timeout(&'static str),
+    Protocol(String),
+    TransportError,
+    Closed {
+        code: u16,
+        reason: String,
+        requested: bool,
+        was_connected: bool,
+        token_expired: bool,
+    },
+    Reconnecting {
+        attempt: u32,
+        in_ms: u32,
+    },
+    NotRetrying(StopReason),
+    /// A new JWT for the same client id; the session reconnects with it.
+    TokenRenewed {
+        expires_at_ms: f64,
+    },
+}
+
+impl Step {
+    pub fn outcome(&self) -> Outcome {
+        use Outcome::*;
+        match self {
+            Step::UrlRefused(_) | Step::OpenFailed(_) => Failed,
+            Step::Opening { .. } | Step::ConnectSent { .. } => Info,
+            Step::Opened { .. } | Step::Delivered { .. } | Step::TokenRenewed { .. } => Ok,
+            Step::Connack(result) => match result {
+                Result::Ok(()) => Ok,
+                Err(_) => Failed,
+            },
+            Step::Subscribed {
+                granted: Some(_),
+                predicted_allowed: true,
+                ..
+            } => Ok,
+            Step::Subscribed {
+                granted: Some(_), ..
+            } => Warning,
+            Step::Subscribed { granted: None, .. } => Failed,
+            Step::Published {
+                predicted_allowed, ..
+            } => {
+                if *predicted_allowed {
+                    Info
+                } else {
+                    Warning
+                }
+            }
+            Step::Timeout(_) | Step::Protocol(_) => Failed,
+            Step::TransportError | Step::Reconnecting { .. } => Warning,
+            Step::Closed { requested, .. } => {
+                if *requested {
+                    Info
+                } else {
+                    Failed
+                }
+            }
+            Step::NotRetrying(StopReason::Requested) => Info,
+            Step::NotRetrying(_) => Failed,
+        }
+    }
+
+    /// A stable name for the kind of step, for `data-step` on screen: tests and
+    /// support tooling find a step by it, never by its (translated) words.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Step::UrlRefused(_) => "url-refused",
+            Step::Opening { .. } => "opening",
+            Step::Opened {
+                in_worker: true, ..
+            } => "opened-in-worker",
+            Step::Opened { .. } => "opened-on-page",
+            Step::OpenFailed(_) => "open-failed",
+            Step::ConnectSent { .. } => "connect-sent",
+            Step::Connack(Ok(())) => "connack-accepted",
+            Step::Connack(Err(_)) => "connack-refused",
+            Step::Subscribed {
+                granted: Some(_), ..
+            } => "suback-granted",
+            Step::Subscribed { granted: None, .. } => "suback-refused",
+            Step::Published { .. } => "published",
+            Step::Delivered { .. } => "delivered",
+            Step::Timeout(_) => "timeout",
+            Step::Protocol(_) => "protocol-error",
+            Step::TransportError => "transport-error",
+            Step::Closed {
+                requested: true, ..
+            } => "closed-requested",
+            Step::Closed {
+                token_expired: true,
+                ..
+            } => "closed-token-expired",
+            Step::Closed {
+                was_connected: true,
+                ..
+            } => "closed-by-broker",
+            Step::Closed { .. } => "closed",
+            Step::Reconnecting { .. } => "reconnecting",
+            Step::NotRetrying(StopReason::Requested) => "stopped-requested",
+            Step::NotRetrying(StopReason::Refused) => "stopped-refused",
+            Step::NotRetrying(StopReason::TokenExpired) => "stopped-token-expired",
+            Step::NotRetrying(StopReason::TakeoverLoop) => "stopped-takeover-loop",
+            Step::TokenRenewed { .. } => "token-renewed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepEntry {
+    pub at_ms: f64,
+    pub step: Step,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subscribed(granted: Option<Qos>, predicted_allowed: bool) -> Step {
+        Step::Subscribed {
+            filter: "f".into(),
+            granted,
+            predicted_allowed,
+        }
+    }
+
+    #[test]
+    fn a_grant_the_console_predicted_to_be_refused_is_a_warning() {
+        let q = Some(Qos::AtLeastOnce);
+        assert_eq!(subscribed(q, true).outcome(), Outcome::Ok);
+        assert_eq!(subscribed(q, false).outcome(), Outcome::Warning);
+        assert_eq!(subscribed(None, true).outcome(), Outcome::Failed);
+        assert_eq!(subscribed(None, false).outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn a_close_the_user_asked_for_is_information_and_any_other_a_failure() {
+        let closed = |requested| Step::Closed {
+            code: 1000,
+            reason: String::new(),
+            requested,
+            was_connected: true,
+            token_expired: false,
+        };
+        assert_eq!(closed(true).outcome(), Outcome::Info);
+        assert_eq!(closed(false).outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn each_refusal_has_its_own_kind_for_the_screen() {
+        assert_eq!(
+            Step::Connack(Err(ConnackCode::NotAuthorized)).kind(),
+            "connack-refused"
+        );
+        assert_eq!(subscribed(None, false).kind(), "suback-refused");
+        assert_eq!(
+            Step::NotRetrying(StopReason::TakeoverLoop).kind(),
+            "stopped-takeover-loop"
+        );
+    }
+}
