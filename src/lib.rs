@@ -3,6 +3,8 @@
 pub mod api;
 pub mod components;
 pub mod countdown;
+pub mod download;
+pub mod format;
 pub mod i18n;
 pub mod mqtt;
 pub mod pages;

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 use tillor_contract::config::Language;
 
-use crate::mqtt::session::Qos;
+use crate::mqtt::payload::PayloadFormat;
+use crate::mqtt::qos::Qos;
 
 const LANGUAGE_KEY: &str = "tillor-console:language";
 
@@ -20,9 +21,8 @@ pub struct OrgSettings {
     pub subscriptions: Vec<SavedSubscription>,
     #[serde(default)]
     pub log_cap: Option<usize>,
-    /// "text", "json" or "hex".
     #[serde(default)]
-    pub log_format: Option<String>,
+    pub log_format: Option<PayloadFormat>,
     /// Newest first, at most `RECENT_PUBLISHES`.
     #[serde(default)]
     pub recent_publishes: Vec<SavedPublish>,
@@ -40,7 +40,7 @@ pub struct SavedPublish {
     /// The full topic, as sent.
     pub topic: String,
     pub payload: String,
-    pub qos: u8,
+    pub qos: Qos,
     pub retain: bool,
     #[serde(default)]
     pub json: bool,
@@ -61,19 +61,9 @@ pub fn remember_publish(list: &mut Vec<SavedPublish>, p: SavedPublish) {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedSubscription {
     pub filter: String,
-    pub qos: u8,
+    pub qos: Qos,
     pub label: String,
     pub colour: usize,
-}
-
-impl SavedSubscription {
-    pub fn qos(&self) -> Qos {
-        match self.qos {
-            2 => Qos::ExactlyOnce,
-            1 => Qos::AtLeastOnce,
-            _ => Qos::AtMostOnce,
-        }
-    }
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -119,16 +109,16 @@ mod tests {
         let s = OrgSettings {
             subscriptions: vec![SavedSubscription {
                 filter: "tillor/local/acme/integration/#".into(),
-                qos: 1,
+                qos: Qos::AtLeastOnce,
                 label: "alles".into(),
                 colour: 2,
             }],
             log_cap: Some(5000),
-            log_format: Some("json".into()),
+            log_format: Some(PayloadFormat::Json),
             recent_publishes: vec![SavedPublish {
                 topic: "tillor/local/acme/integration/test".into(),
                 payload: "{\"a\":1}".into(),
-                qos: 1,
+                qos: Qos::AtLeastOnce,
                 retain: false,
                 json: true,
             }],
@@ -143,9 +133,11 @@ mod tests {
 
     #[test]
     fn settings_from_an_older_console_still_load() {
-        let old = r#"{"subscriptions":[],"log_cap":2000}"#;
+        let old = r#"{"subscriptions":[{"filter":"f","qos":2,"label":"","colour":0}],"log_cap":2000,"log_format":"hex"}"#;
         let s: OrgSettings = serde_json::from_str(old).unwrap();
         assert_eq!(s.log_cap, Some(2000));
+        assert_eq!(s.subscriptions[0].qos, Qos::ExactlyOnce);
+        assert_eq!(s.log_format, Some(PayloadFormat::Hex));
         assert!(s.recent_publishes.is_empty() && !s.auto_renew);
     }
 
@@ -153,7 +145,7 @@ mod tests {
         SavedPublish {
             topic: topic.into(),
             payload: payload.into(),
-            qos: 0,
+            qos: Qos::AtMostOnce,
             retain: false,
             json: false,
         }

@@ -4,8 +4,9 @@
 use tillor_contract::config::Language;
 use tillor_contract::namespace::{Finding, TOPIC_MAX_BYTES};
 
+use crate::mqtt::qos::Qos;
 use crate::mqtt::retry::StopReason;
-use crate::mqtt::session::{ConnackCode, Qos};
+use crate::mqtt::session::ConnackCode;
 use crate::mqtt::steps::Step;
 use crate::mqtt::url::UrlProblem;
 
@@ -95,6 +96,9 @@ pub fn step_text(lang: Language, step: &Step) -> (Outcome, String) {
         Step::UrlRefused(UrlProblem::NotWebSocket { scheme }) => (Failed, pick(lang,
             format!("Geen WebSocket-URL ({scheme}://): een browser verbindt alleen via ws:// of wss://. mqtt:// is voor koppelingen."),
             format!("Not a WebSocket URL ({scheme}://): a browser connects only over ws:// or wss://. mqtt:// is for integrations."))),
+        Step::UrlRefused(UrlProblem::Fragment) => (Failed, pick(lang,
+            "Een WebSocket-URL kan geen #-deel hebben: laat alles vanaf # weg.".into(),
+            "A WebSocket URL cannot have a # part: leave out everything from the #.".into())),
         Step::UrlRefused(UrlProblem::Empty) => (Failed, pick(lang,
             "Geen broker-URL ingesteld (brokerWsUrl).".into(), "No broker URL configured (brokerWsUrl).".into())),
         Step::Opening { url } => (Info, pick(lang,
@@ -154,7 +158,7 @@ pub fn step_text(lang: Language, step: &Step) -> (Outcome, String) {
             "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into())),
         Step::NotRetrying(StopReason::Requested) => (Info, String::new()),
         Step::TokenRenewed { expires_at_ms } => {
-            let until = String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(*expires_at_ms)).to_locale_time_string(lang.as_str()));
+            let until = crate::format::local_time(*expires_at_ms, lang);
             (Ok, pick(lang,
                 format!("Nieuw JWT voor dezelfde client-id, geldig tot {until}; opnieuw verbinden en abonnementen opnieuw aanvragen."),
                 format!("New JWT for the same client id, valid until {until}; reconnecting and requesting the subscriptions again.")))

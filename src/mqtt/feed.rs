@@ -89,7 +89,7 @@ impl LogFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mqtt::session::Qos;
+    use crate::mqtt::qos::Qos;
 
     fn msg(direction: Direction, n: u32) -> MessageEntry {
         MessageEntry {

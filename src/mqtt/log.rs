@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use super::session::Qos;
+use super::qos::Qos;
 
 /// Messages kept in the log unless the user chooses another cap.
 pub const DEFAULT_CAP: usize = 10_000;
@@ -19,6 +19,30 @@ pub const CAPS: [usize; 4] = [1_000, DEFAULT_CAP, 50_000, 100_000];
 pub enum Direction {
     Received,
     Sent,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::Received, Direction::Sent];
+
+    /// The stable name: a CSS class, a select's value, the export's field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Received => "received",
+            Direction::Sent => "sent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Direction> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// The arrow the list shows (beside words, never alone).
+    pub fn icon(self) -> &'static str {
+        match self {
+            Direction::Received => "⬇",
+            Direction::Sent => "⬆",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

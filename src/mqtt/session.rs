@@ -9,39 +9,18 @@
 use std::collections::{HashMap, HashSet};
 
 use mqtt::control::variable_header::ConnectReturnCode;
-use mqtt::packet::suback::SubscribeReturnCode;
 use mqtt::packet::{
     ConnectPacket, DisconnectPacket, PingreqPacket, PubackPacket, PubcompPacket, PublishPacket,
     PubrecPacket, PubrelPacket, QoSWithPacketIdentifier, SubscribePacket, UnsubscribePacket,
     VariablePacket,
 };
-use mqtt::{QualityOfService, TopicFilter, TopicName};
+use mqtt::{TopicFilter, TopicName};
 
 use super::codec::{encode, FrameError, Framer};
+use super::qos::Qos;
 
 /// How long to wait for CONNACK, and for PINGRESP after a PINGREQ.
 pub const ANSWER_TIMEOUT_MS: u64 = 10_000;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Qos {
-    AtMostOnce,
-    AtLeastOnce,
-    ExactlyOnce,
-}
-
-impl Qos {
-    fn level(self) -> QualityOfService {
-        match self {
-            Qos::AtMostOnce => QualityOfService::Level0,
-            Qos::AtLeastOnce => QualityOfService::Level1,
-            Qos::ExactlyOnce => QualityOfService::Level2,
-        }
-    }
-
-    pub fn as_u8(self) -> u8 {
-        self.level() as u8
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Will {
@@ -309,7 +288,7 @@ impl Session {
                 let results = filters
                     .into_iter()
                     .zip(ack.subscribes())
-                    .map(|(f, code)| (f, granted(*code)))
+                    .map(|(f, code)| (f, Qos::granted(*code)))
                     .collect();
                 out.events.push(Event::SubscribeResult {
                     packet_id: ack.packet_identifier(),
@@ -363,11 +342,7 @@ impl Session {
 
     fn incoming_publish(&mut self, p: &PublishPacket, out: &mut Output) {
         let (qos, id) = p.qos().split();
-        let qos = match qos {
-            QualityOfService::Level0 => Qos::AtMostOnce,
-            QualityOfService::Level1 => Qos::AtLeastOnce,
-            QualityOfService::Level2 => Qos::ExactlyOnce,
-        };
+        let qos = Qos::from_level(qos);
         let message = Event::Message {
             topic: p.topic_name().to_owned(),
             payload: p.payload().to_vec(),
@@ -581,15 +556,6 @@ impl Session {
 
 fn frame_message(e: &FrameError) -> String {
     e.to_string()
-}
-
-fn granted(code: SubscribeReturnCode) -> Option<Qos> {
-    match code {
-        SubscribeReturnCode::MaximumQoSLevel0 => Some(Qos::AtMostOnce),
-        SubscribeReturnCode::MaximumQoSLevel1 => Some(Qos::AtLeastOnce),
-        SubscribeReturnCode::MaximumQoSLevel2 => Some(Qos::ExactlyOnce),
-        SubscribeReturnCode::Failure => None,
-    }
 }
 
 fn connack_code(code: ConnectReturnCode) -> ConnackCode {

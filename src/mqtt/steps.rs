@@ -2,8 +2,9 @@
 //! went. The screen turns a step into words (i18n) and a colour (its outcome);
 //! the outcome is decided here, never read back from a translation.
 
+use super::qos::Qos;
 use super::retry::StopReason;
-use super::session::{ConnackCode, Qos};
+use super::session::ConnackCode;
 use super::url::UrlProblem;
 
 /// How a step went; it picks the step's colour and icon.

@@ -10,6 +10,8 @@ pub enum UrlProblem {
     },
     /// `ws://` from an `https://` page: the browser blocks it (mixed content).
     MixedContent,
+    /// A `#…` part, which a WebSocket URL cannot have.
+    Fragment,
 }
 
 /// `page_protocol` is `location.protocol`, e.g. `https:`.
@@ -19,6 +21,9 @@ pub fn check_broker_url(page_protocol: &str, url: &str) -> Result<(), UrlProblem
         return Err(UrlProblem::Empty);
     }
     let scheme = url.split("://").next().unwrap_or("").to_ascii_lowercase();
+    if url.contains('#') && matches!(scheme.as_str(), "ws" | "wss") {
+        return Err(UrlProblem::Fragment);
+    }
     match scheme.as_str() {
         "wss" => Ok(()),
         "ws" if page_protocol == "https:" => Err(UrlProblem::MixedContent),
@@ -55,5 +60,13 @@ mod tests {
             })
         );
         assert_eq!(check_broker_url("http:", " "), Err(UrlProblem::Empty));
+    }
+
+    #[test]
+    fn a_websocket_url_cannot_have_a_fragment() {
+        assert_eq!(
+            check_broker_url("http:", "ws://b:8083/mqtt#x"),
+            Err(UrlProblem::Fragment)
+        );
     }
 }

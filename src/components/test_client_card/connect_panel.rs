@@ -121,9 +121,7 @@ pub fn ConnectPanel() -> impl IntoView {
     };
     let countdown = move || {
         expires_at_ms.get().map(|ms| {
-            let at = String::from(
-                js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string(),
-            );
+            let at = crate::format::iso_time(ms);
             view! {
                 <div class="value-row"><dt>{i18n.t(Msg::ExpiresAtLabel)}</dt><dd><ExpiryCountdown expires_at=at/></dd></div>
             }

@@ -1,17 +1,20 @@
+//! The message log on screen: counters, tools and a virtual list whose fixed
+//! row slots show only what is in view.
+
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tillor_contract::config::Language;
 
+use super::message_details::MessageDetails;
+use super::message_row::{MessageRow, RowText, ROW_PX};
 use super::{use_prefs, use_test_client};
+use crate::download::download;
+use crate::format::{grouped, iso_time};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::MqttClient;
 use crate::mqtt::log::{Direction, LogFilter, MessageEntry, MessageLog, CAPS};
+use crate::mqtt::payload::{export_line, PayloadFormat};
 
-/// Row height of the message log; rows have a fixed height so that only the
-/// rows in view need to exist in the DOM, whatever the log holds.
-/// Whole pixels: formatting an f64 would link core's float printing (~13 KB).
-const ROW_PX: usize = 28;
 const VIEW_PX: usize = 336;
 /// Row elements in the page: what fits in the view, plus one partly shown at
 /// each edge while scrolling.
@@ -61,7 +64,7 @@ pub fn MessageList() -> impl IntoView {
                 (first..first + SLOTS)
                     .map(|row| {
                         let seq = log.seq_at_row(row, h.as_deref())?;
-                        Some(RowText::new(row, seq, log.by_seq(seq)?, &format))
+                        Some(RowText::new(row, seq, log.by_seq(seq)?, format))
                     })
                     .collect::<Vec<_>>()
             })
@@ -115,7 +118,15 @@ pub fn MessageList() -> impl IntoView {
         paused.update(|p| *p = if p.is_some() { None } else { Some(snapshot) });
     };
     let export = move |_| {
-        let lines = untrack(|| client.log().with(export_lines));
+        // One JSON object per line, oldest first. The log holds no secrets
+        // (CONNECT is never logged), so neither does the export.
+        let lines: String = untrack(|| {
+            client.log().with(|log| {
+                log.iter()
+                    .map(|m| export_line(m, &iso_time(m.at_ms)))
+                    .collect()
+            })
+        });
         download("tillor-mqtt-log.jsonl", &lines);
     };
     let set_text = move |ev| {
@@ -125,11 +136,7 @@ pub fn MessageList() -> impl IntoView {
         scroll_to(0.0);
     };
     let set_direction = move |ev| {
-        let direction = match event_target_value(&ev).as_str() {
-            "received" => Some(Direction::Received),
-            "sent" => Some(Direction::Sent),
-            _ => None,
-        };
+        let direction = Direction::parse(&event_target_value(&ev));
         filter.update(|f| f.direction = direction);
         anchor.set_value(None);
         scroll_to(0.0);
@@ -152,14 +159,13 @@ pub fn MessageList() -> impl IntoView {
                 prop:value=move || filter.with(|f| f.text.clone()) on:input=set_text/>
             <select id="tc-log-direction" aria-label=move || i18n.t(Msg::Direction)() on:change=set_direction>
                 <option value="">{i18n.t(Msg::AllDirections)}</option>
-                <option value="received">{i18n.t(Msg::Received)}</option>
-                <option value="sent">{i18n.t(Msg::Sent)}</option>
+                <option value=Direction::Received.as_str()>{i18n.t(Msg::Received)}</option>
+                <option value=Direction::Sent.as_str()>{i18n.t(Msg::Sent)}</option>
             </select>
             <label>{i18n.t(Msg::ShowAs)}" "
-                <select id="tc-log-format" prop:value=prefs.log_format on:change=move |ev| prefs.log_format.set(event_target_value(&ev))>
-                    <option value="text">"text"</option>
-                    <option value="json">"JSON"</option>
-                    <option value="hex">"hex"</option>
+                <select id="tc-log-format" prop:value=move || prefs.log_format.get().as_str()
+                    on:change=move |ev| if let Some(f) = PayloadFormat::parse(&event_target_value(&ev)) { prefs.log_format.set(f) }>
+                    {PayloadFormat::ALL.map(|f| view! { <option value=f.as_str()>{f.label()}</option> })}
                 </select>
             </label>
             <label>{i18n.t(Msg::LogCap)}" "
@@ -178,270 +184,10 @@ pub fn MessageList() -> impl IntoView {
     }
 }
 
-fn direction_icon(d: Direction) -> (&'static str, &'static str) {
-    match d {
-        Direction::Received => ("⬇", "received"),
-        Direction::Sent => ("⬆", "sent"),
-    }
-}
-
-/// A message as one row of the list shows it.
-#[derive(Clone, Debug, PartialEq)]
-struct RowText {
-    /// Position from the top of the list (newest first).
-    row: usize,
-    seq: u64,
-    class: &'static str,
-    icon: &'static str,
-    time: String,
-    topic: String,
-    payload: String,
-    meta: String,
-}
-
-impl RowText {
-    fn new(row: usize, seq: u64, m: &MessageEntry, format: &str) -> RowText {
-        let (icon, class) = direction_icon(m.direction);
-        RowText {
-            row,
-            seq,
-            class,
-            icon,
-            time: time_of_day(m.at_ms),
-            topic: m.topic.clone(),
-            payload: show_payload(format, &m.payload),
-            meta: format!(
-                " · QoS {}{} · {} B",
-                m.qos.as_u8(),
-                if m.retain { " · retain" } else { "" },
-                m.payload.len()
-            ),
-        }
-    }
-}
-
-/// One row slot: a message, payload cut short (a click opens it whole below),
-/// or hidden when the list is shorter than the view.
-#[component]
-fn MessageRow(
-    index: usize,
-    rows: Memo<Vec<Option<RowText>>>,
-    open: Callback<u64>,
-    /// The message open in the details, marked in the list.
-    selected: RwSignal<Option<u64>>,
-) -> impl IntoView {
-    let is_open = move || {
-        let seq = rows.with(|s| s.get(index).and_then(Option::as_ref).map(|r| r.seq));
-        seq.is_some() && seq == selected.get()
-    };
-    // One class string: `class:open` next to a changing `class` would be wiped
-    // whenever the direction class is set again.
-    let row_class = move || {
-        let direction = rows.with(|s| s.get(index).and_then(Option::as_ref).map(|r| r.class));
-        match (direction, is_open()) {
-            (Some(d), true) => format!("{d} open"),
-            (Some(d), false) => d.to_owned(),
-            (None, _) => String::new(),
-        }
-    };
-    let text = move |f: fn(&RowText) -> String| {
-        move || {
-            rows.with(|s| {
-                s.get(index)
-                    .and_then(Option::as_ref)
-                    .map(f)
-                    .unwrap_or_default()
-            })
-        }
-    };
-    let style = move || {
-        rows.with(|s| match s.get(index).and_then(Option::as_ref) {
-            Some(r) => format!("top:{}px;height:{ROW_PX}px", r.row * ROW_PX),
-            None => "display:none".to_owned(),
-        })
-    };
-    let click = move |_| {
-        if let Some(seq) =
-            rows.with_untracked(|s| s.get(index).and_then(Option::as_ref).map(|r| r.seq))
-        {
-            open.run(seq);
-        }
-    };
-    view! {
-        <li class=row_class style=style>
-            <button type="button" class="message-row" on:click=click aria-current=move || is_open().then_some("true")>
-                <time class="at">{text(|r| r.time.clone())}</time>" "
-                <span aria-hidden="true">{text(|r| r.icon.to_owned())}</span>" "
-                <code class="topic">{text(|r| r.topic.clone())}</code>" "
-                <span class="payload">{text(|r| r.payload.clone())}</span>
-                {text(|r| r.meta.clone())}
-            </button>
-        </li>
-    }
-}
-
-/// The chosen message whole: JSON pretty-printed (when it parses), hex, or text.
-#[component]
-fn MessageDetails(
-    m: Rc<MessageEntry>,
-    selected: RwSignal<Option<Rc<MessageEntry>>, LocalStorage>,
-    selected_seq: RwSignal<Option<u64>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let prefs = use_prefs();
-    let (icon, _) = direction_icon(m.direction);
-    // Views want `Send` closures; one copy of the payload, made when opened.
-    let payload = {
-        let bytes = m.payload.clone();
-        move || full_payload(&prefs.log_format.get(), &bytes)
-    };
-    view! {
-        <section class="message-details" id="tc-details" aria-label=move || i18n.t(Msg::MessageDetails)()>
-            <header>
-                <span aria-hidden="true">{icon}</span>" "
-                <code class="topic">{m.topic.clone()}</code>
-                " · "<time>{time_of_day(m.at_ms)}</time>" · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B "
-                <button type="button" class="secondary" on:click=move |_| { selected.set(None); selected_seq.set(None); }>{i18n.t(Msg::Close)}</button>
-            </header>
-            <pre class="payload-full">{payload}</pre>
-        </section>
-    }
-}
-
-/// Local wall-clock time with milliseconds, as support staff compare it with
-/// broker logs.
-fn time_of_day(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_seconds(),
-        d.get_milliseconds()
-    )
-}
-
 /// A counter as people read it (10.000 in Dutch, 10,000 in English), with the
 /// plain number in `data-value` for scripts and tests.
 #[component]
 fn Count(id: &'static str, value: Signal<u64>) -> impl IntoView {
     let i18n = use_i18n();
     view! { <strong id=id data-value=move || value.get().to_string()>{move || grouped(value.get(), i18n.0.get())}</strong> }
-}
-
-/// 10.000 in Dutch, 10,000 in English.
-fn grouped(n: u64, lang: Language) -> String {
-    js_sys::Number::from(n as f64)
-        .to_locale_string(lang.as_str())
-        .into()
-}
-
-/// One JSON object per line, oldest first; payloads as text. The log holds no
-/// secrets (CONNECT is never logged), so neither does the export.
-fn export_lines(log: &MessageLog) -> String {
-    log.iter()
-        .map(|m| {
-            serde_json::json!({
-                "direction": if m.direction == Direction::Received { "received" } else { "sent" },
-                "at": String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(m.at_ms)).to_iso_string()),
-                "topic": m.topic,
-                "qos": m.qos.as_u8(),
-                "retain": m.retain,
-                "payload": String::from_utf8_lossy(&m.payload),
-            })
-            .to_string()
-                + "\n"
-        })
-        .collect()
-}
-
-/// A payload as text, compact JSON (when it parses) or hex; long ones are cut
-/// in the list (the export has them whole).
-fn show_payload(format: &str, payload: &[u8]) -> String {
-    const MAX: usize = 200;
-    let text = match format {
-        "hex" => payload
-            .iter()
-            .take(MAX)
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        "json" => serde_json::from_slice::<serde_json::Value>(payload)
-            .map(|v| v.to_string())
-            .unwrap_or_else(|_| String::from_utf8_lossy(payload).into_owned()),
-        _ => String::from_utf8_lossy(payload).into_owned(),
-    };
-    if text.chars().count() > MAX {
-        format!("{}…", text.chars().take(MAX).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// The whole payload for the details view: pretty JSON, spaced hex, or text.
-/// Capped so that a multi-megabyte payload cannot freeze the page.
-fn full_payload(format: &str, payload: &[u8]) -> String {
-    const MAX: usize = 64 * 1024;
-    let cut = &payload[..payload.len().min(MAX)];
-    let mut text = match format {
-        "hex" => cut
-            .chunks(16)
-            .map(|line| {
-                line.iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-        "json" => serde_json::from_slice::<serde_json::Value>(payload)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or_else(|| String::from_utf8_lossy(cut).into_owned()),
-        _ => String::from_utf8_lossy(cut).into_owned(),
-    };
-    if payload.len() > MAX {
-        text.push_str(&format!("\n… (+{} B)", payload.len() - MAX));
-    }
-    text
-}
-
-/// Offers `text` as a file download.
-fn download(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = document().create_element("a") {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", name);
-        if let Some(a) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&a) {
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{full_payload, show_payload};
-
-    #[test]
-    fn payloads_show_as_text_json_or_hex_and_long_ones_are_cut() {
-        assert_eq!(show_payload("hex", b"AB"), "41 42");
-        assert_eq!(show_payload("json", br#"{ "a" : 1 }"#), r#"{"a":1}"#);
-        assert_eq!(show_payload("json", b"not json"), "not json");
-        assert!(show_payload("text", &[b'x'; 500]).ends_with('…'));
-    }
-
-    #[test]
-    fn the_details_show_json_pretty_and_hex_in_lines_of_sixteen() {
-        assert_eq!(full_payload("json", br#"{"a":1}"#), "{\n  \"a\": 1\n}");
-        assert_eq!(full_payload("hex", &[0u8; 17]).lines().count(), 2);
-        let big = vec![b'x'; 70 * 1024];
-        assert!(full_payload("text", &big).ends_with(&format!("(+{} B)", 6 * 1024)));
-    }
 }

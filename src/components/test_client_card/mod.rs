@@ -6,14 +6,17 @@ use leptos::prelude::*;
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::{MqttClient, SubState, Subscription};
 use crate::mqtt::params::ConnectParams;
-use crate::mqtt::session::Qos;
+use crate::mqtt::payload::PayloadFormat;
 use crate::settings::{self, OrgSettings, SavedPublish, SavedSubscription};
 
 mod connect_panel;
 mod diagnostics;
 mod manual_credential_form;
+mod message_details;
 mod message_list;
+mod message_row;
 mod publish_form;
+mod qos_select;
 mod subscribe_form;
 mod subscription_list;
 mod topic_input;
@@ -30,8 +33,8 @@ const PALETTE: [&str; 6] = [
 /// state (that is: not subscriptions or the log cap).
 #[derive(Clone, Copy)]
 pub struct TestClientPrefs {
-    /// How payloads show in the log: "text", "json" or "hex".
-    pub log_format: RwSignal<String>,
+    /// How payloads show in the log.
+    pub log_format: RwSignal<PayloadFormat>,
     pub recent_publishes: RwSignal<Vec<SavedPublish>>,
     pub auto_renew: RwSignal<bool>,
 }
@@ -47,7 +50,7 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
             .iter()
             .map(|s| Subscription {
                 filter: s.filter.clone(),
-                qos: s.qos(),
+                qos: s.qos,
                 label: s.label.clone(),
                 colour: s.colour,
                 state: SubState::Pending,
@@ -58,7 +61,7 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
         client.log().set_cap(cap);
     }
     let prefs = TestClientPrefs {
-        log_format: RwSignal::new(saved.log_format.unwrap_or_else(|| "text".into())),
+        log_format: RwSignal::new(saved.log_format.unwrap_or_default()),
         recent_publishes: RwSignal::new(saved.recent_publishes),
         auto_renew: RwSignal::new(saved.auto_renew),
     };
@@ -67,7 +70,7 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
             list.iter()
                 .map(|s| SavedSubscription {
                     filter: s.filter.clone(),
-                    qos: s.qos.as_u8(),
+                    qos: s.qos,
                     label: s.label.clone(),
                     colour: s.colour,
                 })
@@ -104,14 +107,6 @@ pub fn hand_over(client: MqttClient, params: ConnectParams) {
             el.scroll_into_view();
         }
     });
-}
-
-fn qos_from(v: &str) -> Qos {
-    match v {
-        "1" => Qos::AtLeastOnce,
-        "2" => Qos::ExactlyOnce,
-        _ => Qos::AtMostOnce,
-    }
 }
 
 #[component]

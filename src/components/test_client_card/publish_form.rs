@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 
+use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
-use super::{qos_from, use_prefs, use_test_client};
+use super::{use_prefs, use_test_client};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::Status;
+use crate::mqtt::qos::Qos;
 use crate::settings::{remember_publish, SavedPublish};
 
 /// Publish a payload (optionally checked as JSON) in the namespace; recent
@@ -16,7 +18,7 @@ pub fn PublishForm() -> impl IntoView {
     let topic = TopicField::new("test", false);
     let payload = RwSignal::new(String::from("hallo"));
     let json = RwSignal::new(false);
-    let qos = RwSignal::new(String::from("1"));
+    let qos = RwSignal::new(Qos::AtLeastOnce);
     let retain = RwSignal::new(false);
     let anyway = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -35,18 +37,17 @@ pub fn PublishForm() -> impl IntoView {
         if json_error.get_untracked().is_some() || (refused() && !anyway.get_untracked()) {
             return;
         }
-        let level = qos_from(&qos.get_untracked());
         let sent = SavedPublish {
             topic: topic.full.get_untracked(),
             payload: payload.get_untracked(),
-            qos: level.as_u8(),
+            qos: qos.get_untracked(),
             retain: retain.get_untracked(),
             json: json.get_untracked(),
         };
         let result = client.publish(
             sent.topic.clone(),
             sent.payload.clone().into_bytes(),
-            level,
+            sent.qos,
             sent.retain,
         );
         if result.is_ok() {
@@ -65,7 +66,7 @@ pub fn PublishForm() -> impl IntoView {
         };
         topic.set_full(&p.topic);
         payload.set(p.payload);
-        qos.set(p.qos.to_string());
+        qos.set(p.qos);
         retain.set(p.retain);
         json.set(p.json);
         // Back to the placeholder, so the same entry can be picked again.
@@ -91,9 +92,7 @@ pub fn PublishForm() -> impl IntoView {
             <p class="field-error">{move || json_error.get().map(|e| format!("JSON: {e}"))}</p>
             <div class="inline">
                 <label class="checkbox"><input type="checkbox" id="tc-json" prop:checked=json on:change=move |ev| json.set(event_target_checked(&ev))/>"JSON"</label>
-                <label>"QoS "<select id="tc-pub-qos" prop:value=qos on:change=move |ev| qos.set(event_target_value(&ev))>
-                    <option value="0">"0"</option><option value="1">"1"</option><option value="2">"2"</option>
-                </select></label>
+                <QosSelect qos id="tc-pub-qos"/>
                 <label class="checkbox"><input type="checkbox" id="tc-retain" prop:checked=retain on:change=move |ev| retain.set(event_target_checked(&ev))/>"retain"</label>
                 <button type="submit" class="primary" id="tc-publish"
                     disabled=move || client.status().get() != Status::Connected || json_error.get().is_some() || (refused() && !anyway.get())>
@@ -135,7 +134,7 @@ mod tests {
         let p = SavedPublish {
             topic: "tillor/local/acme/integration/a/b".into(),
             payload: "x".repeat(50),
-            qos: 1,
+            qos: Qos::AtLeastOnce,
             retain: false,
             json: false,
         };

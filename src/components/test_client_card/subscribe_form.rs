@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 
+use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
-use super::{qos_from, use_test_client};
+use super::use_test_client;
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::Status;
+use crate::mqtt::qos::Qos;
 
 /// Subscribe to a filter in the namespace; one outside it needs "send anyway".
 #[component]
@@ -11,7 +13,7 @@ pub fn SubscribeForm() -> impl IntoView {
     let i18n = use_i18n();
     let client = use_test_client();
     let topic = TopicField::new("#", true);
-    let qos = RwSignal::new(String::from("1"));
+    let qos = RwSignal::new(Qos::AtLeastOnce);
     let label = RwSignal::new(String::new());
     let anyway = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -24,12 +26,7 @@ pub fn SubscribeForm() -> impl IntoView {
         let filter = topic.full.get_untracked();
         let l = label.get_untracked();
         let l = if l.is_empty() { filter.clone() } else { l };
-        match client.subscribe(
-            filter,
-            qos_from(&qos.get_untracked()),
-            l,
-            anyway.get_untracked(),
-        ) {
+        match client.subscribe(filter, qos.get_untracked(), l, anyway.get_untracked()) {
             Ok(()) => error.set(None),
             Err(e) => error.set(Some(e.to_string())),
         }
@@ -42,9 +39,7 @@ pub fn SubscribeForm() -> impl IntoView {
                 <p class="hint broad" id="tc-broad">{i18n.t(Msg::BroadFilter)}</p>
             </Show>
             <div class="inline">
-                <label>"QoS "<select prop:value=qos on:change=move |ev| qos.set(event_target_value(&ev))>
-                    <option value="0">"0"</option><option value="1">"1"</option><option value="2">"2"</option>
-                </select></label>
+                <QosSelect qos id="tc-sub-qos"/>
                 <input id="tc-sub-label" placeholder=move || i18n.t(Msg::LabelPlaceholder)() prop:value=label on:input=move |ev| label.set(event_target_value(&ev))/>
                 <button type="submit" class="primary" id="tc-subscribe"
                     disabled=move || client.status().get() != Status::Connected || (refused() && !anyway.get())>

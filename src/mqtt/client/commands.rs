@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use super::{now_ms, MqttClient, Status, SubState, Subscription};
 use crate::mqtt::log::{Direction, MessageEntry};
 use crate::mqtt::probe::{CheckState, Probe};
-use crate::mqtt::session::{Qos, SessionError};
+use crate::mqtt::qos::Qos;
+use crate::mqtt::session::SessionError;
 use crate::mqtt::steps::Step;
 
 impl MqttClient {

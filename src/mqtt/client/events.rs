@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use super::{now_ms, Connection, Ending, MqttClient, Status, SubState};
 use crate::mqtt::log::{Direction, MessageEntry};
 use crate::mqtt::probe::{AfterSuback, CheckState};
+use crate::mqtt::qos::Qos;
 use crate::mqtt::retry::Reconnects;
-use crate::mqtt::session::{Event, Qos};
+use crate::mqtt::session::Event;
 use crate::mqtt::steps::Step;
 use crate::mqtt::transport::TransportEvent;
 

@@ -1,0 +1,39 @@
+//! The message open below the log, whole (up to the details cap).
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::use_prefs;
+use crate::format::time_of_day;
+use crate::i18n::{use_i18n, Msg};
+use crate::mqtt::log::MessageEntry;
+use crate::mqtt::payload::details;
+
+/// The chosen message whole: JSON pretty-printed (when it parses), hex, or text.
+#[component]
+pub fn MessageDetails(
+    m: Rc<MessageEntry>,
+    selected: RwSignal<Option<Rc<MessageEntry>>, LocalStorage>,
+    selected_seq: RwSignal<Option<u64>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let prefs = use_prefs();
+    let icon = m.direction.icon();
+    // Views want `Send` closures; one copy of the payload, made when opened.
+    let payload = {
+        let bytes = m.payload.clone();
+        move || details(prefs.log_format.get(), &bytes)
+    };
+    view! {
+        <section class="message-details" id="tc-details" aria-label=move || i18n.t(Msg::MessageDetails)()>
+            <header>
+                <span aria-hidden="true">{icon}</span>" "
+                <code class="topic">{m.topic.clone()}</code>
+                " · "<time>{time_of_day(m.at_ms)}</time>" · QoS "{m.qos.as_u8()}{m.retain.then_some(" · retain")}" · "{m.payload.len()}" B "
+                <button type="button" class="secondary" on:click=move |_| { selected.set(None); selected_seq.set(None); }>{i18n.t(Msg::Close)}</button>
+            </header>
+            <pre class="payload-full">{payload}</pre>
+        </section>
+    }
+}
