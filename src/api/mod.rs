@@ -22,6 +22,8 @@ pub enum ApiError {
     UnexpectedStatus { status: u16 },
     /// A 2xx whose body is not what the contract says.
     Decode(String),
+    /// No organisation is chosen, so there is nothing to ask the API yet.
+    NoOrganisation,
 }
 
 impl std::fmt::Display for ApiError {
@@ -33,6 +35,7 @@ impl std::fmt::Display for ApiError {
             }
             ApiError::UnexpectedStatus { status } => write!(f, "unexpected HTTP status {status}"),
             ApiError::Decode(e) => write!(f, "unexpected response: {e}"),
+            ApiError::NoOrganisation => f.write_str("no organisation chosen"),
         }
     }
 }

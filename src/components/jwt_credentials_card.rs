@@ -66,7 +66,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
         async move {
             match session {
                 Some(s) => api::create_jwt_credentials(&base, &s, &body).await,
-                None => Err(ApiError::Network("no organisation".into())),
+                None => Err(ApiError::NoOrganisation),
             }
         }
     });

@@ -1,160 +1,287 @@
 //! English. Exhaustive matches: a new message cannot ship untranslated.
 
-use super::Msg;
+use const_format::formatcp;
 use tillor_contract::error::ErrorCode;
+use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
+use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-pub fn text(msg: Msg) -> &'static str {
-    match msg {
-        Msg::Title => "Developers",
-        Msg::Subtitle => "MQTT credentials for your organisation's integrations",
-        Msg::LanguageLabel => "Language",
-        Msg::ContextEnv => "Env",
-        Msg::ContextOrg => "Organisation",
-        Msg::ContextHeader => "Org header",
-        Msg::ContextNone => "no organisation chosen",
-        Msg::SettingsTitle => "Choose organisation",
-        Msg::SettingsHint => "The API key stays in this tab's memory, and nowhere else unless you choose otherwise below.",
-        Msg::OrgIdLabel => "Organisation id",
-        Msg::ApiKeyLabel => "API key",
-        Msg::Remember => "Remember for this tab (sessionStorage)",
-        Msg::Apply => "Use",
-        Msg::SwitchOrganisation => "Switch organisation",
-        Msg::StaticTitle => "Static credentials",
-        Msg::StaticIntro => "For always-on integrations. The password is shown exactly once.",
-        Msg::StaticLoading => "Loading credentials…",
-        Msg::StaticEmpty => "This organisation has no static credentials yet.",
-        Msg::ColName => "Name",
-        Msg::ColUserName => "Username",
-        Msg::ColClientId => "Client id",
-        Msg::ColTopicPrefix => "Topic prefix",
-        Msg::ColCreated => "Created",
-        Msg::ColActions => "Actions",
-        Msg::Unnamed => "(unnamed)",
-        Msg::BrokerMissing => "Missing on the broker: delete and create again",
-        Msg::NameLabel => "Name (optional)",
-        Msg::CreateStatic => "Create credentials",
-        Msg::Delete => "Delete",
-        Msg::Deleting => "Deleting…",
-        Msg::Reload => "Reload",
-        Msg::ErrorTitle => "Something went wrong",
-        Msg::FieldRequired => "Fill in this field.",
-        Msg::OrgIdInvalid => "Letters, digits, - and _ only (at most 64 characters).",
-        Msg::JwtTitle => "Temporary credentials (JWT)",
-        Msg::JwtIntro => "For tests and short-lived integrations. Connect with an empty username, the token as password and exactly this client id.",
-        Msg::ClientIdLabel => "Client id (optional)",
-        Msg::ClientIdHint => "Leave empty to have one made. The env prefix is added.",
-        Msg::ExpiryLabel => "Valid for",
-        Msg::Preset1m => "1 minute",
-        Msg::Preset15m => "15 minutes",
-        Msg::Preset1h => "1 hour",
-        Msg::Preset8h => "8 hours",
-        Msg::Preset24h => "24 hours",
-        Msg::PresetCustom => "Custom seconds",
-        Msg::CustomSecondsLabel => "Seconds (60–86400)",
-        Msg::CreateJwt => "Create token",
-        Msg::Working => "Working…",
-        Msg::TokenLabel => "Token (password)",
-        Msg::Show => "Show",
-        Msg::Hide => "Hide",
-        Msg::BrokerUrlLabel => "Broker URL",
-        Msg::ExpiresAtLabel => "Expires",
-        Msg::TimeLeft => "left",
-        Msg::ExpiresSoon => "expires within a minute",
-        Msg::Expired => "expired",
-        Msg::Renew => "Renew (same client id)",
-        Msg::Snippets => "Examples",
-        Msg::Copy => "Copy",
-        Msg::Copied => "Copied",
-        Msg::CopyFailed => "Copying failed: the text is selected, press Ctrl+C.",
-        Msg::RevealTitle => "New static credentials",
-        Msg::RevealWarning => "This password is shown only once. Store it somewhere safe now.",
-        Msg::PasswordLabel => "Password",
-        Msg::CopyEnv => "Copy as .env",
-        Msg::Acknowledge => "I have stored the password safely",
-        Msg::Done => "Done",
-        Msg::Close => "Close",
-        Msg::ConfirmLoseTitle => "Password not stored?",
-        Msg::ConfirmLoseText => "You will not be able to see this password again.",
-        Msg::ConfirmLoseYes => "Close anyway",
-        Msg::ConfirmLoseNo => "Go back",
-        Msg::DeleteTitle => "Delete credentials?",
-        Msg::DeleteText => "Integrations connected with these are cut off at once and cannot connect again.",
-        Msg::Cancel => "Cancel",
-        Msg::Hint401 => "Check the API key.",
-        Msg::Hint403 => "The API key and the organisation do not match: check both.",
-        Msg::Hint404Delete => "These credentials are already gone: reload the list.",
-        Msg::Hint5xx => "The API or the broker is unavailable: try again shortly.",
-        Msg::TestClientTitle => "Test client (MQTT over WebSocket)",
-        Msg::TestClientIntro => "Pick credentials with ‘Use in test client’ on a token or new static credentials, or type static credentials below.",
-        Msg::UseCredential => "Use",
-        Msg::UseInTestClient => "Use in test client",
-        Msg::EmptyUser => "(empty)",
-        Msg::Connect => "Connect",
-        Msg::Disconnect => "Disconnect",
-        Msg::CheckConnectivity => "Check connectivity",
-        Msg::Verified => "verified",
-        Msg::CheckFailed => "check failed: see the steps below",
-        Msg::StatusIdle => "not connected",
-        Msg::StatusConnecting => "connecting…",
-        Msg::StatusConnected => "connected",
-        Msg::StatusClosed => "connection closed",
-        Msg::Diagnostics => "Steps",
-        Msg::OutsideNamespace => "Outside your organisation's namespace:",
-        Msg::Subscribe => "Subscribe",
-        Msg::RelativeToPrefix => "Relative to the topic prefix",
-        Msg::FullTopic => "Full topic",
-        Msg::LabelPlaceholder => "Label (optional)",
-        Msg::SendAnyway => "Send anyway, to see what the broker does",
-        Msg::SubPending => "waiting for SUBACK",
-        Msg::SubRefused => "refused (0x80)",
-        Msg::Remove => "Remove",
-        Msg::Publish => "Publish",
-        Msg::SilentPublish => "Under MQTT 3.1.1 Mosquitto drops a refused PUBLISH silently; TBMQ (production) disconnects.",
-        Msg::Messages => "Messages",
-        Msg::RenewAndReconnect => "Renew JWT & reconnect",
-        Msg::Received => "Received",
-        Msg::Sent => "Sent",
-        Msg::InLog => "In the log",
-        Msg::ClearLog => "Clear",
-        Msg::BroadFilter => "This filter receives everything under the prefix: with heavy traffic that is many messages (the log keeps the newest, the counters count all).",
-        Msg::FilterLog => "Filter (topic or payload)",
-        Msg::ShowAs => "Payload as",
-        Msg::Export => "Export (JSON Lines)",
-        Msg::Pause => "Pause",
-        Msg::Resume => "Resume",
-        Msg::Direction => "Direction",
-        Msg::AllDirections => "Both directions",
-        Msg::LogCap => "Keep at most",
-        Msg::MessageDetails => "Message",
-        Msg::RecentPublishes => "Recently sent",
-        Msg::AutoRenew => "Renew the JWT automatically a minute before it expires (reconnects and resubscribes)",
-    }
-}
+use super::{close_text, reason_suffix, Msg, Translation};
+use crate::mqtt::retry::StopReason;
+use crate::mqtt::session::ConnackCode;
+use crate::mqtt::steps::Step;
+use crate::mqtt::url::UrlProblem;
 
-pub fn error(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::MissingApiKey => "Enter the organisation's API key.",
-        ErrorCode::InvalidApiKey => "This API key is not valid.",
-        ErrorCode::WrongOrganisation => "This API key does not belong to this organisation.",
-        ErrorCode::OrgHeaderMismatch => {
-            "The organisation in the X-Tillor-Org-Id header does not match the chosen organisation."
+pub struct En;
+
+impl Translation for En {
+    fn text(&self, msg: Msg) -> &'static str {
+        match msg {
+            Msg::Title => "Developers",
+            Msg::Subtitle => "MQTT credentials for your organisation's integrations",
+            Msg::LanguageLabel => "Language",
+            Msg::ContextEnv => "Env",
+            Msg::ContextOrg => "Organisation",
+            Msg::ContextHeader => "Org header",
+            Msg::ContextNone => "no organisation chosen",
+            Msg::SettingsTitle => "Choose organisation",
+            Msg::SettingsHint => "The API key stays in this tab's memory, and nowhere else unless you choose otherwise below.",
+            Msg::OrgIdLabel => "Organisation id",
+            Msg::ApiKeyLabel => "API key",
+            Msg::Remember => "Remember for this tab (sessionStorage)",
+            Msg::Apply => "Use",
+            Msg::SwitchOrganisation => "Switch organisation",
+            Msg::StaticTitle => "Static credentials",
+            Msg::StaticIntro => "For always-on integrations. The password is shown exactly once.",
+            Msg::StaticLoading => "Loading credentials…",
+            Msg::StaticEmpty => "This organisation has no static credentials yet.",
+            Msg::ColName => "Name",
+            Msg::ColUserName => "Username",
+            Msg::ColClientId => "Client id",
+            Msg::ColTopicPrefix => "Topic prefix",
+            Msg::ColCreated => "Created",
+            Msg::ColActions => "Actions",
+            Msg::Unnamed => "(unnamed)",
+            Msg::BrokerMissing => "Missing on the broker: delete and create again",
+            Msg::NameLabel => "Name (optional)",
+            Msg::CreateStatic => "Create credentials",
+            Msg::Delete => "Delete",
+            Msg::Deleting => "Deleting…",
+            Msg::Reload => "Reload",
+            Msg::ErrorTitle => "Something went wrong",
+            Msg::FieldRequired => "Fill in this field.",
+            Msg::OrgIdInvalid => formatcp!("Letters, digits, - and _ only (at most {ORG_ID_MAX_LEN} characters)."),
+            Msg::JwtTitle => "Temporary credentials (JWT)",
+            Msg::JwtIntro => "For tests and short-lived integrations. Connect with an empty username, the token as password and exactly this client id.",
+            Msg::ClientIdLabel => "Client id (optional)",
+            Msg::ClientIdHint => "Leave empty to have one made. The env prefix is added.",
+            Msg::ExpiryLabel => "Valid for",
+            Msg::Preset1m => "1 minute",
+            Msg::Preset15m => "15 minutes",
+            Msg::Preset1h => "1 hour",
+            Msg::Preset8h => "8 hours",
+            Msg::Preset24h => "24 hours",
+            Msg::PresetCustom => "Custom seconds",
+            Msg::CustomSecondsLabel => formatcp!("Seconds ({EXPIRES_IN_SECONDS_MIN}–{EXPIRES_IN_SECONDS_MAX})"),
+            Msg::CreateJwt => "Create token",
+            Msg::Working => "Working…",
+            Msg::TokenLabel => "Token (password)",
+            Msg::Show => "Show",
+            Msg::Hide => "Hide",
+            Msg::BrokerUrlLabel => "Broker URL",
+            Msg::ExpiresAtLabel => "Expires",
+            Msg::TimeLeft => "left",
+            Msg::ExpiresSoon => "expires within a minute",
+            Msg::Expired => "expired",
+            Msg::Renew => "Renew (same client id)",
+            Msg::Snippets => "Examples",
+            Msg::Copy => "Copy",
+            Msg::Copied => "Copied",
+            Msg::CopyFailed => "Copying failed: the text is selected, press Ctrl+C.",
+            Msg::RevealTitle => "New static credentials",
+            Msg::RevealWarning => "This password is shown only once. Store it somewhere safe now.",
+            Msg::PasswordLabel => "Password",
+            Msg::CopyEnv => "Copy as .env",
+            Msg::Acknowledge => "I have stored the password safely",
+            Msg::Done => "Done",
+            Msg::Close => "Close",
+            Msg::ConfirmLoseTitle => "Password not stored?",
+            Msg::ConfirmLoseText => "You will not be able to see this password again.",
+            Msg::ConfirmLoseYes => "Close anyway",
+            Msg::ConfirmLoseNo => "Go back",
+            Msg::DeleteTitle => "Delete credentials?",
+            Msg::DeleteText => "Integrations connected with these are cut off at once and cannot connect again.",
+            Msg::Cancel => "Cancel",
+            Msg::Hint401 => "Check the API key.",
+            Msg::Hint403 => "The API key and the organisation do not match: check both.",
+            Msg::Hint404Delete => "These credentials are already gone: reload the list.",
+            Msg::Hint5xx => "The API or the broker is unavailable: try again shortly.",
+            Msg::TestClientTitle => "Test client (MQTT over WebSocket)",
+            Msg::TestClientIntro => "Pick credentials with ‘Use in test client’ on a token or new static credentials, or type static credentials below.",
+            Msg::UseCredential => "Use",
+            Msg::UseInTestClient => "Use in test client",
+            Msg::EmptyUser => "(empty)",
+            Msg::Connect => "Connect",
+            Msg::Disconnect => "Disconnect",
+            Msg::CheckConnectivity => "Check connectivity",
+            Msg::Verified => "verified",
+            Msg::CheckFailed => "check failed: see the steps below",
+            Msg::StatusIdle => "not connected",
+            Msg::StatusConnecting => "connecting…",
+            Msg::StatusConnected => "connected",
+            Msg::StatusClosed => "connection closed",
+            Msg::Diagnostics => "Steps",
+            Msg::OutsideNamespace => "Outside your organisation's namespace:",
+            Msg::Subscribe => "Subscribe",
+            Msg::RelativeToPrefix => "Relative to the topic prefix",
+            Msg::FullTopic => "Full topic",
+            Msg::LabelPlaceholder => "Label (optional)",
+            Msg::SendAnyway => "Send anyway, to see what the broker does",
+            Msg::SubPending => "waiting for SUBACK",
+            Msg::SubRefused => "refused (0x80)",
+            Msg::Remove => "Remove",
+            Msg::Publish => "Publish",
+            Msg::SilentPublish => "Under MQTT 3.1.1 Mosquitto drops a refused PUBLISH silently; TBMQ (production) disconnects.",
+            Msg::Messages => "Messages",
+            Msg::RenewAndReconnect => "Renew JWT & reconnect",
+            Msg::Received => "Received",
+            Msg::Sent => "Sent",
+            Msg::InLog => "In the log",
+            Msg::ClearLog => "Clear",
+            Msg::BroadFilter => "This filter receives everything under the prefix: with heavy traffic that is many messages (the log keeps the newest, the counters count all).",
+            Msg::FilterLog => "Filter (topic or payload)",
+            Msg::ShowAs => "Payload as",
+            Msg::Export => "Export (JSON Lines)",
+            Msg::Pause => "Pause",
+            Msg::Resume => "Resume",
+            Msg::Direction => "Direction",
+            Msg::AllDirections => "Both directions",
+            Msg::LogCap => "Keep at most",
+            Msg::MessageDetails => "Message",
+            Msg::RecentPublishes => "Recently sent",
+            Msg::NoAnswer => "No answer from the API. Check its address and your network; if the console runs on another site, the API must allow it (CORS).",
+            Msg::Undecodable => "The server sent an answer the console does not understand.",
+            Msg::NoOrganisation => "Choose an organisation first (organisation id and API key) at the top of this page.",
+            Msg::AutoRenew => "Renew the JWT automatically a minute before it expires (reconnects and resubscribes)",
         }
-        ErrorCode::MalformedJson => "The request is not valid JSON.",
-        ErrorCode::NotAnObject => "The request must be a JSON object.",
-        ErrorCode::UnknownField => "The request has an unknown field.",
-        ErrorCode::NotAnInteger => "Enter a whole number of seconds.",
-        ErrorCode::OutOfRange => "This value is outside the allowed range.",
-        ErrorCode::NotAString => "This value must be text.",
-        ErrorCode::Empty => "This field must not be empty.",
-        ErrorCode::TooLong => "This value is too long.",
-        ErrorCode::InvalidCharacters => "This value contains characters that are not allowed.",
-        ErrorCode::UnsupportedMediaType => "The server expects JSON.",
-        ErrorCode::PayloadTooLarge => "The request is too large.",
-        ErrorCode::NotFound => "This address does not exist on the server.",
-        ErrorCode::CredentialNotFound => "These credentials do not exist (any more).",
-        ErrorCode::MethodNotAllowed => "This action is not allowed here.",
-        ErrorCode::ClientIdTaken => "This client id is already used by another organisation.",
-        ErrorCode::BrokerUnavailable => "The MQTT broker cannot be reached; nothing was changed.",
-        ErrorCode::Internal => "Internal server error; please try again later.",
+    }
+
+    fn error_code(&self, code: ErrorCode) -> &'static str {
+        match code {
+            ErrorCode::MissingApiKey => "Enter the organisation's API key.",
+            ErrorCode::InvalidApiKey => "This API key is not valid.",
+            ErrorCode::WrongOrganisation => "This API key does not belong to this organisation.",
+            ErrorCode::OrgHeaderMismatch => {
+                "The organisation in the X-Tillor-Org-Id header does not match the chosen organisation."
+            }
+            ErrorCode::MalformedJson => "The request is not valid JSON.",
+            ErrorCode::NotAnObject => "The request must be a JSON object.",
+            ErrorCode::UnknownField => "The request has an unknown field.",
+            ErrorCode::NotAnInteger => "Enter a whole number of seconds.",
+            ErrorCode::OutOfRange => "This value is outside the allowed range.",
+            ErrorCode::NotAString => "This value must be text.",
+            ErrorCode::Empty => "This field must not be empty.",
+            ErrorCode::TooLong => "This value is too long.",
+            ErrorCode::InvalidCharacters => "This value contains characters that are not allowed.",
+            ErrorCode::UnsupportedMediaType => "The server expects JSON.",
+            ErrorCode::PayloadTooLarge => "The request is too large.",
+            ErrorCode::NotFound => "This address does not exist on the server.",
+            ErrorCode::CredentialNotFound => "These credentials do not exist (any more).",
+            ErrorCode::MethodNotAllowed => "This action is not allowed here.",
+            ErrorCode::ClientIdTaken => "This client id is already used by another organisation.",
+            ErrorCode::BrokerUnavailable => "The MQTT broker cannot be reached; nothing was changed.",
+            ErrorCode::Internal => "Internal server error; please try again later.",
+        }
+    }
+
+    fn unexpected_status(&self, status: u16) -> String {
+        format!("Unexpected answer from the server (HTTP {status}).")
+    }
+
+    fn connack(&self, code: ConnackCode) -> String {
+        let n = code.as_u8();
+        match code {
+            ConnackCode::UnacceptableProtocolVersion => format!("Refused (CONNACK {n}): the broker does not accept this MQTT version. Use MQTT 3.1.1."),
+            ConnackCode::IdentifierRejected => format!("Refused (CONNACK {n}): the broker rejects this client id. Use only {CLIENT_ID_ALLOWED} and exactly the credential's client id."),
+            ConnackCode::ServerUnavailable => format!("Refused (CONNACK {n}): the broker is temporarily unavailable. Try again shortly."),
+            ConnackCode::BadUserNameOrPassword => format!("Refused (CONNACK {n}): wrong username or password. With a JWT the username is empty and the token is the password."),
+            ConnackCode::NotAuthorized => format!("Refused (CONNACK {n}, not authorised): the password or token is wrong, expired or for another client id, or the credentials were deleted."),
+            ConnackCode::Other(_) => format!("Refused (CONNACK {n}): unknown code."),
+        }
+    }
+
+    fn close_code(&self, code: u16) -> &'static str {
+        match code {
+            1000 => "closed normally",
+            1001 => "the broker went away",
+            1002 => "protocol error",
+            1003 => "the broker does not accept this kind of data",
+            1005 => "closed without a code",
+            1006 => "dropped without a close: broker unreachable, wrong URL or port, or the broker refused the WebSocket handshake (subprotocol mqtt)",
+            1008 => "refused by the broker's policy",
+            1009 => "message too large",
+            1011 => "internal broker error",
+            1015 => "TLS failure: the broker's certificate is not trusted",
+            _ => "unknown code",
+        }
+    }
+
+    fn step(&self, step: &Step) -> String {
+        match step {
+            Step::UrlRefused(UrlProblem::MixedContent) => "Refused before connecting: this page is https, so the browser blocks ws:// (mixed content). Use the broker's wss:// URL.".into(),
+            Step::UrlRefused(UrlProblem::NotWebSocket { scheme }) => format!("Not a WebSocket URL ({scheme}://): a browser connects only over ws:// or wss://. mqtt:// is for integrations."),
+            Step::UrlRefused(UrlProblem::Fragment) => "A WebSocket URL cannot have a # part: leave out everything from the #.".into(),
+            Step::UrlRefused(UrlProblem::Empty) => "No broker URL configured (brokerWsUrl).".into(),
+            Step::Opening { url } => format!("Opening WebSocket to {url} (subprotocol mqtt)…"),
+            Step::Opened { url, protocol, in_worker } => format!("WebSocket open: {url}, subprotocol {protocol} ({})", if *in_worker { "in a worker" } else { "on the page: the host page allows no worker" }),
+            Step::OpenFailed(e) => format!("WebSocket could not open: {e}"),
+            Step::ConnectSent { client_id, user_name } => {
+                let user = if user_name.is_empty() { self.text(Msg::EmptyUser) } else { user_name };
+                format!("CONNECT sent: client id {client_id}, username {user} (the password is not shown)")
+            }
+            Step::Connack(Ok(())) => "CONNACK 0: connected".into(),
+            Step::Connack(Err(code)) => self.connack(*code),
+            Step::Subscribed { filter, granted: Some(q), predicted_allowed } => format!("SUBACK {filter}: granted QoS {}{}", q.as_u8(), if *predicted_allowed { "" } else { " (the console predicted a refusal)" }),
+            Step::Subscribed { filter, granted: None, predicted_allowed } => format!("SUBACK {filter}: refused (0x80){}", if *predicted_allowed { "" } else { ", as predicted: outside the namespace" }),
+            Step::Published { topic, qos, predicted_allowed: true } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
+            Step::Published { topic, qos, predicted_allowed: false } => format!("PUBLISH {topic} (QoS {}) sent outside the namespace: under MQTT 3.1.1 Mosquitto drops it silently (QoS 1 still gets a PUBACK, but nobody receives it); TBMQ disconnects.", qos.as_u8()),
+            Step::Delivered { packet_id } => format!("Acknowledged by the broker (packet {packet_id})"),
+            Step::Timeout(what) => format!("No {what} in time: the connection is dead."),
+            Step::Protocol(why) => format!("Protocol error: {why}"),
+            Step::TransportError => "WebSocket error (the browser gives no details; see the close code below).".into(),
+            Step::Closed { requested: true, .. } => "Connection closed as you asked.".into(),
+            Step::Closed { code, reason, token_expired: true, .. } => format!("Disconnected ({}): the token has expired. Create a new one (Renew) and connect again.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, was_connected: true, .. } => format!("The broker closed the connection ({}). Usually: the same client id connected elsewhere (another tab or a running integration) and took over this session, or the credentials were deleted.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, .. } => format!("Connection closed ({}).{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Reconnecting { attempt, in_ms } => format!("Reconnecting in {} s (attempt {attempt}); subscriptions are requested again afterwards.", in_ms / 1000),
+            Step::NotRetrying(StopReason::Refused) => "Not retried: the broker refused these credentials; retrying would not help.".into(),
+            Step::NotRetrying(StopReason::TokenExpired) => "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.".into(),
+            Step::NotRetrying(StopReason::TakeoverLoop) => "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into(),
+            Step::NotRetrying(StopReason::Requested) => String::new(),
+            Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", crate::format::local_time(*expires_at_ms, tillor_contract::config::Language::En)),
+        }
+    }
+
+    fn finding(&self, finding: &Finding) -> String {
+        match finding {
+            Finding::LevelDiffers {
+                index,
+                expected,
+                got,
+                case_only,
+                whitespace_only,
+            } => {
+                let what = match index {
+                    2 => "your organisation",
+                    1 => "the env",
+                    _ => "expected",
+                };
+                let hint = if *whitespace_only {
+                    " (stray whitespace)"
+                } else if *case_only {
+                    " (only the case differs)"
+                } else {
+                    ""
+                };
+                format!("level {} is `{got}`, {what}: `{expected}`{hint}", index + 1)
+            }
+            Finding::WildcardInPrefix { index, wildcard } => format!(
+                "level {} is `{wildcard}`: a wildcard may only come after the prefix",
+                index + 1
+            ),
+            Finding::TooShort { levels } => {
+                format!("only {levels} levels: the topic must start with the whole prefix")
+            }
+            Finding::HashNotLast { index } => {
+                format!("level {}: `#` may only be the last level", index + 1)
+            }
+            Finding::PlusNotAlone { index } => {
+                format!("level {}: `+` must be a whole level", index + 1)
+            }
+            Finding::WildcardInTopic => "a topic to publish to may not contain `+` or `#`".into(),
+            Finding::DollarTopic => "topics starting with `$` belong to the broker itself".into(),
+            Finding::Empty => "the topic is empty".into(),
+            Finding::TooLong => format!("the topic is longer than {TOPIC_MAX_BYTES} bytes"),
+            Finding::ContainsNul => "the topic contains a NUL character".into(),
+        }
     }
 }

@@ -1,16 +1,68 @@
-//! Every string the user sees, in Dutch (default) and English. Components ask for
-//! a `Msg`; no literal UI text lives in a component.
+//! Every string the user sees, in Dutch (default) and English, through one
+//! mechanism: the `Translation` trait, implemented once per language. A
+//! language that lacks a text does not compile (every method is required and
+//! every match exhaustive). Texts hold no logic: how a step went is decided in
+//! `mqtt::steps`, and contract limits are filled in, never retyped.
 
 use leptos::prelude::*;
 use tillor_contract::config::Language;
-
 use tillor_contract::error::ErrorCode;
+use tillor_contract::namespace::Finding;
 
 use crate::api::ApiError;
+use crate::mqtt::session::ConnackCode;
+use crate::mqtt::steps::Step;
 
-pub mod diagnostics;
 mod en;
 mod nl;
+
+/// Everything the console says, in one language.
+pub trait Translation: Sync {
+    /// A fixed text.
+    fn text(&self, msg: Msg) -> &'static str;
+    /// The console's own words for an API error code.
+    fn error_code(&self, code: ErrorCode) -> &'static str;
+    /// An answer from something that is not the API (a proxy, a static host).
+    fn unexpected_status(&self, status: u16) -> String;
+    /// A refusing CONNACK, with its likely causes and fix.
+    fn connack(&self, code: ConnackCode) -> String;
+    /// What a WebSocket close code means.
+    fn close_code(&self, code: u16) -> &'static str;
+    /// One diagnostic step of the test client.
+    fn step(&self, step: &Step) -> String;
+    /// One reason a topic or filter is outside the namespace.
+    fn finding(&self, finding: &Finding) -> String;
+}
+
+/// The one place a language picks its translation.
+pub fn translation(lang: Language) -> &'static dyn Translation {
+    match lang {
+        Language::Nl => &nl::Nl,
+        Language::En => &en::En,
+    }
+}
+
+/// "code 1006: …", as both languages write a close code.
+fn close_text(t: &dyn Translation, code: u16) -> String {
+    format!("code {code}: {}", t.close_code(code))
+}
+
+/// The close's reason, when the broker gave one.
+fn reason_suffix(reason: &str) -> String {
+    if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" ({reason})")
+    }
+}
+
+pub fn step_text(lang: Language, step: &Step) -> String {
+    translation(lang).step(step)
+}
+
+pub fn finding_text(lang: Language, finding: &Finding) -> String {
+    translation(lang).finding(finding)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
@@ -137,6 +189,9 @@ pub enum Msg {
     MessageDetails,
     RecentPublishes,
     AutoRenew,
+    NoAnswer,
+    Undecodable,
+    NoOrganisation,
 }
 
 /// The language signal every component reads; switching it re-renders the text.
@@ -163,10 +218,7 @@ impl I18n {
 }
 
 pub fn text(lang: Language, msg: Msg) -> &'static str {
-    match lang {
-        Language::Nl => nl::text(msg),
-        Language::En => en::text(msg),
-    }
+    translation(lang).text(msg)
 }
 
 /// The text for a broken field rule, the same whether the console found it
@@ -186,10 +238,7 @@ pub fn field_error_text(
 }
 
 fn error_code_text(lang: Language, code: ErrorCode) -> &'static str {
-    match lang {
-        Language::Nl => nl::error(code),
-        Language::En => en::error(code),
-    }
+    translation(lang).error_code(code)
 }
 
 /// Where the failure happened, so the hint can say what to do next.
@@ -218,18 +267,10 @@ pub fn api_error_text(lang: Language, error: &ApiError, doing: Doing) -> String 
             ),
             None => error_code_text(lang, detail.code).to_owned(),
         },
-        ApiError::Network(_) => match lang {
-            Language::Nl => "Geen antwoord van de API. Controleer het adres en uw netwerk; staat de console op een andere site, dan moet de API die toestaan (CORS).".into(),
-            Language::En => "No answer from the API. Check its address and your network; if the console runs on another site, the API must allow it (CORS).".into(),
-        },
-        ApiError::UnexpectedStatus { status } => match lang {
-            Language::Nl => format!("Onverwacht antwoord van de server (HTTP {status})."),
-            Language::En => format!("Unexpected answer from the server (HTTP {status})."),
-        },
-        ApiError::Decode(_) => match lang {
-            Language::Nl => "De server gaf een antwoord dat de console niet begrijpt.".into(),
-            Language::En => "The server sent an answer the console does not understand.".into(),
-        },
+        ApiError::Network(_) => text(lang, Msg::NoAnswer).to_owned(),
+        ApiError::UnexpectedStatus { status } => translation(lang).unexpected_status(*status),
+        ApiError::Decode(_) => text(lang, Msg::Undecodable).to_owned(),
+        ApiError::NoOrganisation => text(lang, Msg::NoOrganisation).to_owned(),
     };
     match hint {
         Some(h) => format!("{main} {}", text(lang, h)),
@@ -284,6 +325,52 @@ mod tests {
         assert!(
             api_error_text(Language::En, &ApiError::Network("x".into()), Doing::Loading)
                 .contains("CORS")
+        );
+    }
+
+    #[test]
+    fn no_organisation_is_its_own_case_and_never_the_network_hint() {
+        for lang in [Language::Nl, Language::En] {
+            let none = api_error_text(lang, &ApiError::NoOrganisation, Doing::Creating);
+            let network = api_error_text(lang, &ApiError::Network("x".into()), Doing::Creating);
+            assert_ne!(none, network);
+            assert!(!none.contains("CORS"), "{none}");
+        }
+    }
+
+    #[test]
+    fn contract_limits_are_filled_in_not_retyped() {
+        use tillor_contract::rules::{EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
+        for lang in [Language::Nl, Language::En] {
+            let label = text(lang, Msg::CustomSecondsLabel);
+            assert!(label.contains(&format!(
+                "{EXPIRES_IN_SECONDS_MIN}–{EXPIRES_IN_SECONDS_MAX}"
+            )));
+            let org = text(lang, Msg::OrgIdInvalid);
+            assert!(org.contains(&tillor_contract::namespace::ORG_ID_MAX_LEN.to_string()));
+        }
+    }
+
+    #[test]
+    fn connack_5_explains_the_likely_causes_in_both_languages() {
+        let nl = translation(Language::Nl).connack(ConnackCode::NotAuthorized);
+        assert!(nl.contains("CONNACK 5") && nl.contains("verlopen"));
+        let en = translation(Language::En).connack(ConnackCode::NotAuthorized);
+        assert!(en.contains("not authorised") && en.contains("expired"));
+    }
+
+    #[test]
+    fn close_1006_points_at_the_handshake() {
+        assert!(close_text(translation(Language::En), 1006).contains("subprotocol mqtt"));
+    }
+
+    #[test]
+    fn a_wrong_organisation_level_is_named() {
+        let ns = tillor_contract::Namespace::new(tillor_contract::Env::Local, "acme").unwrap();
+        let f = ns.explain("tillor/local/4711/integration", false);
+        assert_eq!(
+            finding_text(Language::En, &f[0]),
+            "level 3 is `4711`, your organisation: `acme`"
         );
     }
 

@@ -1,160 +1,293 @@
 //! Nederlands (default). Exhaustive matches: a new message cannot ship untranslated.
 
-use super::Msg;
+use const_format::formatcp;
 use tillor_contract::error::ErrorCode;
+use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
+use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-pub fn text(msg: Msg) -> &'static str {
-    match msg {
-        Msg::Title => "Ontwikkelaars",
-        Msg::Subtitle => "MQTT-inloggegevens voor de koppelingen van uw organisatie",
-        Msg::LanguageLabel => "Taal",
-        Msg::ContextEnv => "Omgeving",
-        Msg::ContextOrg => "Organisatie",
-        Msg::ContextHeader => "Org-header",
-        Msg::ContextNone => "geen organisatie gekozen",
-        Msg::SettingsTitle => "Organisatie kiezen",
-        Msg::SettingsHint => "De API-sleutel blijft in het geheugen van dit tabblad, en nergens anders tenzij u hieronder iets anders kiest.",
-        Msg::OrgIdLabel => "Organisatie-id",
-        Msg::ApiKeyLabel => "API-sleutel",
-        Msg::Remember => "Onthouden voor dit tabblad (sessionStorage)",
-        Msg::Apply => "Gebruiken",
-        Msg::SwitchOrganisation => "Andere organisatie",
-        Msg::StaticTitle => "Statische inloggegevens",
-        Msg::StaticIntro => "Voor koppelingen die altijd aan staan. Het wachtwoord wordt precies één keer getoond.",
-        Msg::StaticLoading => "Inloggegevens laden…",
-        Msg::StaticEmpty => "Deze organisatie heeft nog geen statische inloggegevens.",
-        Msg::ColName => "Naam",
-        Msg::ColUserName => "Gebruikersnaam",
-        Msg::ColClientId => "Client-id",
-        Msg::ColTopicPrefix => "Topic-prefix",
-        Msg::ColCreated => "Aangemaakt",
-        Msg::ColActions => "Acties",
-        Msg::Unnamed => "(zonder naam)",
-        Msg::BrokerMissing => "Ontbreekt op de broker: verwijder en maak opnieuw",
-        Msg::NameLabel => "Naam (optioneel)",
-        Msg::CreateStatic => "Inloggegevens maken",
-        Msg::Delete => "Verwijderen",
-        Msg::Deleting => "Verwijderen…",
-        Msg::Reload => "Opnieuw laden",
-        Msg::ErrorTitle => "Er ging iets mis",
-        Msg::FieldRequired => "Vul dit veld in.",
-        Msg::OrgIdInvalid => "Alleen letters, cijfers, - en _ (maximaal 64 tekens).",
-        Msg::JwtTitle => "Tijdelijke inloggegevens (JWT)",
-        Msg::JwtIntro => "Voor tests en kortlopende koppelingen. Verbind met een lege gebruikersnaam, het token als wachtwoord en precies deze client-id.",
-        Msg::ClientIdLabel => "Client-id (optioneel)",
-        Msg::ClientIdHint => "Leeg laten om er een te laten maken. Het voorvoegsel van de omgeving wordt toegevoegd.",
-        Msg::ExpiryLabel => "Geldigheid",
-        Msg::Preset1m => "1 minuut",
-        Msg::Preset15m => "15 minuten",
-        Msg::Preset1h => "1 uur",
-        Msg::Preset8h => "8 uur",
-        Msg::Preset24h => "24 uur",
-        Msg::PresetCustom => "Eigen aantal seconden",
-        Msg::CustomSecondsLabel => "Seconden (60–86400)",
-        Msg::CreateJwt => "Token maken",
-        Msg::Working => "Bezig…",
-        Msg::TokenLabel => "Token (wachtwoord)",
-        Msg::Show => "Tonen",
-        Msg::Hide => "Verbergen",
-        Msg::BrokerUrlLabel => "Broker-URL",
-        Msg::ExpiresAtLabel => "Verloopt",
-        Msg::TimeLeft => "nog",
-        Msg::ExpiresSoon => "verloopt binnen een minuut",
-        Msg::Expired => "verlopen",
-        Msg::Renew => "Vernieuwen (zelfde client-id)",
-        Msg::Snippets => "Voorbeelden",
-        Msg::Copy => "Kopiëren",
-        Msg::Copied => "Gekopieerd",
-        Msg::CopyFailed => "Kopiëren lukte niet: de tekst is geselecteerd, druk op Ctrl+C.",
-        Msg::RevealTitle => "Nieuwe statische inloggegevens",
-        Msg::RevealWarning => "Dit wachtwoord wordt maar één keer getoond. Bewaar het nu op een veilige plek.",
-        Msg::PasswordLabel => "Wachtwoord",
-        Msg::CopyEnv => "Kopiëren als .env",
-        Msg::Acknowledge => "Ik heb het wachtwoord veilig opgeslagen",
-        Msg::Done => "Klaar",
-        Msg::Close => "Sluiten",
-        Msg::ConfirmLoseTitle => "Wachtwoord niet opgeslagen?",
-        Msg::ConfirmLoseText => "U kunt dit wachtwoord hierna niet meer zien.",
-        Msg::ConfirmLoseYes => "Toch sluiten",
-        Msg::ConfirmLoseNo => "Terug",
-        Msg::DeleteTitle => "Inloggegevens verwijderen?",
-        Msg::DeleteText => "Koppelingen die hiermee verbonden zijn, worden direct afgesloten en kunnen niet meer verbinden.",
-        Msg::Cancel => "Annuleren",
-        Msg::Hint401 => "Controleer de API-sleutel.",
-        Msg::Hint403 => "De API-sleutel en de organisatie horen niet bij elkaar: controleer beide.",
-        Msg::Hint404Delete => "Deze inloggegevens zijn al verwijderd: laad de lijst opnieuw.",
-        Msg::Hint5xx => "De API of de broker is even niet beschikbaar: probeer het zo opnieuw.",
-        Msg::TestClientTitle => "Testclient (MQTT via WebSocket)",
-        Msg::TestClientIntro => "Kies inloggegevens met ‘Gebruiken in testclient’ bij een token of nieuwe statische inloggegevens, of vul statische inloggegevens hieronder in.",
-        Msg::UseCredential => "Gebruiken",
-        Msg::UseInTestClient => "Gebruiken in testclient",
-        Msg::EmptyUser => "(leeg)",
-        Msg::Connect => "Verbinden",
-        Msg::Disconnect => "Verbreken",
-        Msg::CheckConnectivity => "Verbinding controleren",
-        Msg::Verified => "geverifieerd",
-        Msg::CheckFailed => "controle mislukt: zie de stappen hieronder",
-        Msg::StatusIdle => "niet verbonden",
-        Msg::StatusConnecting => "verbinden…",
-        Msg::StatusConnected => "verbonden",
-        Msg::StatusClosed => "verbinding gesloten",
-        Msg::Diagnostics => "Stappen",
-        Msg::OutsideNamespace => "Buiten de namespace van uw organisatie:",
-        Msg::Subscribe => "Abonneren",
-        Msg::RelativeToPrefix => "Relatief aan het topic-prefix",
-        Msg::FullTopic => "Volledig topic",
-        Msg::LabelPlaceholder => "Label (optioneel)",
-        Msg::SendAnyway => "Toch versturen, om te zien wat de broker doet",
-        Msg::SubPending => "wacht op SUBACK",
-        Msg::SubRefused => "geweigerd (0x80)",
-        Msg::Remove => "Verwijderen",
-        Msg::Publish => "Publiceren",
-        Msg::SilentPublish => "Onder MQTT 3.1.1 laat Mosquitto een geweigerde PUBLISH stil vallen; TBMQ (productie) verbreekt dan de verbinding.",
-        Msg::Messages => "Berichten",
-        Msg::RenewAndReconnect => "JWT vernieuwen en verbinden",
-        Msg::Received => "Ontvangen",
-        Msg::Sent => "Verzonden",
-        Msg::InLog => "In het logboek",
-        Msg::ClearLog => "Wissen",
-        Msg::BroadFilter => "Dit filter ontvangt alles onder het prefix: bij veel verkeer zijn dat veel berichten (het logboek bewaart de nieuwste, de tellers tellen alles).",
-        Msg::FilterLog => "Filter (topic of inhoud)",
-        Msg::ShowAs => "Inhoud als",
-        Msg::Export => "Exporteren (JSON Lines)",
-        Msg::Pause => "Pauzeren",
-        Msg::Resume => "Hervatten",
-        Msg::Direction => "Richting",
-        Msg::AllDirections => "Beide richtingen",
-        Msg::LogCap => "Bewaar maximaal",
-        Msg::MessageDetails => "Bericht",
-        Msg::RecentPublishes => "Recent verstuurd",
-        Msg::AutoRenew => "JWT automatisch vernieuwen, een minuut voor het verloopt (verbindt opnieuw en abonneert opnieuw)",
-    }
-}
+use super::{close_text, reason_suffix, Msg, Translation};
+use crate::mqtt::retry::StopReason;
+use crate::mqtt::session::ConnackCode;
+use crate::mqtt::steps::Step;
+use crate::mqtt::url::UrlProblem;
 
-pub fn error(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::MissingApiKey => "Vul de API-sleutel van de organisatie in.",
-        ErrorCode::InvalidApiKey => "Deze API-sleutel is niet geldig.",
-        ErrorCode::WrongOrganisation => "Deze API-sleutel hoort niet bij deze organisatie.",
-        ErrorCode::OrgHeaderMismatch => {
-            "De organisatie in de X-Tillor-Org-Id-header komt niet overeen met de gekozen organisatie."
+pub struct Nl;
+
+impl Translation for Nl {
+    fn text(&self, msg: Msg) -> &'static str {
+        match msg {
+            Msg::Title => "Ontwikkelaars",
+            Msg::Subtitle => "MQTT-inloggegevens voor de koppelingen van uw organisatie",
+            Msg::LanguageLabel => "Taal",
+            Msg::ContextEnv => "Omgeving",
+            Msg::ContextOrg => "Organisatie",
+            Msg::ContextHeader => "Org-header",
+            Msg::ContextNone => "geen organisatie gekozen",
+            Msg::SettingsTitle => "Organisatie kiezen",
+            Msg::SettingsHint => "De API-sleutel blijft in het geheugen van dit tabblad, en nergens anders tenzij u hieronder iets anders kiest.",
+            Msg::OrgIdLabel => "Organisatie-id",
+            Msg::ApiKeyLabel => "API-sleutel",
+            Msg::Remember => "Onthouden voor dit tabblad (sessionStorage)",
+            Msg::Apply => "Gebruiken",
+            Msg::SwitchOrganisation => "Andere organisatie",
+            Msg::StaticTitle => "Statische inloggegevens",
+            Msg::StaticIntro => "Voor koppelingen die altijd aan staan. Het wachtwoord wordt precies één keer getoond.",
+            Msg::StaticLoading => "Inloggegevens laden…",
+            Msg::StaticEmpty => "Deze organisatie heeft nog geen statische inloggegevens.",
+            Msg::ColName => "Naam",
+            Msg::ColUserName => "Gebruikersnaam",
+            Msg::ColClientId => "Client-id",
+            Msg::ColTopicPrefix => "Topic-prefix",
+            Msg::ColCreated => "Aangemaakt",
+            Msg::ColActions => "Acties",
+            Msg::Unnamed => "(zonder naam)",
+            Msg::BrokerMissing => "Ontbreekt op de broker: verwijder en maak opnieuw",
+            Msg::NameLabel => "Naam (optioneel)",
+            Msg::CreateStatic => "Inloggegevens maken",
+            Msg::Delete => "Verwijderen",
+            Msg::Deleting => "Verwijderen…",
+            Msg::Reload => "Opnieuw laden",
+            Msg::ErrorTitle => "Er ging iets mis",
+            Msg::FieldRequired => "Vul dit veld in.",
+            Msg::OrgIdInvalid => formatcp!("Alleen letters, cijfers, - en _ (maximaal {ORG_ID_MAX_LEN} tekens)."),
+            Msg::JwtTitle => "Tijdelijke inloggegevens (JWT)",
+            Msg::JwtIntro => "Voor tests en kortlopende koppelingen. Verbind met een lege gebruikersnaam, het token als wachtwoord en precies deze client-id.",
+            Msg::ClientIdLabel => "Client-id (optioneel)",
+            Msg::ClientIdHint => "Leeg laten om er een te laten maken. Het voorvoegsel van de omgeving wordt toegevoegd.",
+            Msg::ExpiryLabel => "Geldigheid",
+            Msg::Preset1m => "1 minuut",
+            Msg::Preset15m => "15 minuten",
+            Msg::Preset1h => "1 uur",
+            Msg::Preset8h => "8 uur",
+            Msg::Preset24h => "24 uur",
+            Msg::PresetCustom => "Eigen aantal seconden",
+            Msg::CustomSecondsLabel => formatcp!("Seconden ({EXPIRES_IN_SECONDS_MIN}–{EXPIRES_IN_SECONDS_MAX})"),
+            Msg::CreateJwt => "Token maken",
+            Msg::Working => "Bezig…",
+            Msg::TokenLabel => "Token (wachtwoord)",
+            Msg::Show => "Tonen",
+            Msg::Hide => "Verbergen",
+            Msg::BrokerUrlLabel => "Broker-URL",
+            Msg::ExpiresAtLabel => "Verloopt",
+            Msg::TimeLeft => "nog",
+            Msg::ExpiresSoon => "verloopt binnen een minuut",
+            Msg::Expired => "verlopen",
+            Msg::Renew => "Vernieuwen (zelfde client-id)",
+            Msg::Snippets => "Voorbeelden",
+            Msg::Copy => "Kopiëren",
+            Msg::Copied => "Gekopieerd",
+            Msg::CopyFailed => "Kopiëren lukte niet: de tekst is geselecteerd, druk op Ctrl+C.",
+            Msg::RevealTitle => "Nieuwe statische inloggegevens",
+            Msg::RevealWarning => "Dit wachtwoord wordt maar één keer getoond. Bewaar het nu op een veilige plek.",
+            Msg::PasswordLabel => "Wachtwoord",
+            Msg::CopyEnv => "Kopiëren als .env",
+            Msg::Acknowledge => "Ik heb het wachtwoord veilig opgeslagen",
+            Msg::Done => "Klaar",
+            Msg::Close => "Sluiten",
+            Msg::ConfirmLoseTitle => "Wachtwoord niet opgeslagen?",
+            Msg::ConfirmLoseText => "U kunt dit wachtwoord hierna niet meer zien.",
+            Msg::ConfirmLoseYes => "Toch sluiten",
+            Msg::ConfirmLoseNo => "Terug",
+            Msg::DeleteTitle => "Inloggegevens verwijderen?",
+            Msg::DeleteText => "Koppelingen die hiermee verbonden zijn, worden direct afgesloten en kunnen niet meer verbinden.",
+            Msg::Cancel => "Annuleren",
+            Msg::Hint401 => "Controleer de API-sleutel.",
+            Msg::Hint403 => "De API-sleutel en de organisatie horen niet bij elkaar: controleer beide.",
+            Msg::Hint404Delete => "Deze inloggegevens zijn al verwijderd: laad de lijst opnieuw.",
+            Msg::Hint5xx => "De API of de broker is even niet beschikbaar: probeer het zo opnieuw.",
+            Msg::TestClientTitle => "Testclient (MQTT via WebSocket)",
+            Msg::TestClientIntro => "Kies inloggegevens met ‘Gebruiken in testclient’ bij een token of nieuwe statische inloggegevens, of vul statische inloggegevens hieronder in.",
+            Msg::UseCredential => "Gebruiken",
+            Msg::UseInTestClient => "Gebruiken in testclient",
+            Msg::EmptyUser => "(leeg)",
+            Msg::Connect => "Verbinden",
+            Msg::Disconnect => "Verbreken",
+            Msg::CheckConnectivity => "Verbinding controleren",
+            Msg::Verified => "geverifieerd",
+            Msg::CheckFailed => "controle mislukt: zie de stappen hieronder",
+            Msg::StatusIdle => "niet verbonden",
+            Msg::StatusConnecting => "verbinden…",
+            Msg::StatusConnected => "verbonden",
+            Msg::StatusClosed => "verbinding gesloten",
+            Msg::Diagnostics => "Stappen",
+            Msg::OutsideNamespace => "Buiten de namespace van uw organisatie:",
+            Msg::Subscribe => "Abonneren",
+            Msg::RelativeToPrefix => "Relatief aan het topic-prefix",
+            Msg::FullTopic => "Volledig topic",
+            Msg::LabelPlaceholder => "Label (optioneel)",
+            Msg::SendAnyway => "Toch versturen, om te zien wat de broker doet",
+            Msg::SubPending => "wacht op SUBACK",
+            Msg::SubRefused => "geweigerd (0x80)",
+            Msg::Remove => "Verwijderen",
+            Msg::Publish => "Publiceren",
+            Msg::SilentPublish => "Onder MQTT 3.1.1 laat Mosquitto een geweigerde PUBLISH stil vallen; TBMQ (productie) verbreekt dan de verbinding.",
+            Msg::Messages => "Berichten",
+            Msg::RenewAndReconnect => "JWT vernieuwen en verbinden",
+            Msg::Received => "Ontvangen",
+            Msg::Sent => "Verzonden",
+            Msg::InLog => "In het logboek",
+            Msg::ClearLog => "Wissen",
+            Msg::BroadFilter => "Dit filter ontvangt alles onder het prefix: bij veel verkeer zijn dat veel berichten (het logboek bewaart de nieuwste, de tellers tellen alles).",
+            Msg::FilterLog => "Filter (topic of inhoud)",
+            Msg::ShowAs => "Inhoud als",
+            Msg::Export => "Exporteren (JSON Lines)",
+            Msg::Pause => "Pauzeren",
+            Msg::Resume => "Hervatten",
+            Msg::Direction => "Richting",
+            Msg::AllDirections => "Beide richtingen",
+            Msg::LogCap => "Bewaar maximaal",
+            Msg::MessageDetails => "Bericht",
+            Msg::RecentPublishes => "Recent verstuurd",
+            Msg::NoAnswer => "Geen antwoord van de API. Controleer het adres en uw netwerk; staat de console op een andere site, dan moet de API die toestaan (CORS).",
+            Msg::Undecodable => "De server gaf een antwoord dat de console niet begrijpt.",
+            Msg::NoOrganisation => "Kies eerst een organisatie (organisatie-id en API-sleutel) bovenaan deze pagina.",
+            Msg::AutoRenew => "JWT automatisch vernieuwen, een minuut voor het verloopt (verbindt opnieuw en abonneert opnieuw)",
         }
-        ErrorCode::MalformedJson => "Het verzoek is geen geldige JSON.",
-        ErrorCode::NotAnObject => "Het verzoek moet een JSON-object zijn.",
-        ErrorCode::UnknownField => "Het verzoek bevat een onbekend veld.",
-        ErrorCode::NotAnInteger => "Vul een geheel aantal seconden in.",
-        ErrorCode::OutOfRange => "Deze waarde valt buiten het toegestane bereik.",
-        ErrorCode::NotAString => "Deze waarde moet tekst zijn.",
-        ErrorCode::Empty => "Dit veld mag niet leeg zijn.",
-        ErrorCode::TooLong => "Deze waarde is te lang.",
-        ErrorCode::InvalidCharacters => "Deze waarde bevat tekens die niet zijn toegestaan.",
-        ErrorCode::UnsupportedMediaType => "De server verwacht JSON.",
-        ErrorCode::PayloadTooLarge => "Het verzoek is te groot.",
-        ErrorCode::NotFound => "Dit adres bestaat niet op de server.",
-        ErrorCode::CredentialNotFound => "Deze inloggegevens bestaan niet (meer).",
-        ErrorCode::MethodNotAllowed => "Deze actie is hier niet toegestaan.",
-        ErrorCode::ClientIdTaken => "Deze client-id is al in gebruik bij een andere organisatie.",
-        ErrorCode::BrokerUnavailable => "De MQTT-broker is niet bereikbaar; er is niets gewijzigd.",
-        ErrorCode::Internal => "Interne fout op de server; probeer het later opnieuw.",
+    }
+
+    fn error_code(&self, code: ErrorCode) -> &'static str {
+        match code {
+            ErrorCode::MissingApiKey => "Vul de API-sleutel van de organisatie in.",
+            ErrorCode::InvalidApiKey => "Deze API-sleutel is niet geldig.",
+            ErrorCode::WrongOrganisation => "Deze API-sleutel hoort niet bij deze organisatie.",
+            ErrorCode::OrgHeaderMismatch => {
+                "De organisatie in de X-Tillor-Org-Id-header komt niet overeen met de gekozen organisatie."
+            }
+            ErrorCode::MalformedJson => "Het verzoek is geen geldige JSON.",
+            ErrorCode::NotAnObject => "Het verzoek moet een JSON-object zijn.",
+            ErrorCode::UnknownField => "Het verzoek bevat een onbekend veld.",
+            ErrorCode::NotAnInteger => "Vul een geheel aantal seconden in.",
+            ErrorCode::OutOfRange => "Deze waarde valt buiten het toegestane bereik.",
+            ErrorCode::NotAString => "Deze waarde moet tekst zijn.",
+            ErrorCode::Empty => "Dit veld mag niet leeg zijn.",
+            ErrorCode::TooLong => "Deze waarde is te lang.",
+            ErrorCode::InvalidCharacters => "Deze waarde bevat tekens die niet zijn toegestaan.",
+            ErrorCode::UnsupportedMediaType => "De server verwacht JSON.",
+            ErrorCode::PayloadTooLarge => "Het verzoek is te groot.",
+            ErrorCode::NotFound => "Dit adres bestaat niet op de server.",
+            ErrorCode::CredentialNotFound => "Deze inloggegevens bestaan niet (meer).",
+            ErrorCode::MethodNotAllowed => "Deze actie is hier niet toegestaan.",
+            ErrorCode::ClientIdTaken => "Deze client-id is al in gebruik bij een andere organisatie.",
+            ErrorCode::BrokerUnavailable => "De MQTT-broker is niet bereikbaar; er is niets gewijzigd.",
+            ErrorCode::Internal => "Interne fout op de server; probeer het later opnieuw.",
+        }
+    }
+
+    fn unexpected_status(&self, status: u16) -> String {
+        format!("Onverwacht antwoord van de server (HTTP {status}).")
+    }
+
+    fn connack(&self, code: ConnackCode) -> String {
+        let n = code.as_u8();
+        match code {
+            ConnackCode::UnacceptableProtocolVersion => format!("Geweigerd (CONNACK {n}): de broker accepteert deze MQTT-versie niet. Gebruik MQTT 3.1.1."),
+            ConnackCode::IdentifierRejected => format!("Geweigerd (CONNACK {n}): de broker weigert deze client-id. Gebruik alleen {CLIENT_ID_ALLOWED} en precies de client-id van de inloggegevens."),
+            ConnackCode::ServerUnavailable => format!("Geweigerd (CONNACK {n}): de broker is tijdelijk niet beschikbaar. Probeer het zo opnieuw."),
+            ConnackCode::BadUserNameOrPassword => format!("Geweigerd (CONNACK {n}): gebruikersnaam of wachtwoord onjuist. Bij een JWT is de gebruikersnaam leeg en het token het wachtwoord."),
+            ConnackCode::NotAuthorized => format!("Geweigerd (CONNACK {n}, niet geautoriseerd): het wachtwoord of token klopt niet, is verlopen of hoort bij een andere client-id, of de inloggegevens zijn verwijderd."),
+            ConnackCode::Other(_) => format!("Geweigerd (CONNACK {n}): onbekende code."),
+        }
+    }
+
+    fn close_code(&self, code: u16) -> &'static str {
+        match code {
+            1000 => "normaal gesloten",
+            1001 => "de broker ging offline",
+            1002 => "protocolfout",
+            1003 => "de broker accepteert dit soort data niet",
+            1005 => "gesloten zonder code",
+            1006 => "verbroken zonder afsluiting: broker onbereikbaar, verkeerde URL of poort, of de broker weigerde de WebSocket-handshake (subprotocol mqtt)",
+            1008 => "geweigerd door het beleid van de broker",
+            1009 => "bericht te groot",
+            1011 => "interne fout in de broker",
+            1015 => "TLS-fout: het certificaat van de broker wordt niet vertrouwd",
+            _ => "onbekende code",
+        }
+    }
+
+    fn step(&self, step: &Step) -> String {
+        match step {
+            Step::UrlRefused(UrlProblem::MixedContent) => "Geweigerd vóór verbinden: deze pagina is https, dus de browser blokkeert ws:// (mixed content). Gebruik de wss://-URL van de broker.".into(),
+            Step::UrlRefused(UrlProblem::NotWebSocket { scheme }) => format!("Geen WebSocket-URL ({scheme}://): een browser verbindt alleen via ws:// of wss://. mqtt:// is voor koppelingen."),
+            Step::UrlRefused(UrlProblem::Fragment) => "Een WebSocket-URL kan geen #-deel hebben: laat alles vanaf # weg.".into(),
+            Step::UrlRefused(UrlProblem::Empty) => "Geen broker-URL ingesteld (brokerWsUrl).".into(),
+            Step::Opening { url } => format!("WebSocket openen naar {url} (subprotocol mqtt)…"),
+            Step::Opened { url, protocol, in_worker } => format!("WebSocket open: {url}, subprotocol {protocol} ({})", if *in_worker { "in een worker" } else { "op de pagina: de hostpagina staat geen worker toe" }),
+            Step::OpenFailed(e) => format!("WebSocket kon niet openen: {e}"),
+            Step::ConnectSent { client_id, user_name } => {
+                let user = if user_name.is_empty() { self.text(Msg::EmptyUser) } else { user_name };
+                format!("CONNECT verstuurd: client-id {client_id}, gebruikersnaam {user} (het wachtwoord wordt niet getoond)")
+            }
+            Step::Connack(Ok(())) => "CONNACK 0: verbonden".into(),
+            Step::Connack(Err(code)) => self.connack(*code),
+            Step::Subscribed { filter, granted: Some(q), predicted_allowed } => format!("SUBACK {filter}: toegestaan met QoS {}{}", q.as_u8(), if *predicted_allowed { "" } else { " (de console had een weigering voorspeld)" }),
+            Step::Subscribed { filter, granted: None, predicted_allowed } => format!("SUBACK {filter}: geweigerd (0x80){}", if *predicted_allowed { "" } else { ", zoals voorspeld: buiten de namespace" }),
+            Step::Published { topic, qos, predicted_allowed: true } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
+            Step::Published { topic, qos, predicted_allowed: false } => format!("PUBLISH {topic} (QoS {}) buiten de namespace verstuurd: onder MQTT 3.1.1 laat Mosquitto dit stil vallen (QoS 1 krijgt toch een PUBACK, maar niemand ontvangt het); TBMQ verbreekt de verbinding.", qos.as_u8()),
+            Step::Delivered { packet_id } => format!("Bevestigd door de broker (pakket {packet_id})"),
+            Step::Timeout(what) => format!("Geen {what} op tijd: de verbinding is dood."),
+            Step::Protocol(why) => format!("Protocolfout: {why}"),
+            Step::TransportError => "WebSocket-fout (de browser geeft geen details; zie de sluitcode hieronder).".into(),
+            Step::Closed { requested: true, .. } => "Verbinding gesloten op uw verzoek.".into(),
+            Step::Closed { code, reason, token_expired: true, .. } => format!("Verbinding verbroken ({}): het token is verlopen. Maak een nieuw token (Vernieuwen) en verbind opnieuw.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, was_connected: true, .. } => format!("De broker verbrak de verbinding ({}). Meestal: dezelfde client-id is elders verbonden (een ander tabblad of een draaiende koppeling) en heeft deze sessie overgenomen, of de inloggegevens zijn verwijderd.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, .. } => format!("Verbinding gesloten ({}).{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Reconnecting { attempt, in_ms } => format!("Opnieuw verbinden over {} s (poging {attempt}); abonnementen worden daarna opnieuw aangevraagd.", in_ms / 1000),
+            Step::NotRetrying(StopReason::Refused) => "Niet opnieuw geprobeerd: de broker weigerde deze inloggegevens, opnieuw proberen helpt niet.".into(),
+            Step::NotRetrying(StopReason::TokenExpired) => "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.".into(),
+            Step::NotRetrying(StopReason::TakeoverLoop) => "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.".into(),
+            Step::NotRetrying(StopReason::Requested) => String::new(),
+            Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", crate::format::local_time(*expires_at_ms, tillor_contract::config::Language::Nl)),
+        }
+    }
+
+    fn finding(&self, finding: &Finding) -> String {
+        match finding {
+            Finding::LevelDiffers {
+                index,
+                expected,
+                got,
+                case_only,
+                whitespace_only,
+            } => {
+                let what = match index {
+                    2 => "uw organisatie",
+                    1 => "de omgeving",
+                    _ => "verwacht",
+                };
+                let hint = if *whitespace_only {
+                    " (spaties eromheen)"
+                } else if *case_only {
+                    " (hoofdletters verschillen)"
+                } else {
+                    ""
+                };
+                format!(
+                    "niveau {} is `{got}`, {what}: `{expected}`{hint}",
+                    index + 1
+                )
+            }
+            Finding::WildcardInPrefix { index, wildcard } => format!(
+                "niveau {} is `{wildcard}`: een wildcard mag pas ná het prefix",
+                index + 1
+            ),
+            Finding::TooShort { levels } => {
+                format!("maar {levels} niveaus: het topic moet met het volledige prefix beginnen")
+            }
+            Finding::HashNotLast { index } => format!(
+                "niveau {}: `#` mag alleen het laatste niveau zijn",
+                index + 1
+            ),
+            Finding::PlusNotAlone { index } => {
+                format!("niveau {}: `+` moet een heel niveau zijn", index + 1)
+            }
+            Finding::WildcardInTopic => {
+                "een topic om naar te publiceren mag geen `+` of `#` bevatten".into()
+            }
+            Finding::DollarTopic => "topics die met `$` beginnen zijn van de broker zelf".into(),
+            Finding::Empty => "het topic is leeg".into(),
+            Finding::TooLong => format!("het topic is langer dan {TOPIC_MAX_BYTES} bytes"),
+            Finding::ContainsNul => "het topic bevat een NUL-teken".into(),
+        }
     }
 }

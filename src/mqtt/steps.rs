@@ -25,6 +25,16 @@ impl Outcome {
             Outcome::Failed => "failed",
         }
     }
+
+    /// The mark beside the step's words (never the only sign: the words say it).
+    pub fn icon(self) -> &'static str {
+        match self {
+            Outcome::Ok => "✓",
+            Outcome::Info => "·",
+            Outcome::Warning => "!",
+            Outcome::Failed => "✗",
+        }
+    }
 }
 
 /// One diagnostic step, rendered in the user's language by the screen.

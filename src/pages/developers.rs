@@ -88,7 +88,7 @@ fn StaticCredentialsSection() -> impl IntoView {
         async move {
             match session {
                 Some(s) => api::create_static_credential(&base, &s, &body).await,
-                None => Err(ApiError::Network("no organisation".into())),
+                None => Err(ApiError::NoOrganisation),
             }
         }
     });

@@ -1,8 +1,7 @@
 use leptos::prelude::*;
 
 use super::use_test_client;
-use crate::i18n::diagnostics::step_text;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{step_text, use_i18n, Msg};
 
 /// What happened on the wire, step by step, in the user's language.
 #[component]
@@ -15,9 +14,12 @@ pub fn Diagnostics() -> impl IntoView {
             {move || {
                 let lang = i18n.0.get();
                 client.steps().get().into_iter().map(|entry| {
-                    let (outcome, text) = step_text(lang, &entry.step);
-                    let icon = match outcome.as_str() { "ok" => "✓", "failed" => "✗", "warning" => "!", _ => "·" };
-                    view! { <li data-outcome=outcome.as_str()><span class="icon" aria-hidden="true">{icon}</span>" "{text}</li> }
+                    let outcome = entry.step.outcome();
+                    view! {
+                        <li data-outcome=outcome.as_str() data-step=entry.step.kind()>
+                            <span class="icon" aria-hidden="true">{outcome.icon()}</span>" "{step_text(lang, &entry.step)}
+                        </li>
+                    }
                 }).collect_view()
             }}
         </ol>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use tillor_contract::namespace::Finding;
 
 use super::use_test_client;
-use crate::i18n::diagnostics::finding_text;
+use crate::i18n::finding_text;
 use crate::i18n::{use_i18n, Msg};
 
 /// A topic (or filter) as typed: relative to the prefix or in full, the full
