@@ -34,7 +34,7 @@ pub struct AppState {
     pub store: Store,
     pub signer: Arc<TokenSigner>,
     /// None when started with `--broker none`.
-    pub broker: Option<Arc<broker::Broker>>,
+    pub broker: Option<Arc<dyn broker::Broker>>,
 }
 
 pub fn rfc3339(t: time::OffsetDateTime) -> String {
@@ -167,7 +167,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
                 .all_static_user_names()
                 .await
                 .map_err(|e| format!("cannot read the store: {e}"))?;
-            Some(broker::Broker::start(config.broker_settings(), stored).await?)
+            Some(broker::mosquitto::Mosquitto::start(config.broker_settings(), stored).await?)
         }
     };
     let state = AppState {

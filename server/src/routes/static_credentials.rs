@@ -4,25 +4,20 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use tillor_contract::api::{BrokerStatus, CreatedStaticCredential, StaticCredential};
+use tillor_contract::api::{CreatedStaticCredential, StaticCredential};
 use tillor_contract::rules::{self, field};
 use tillor_contract::Namespace;
 
 use crate::auth::Org;
 use crate::body::JsonObject;
+use crate::broker::NewStatic;
 use crate::error::Error;
 use crate::secrets::{hash_password, new_password, random_slug};
 use crate::store::StaticRow;
 use crate::{now_rfc3339, AppState};
 
 fn public(state: &AppState, row: StaticRow, ns: &Namespace) -> StaticCredential {
-    let broker_status = state.broker.as_ref().map(|b| {
-        if b.is_missing(&row.user_name) {
-            BrokerStatus::Missing
-        } else {
-            BrokerStatus::Active
-        }
-    });
+    let broker_status = state.broker.as_ref().map(|b| b.health(&row.user_name));
     StaticCredential {
         id: row.id,
         name: row.name,
@@ -109,7 +104,12 @@ pub async fn create(
     // password, so a store row without a broker client would be a dead credential.
     let broker = state.broker.as_ref().ok_or_else(no_broker)?;
     broker
-        .create_static(&org.namespace, &row.user_name, &password, &row.client_id)
+        .create_static(NewStatic {
+            namespace: &org.namespace,
+            user_name: &row.user_name,
+            password: &password,
+            client_id: &row.client_id,
+        })
         .await?;
     if let Err(e) = state.store.insert_static(&row).await {
         if let Err(undo) = broker.delete_static(&row.user_name).await {

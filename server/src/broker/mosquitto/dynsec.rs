@@ -13,20 +13,12 @@ use serde_json::{json, Value};
 use tillor_contract::Namespace;
 use tokio::sync::oneshot;
 
-use super::mosquitto::Settings;
+use super::settings::{Settings, ADMIN_USER};
+use crate::broker::BrokerError;
 
-pub const ADMIN_USER: &str = "tillor-admin";
 const COMMAND_TOPIC: &str = "$CONTROL/dynamic-security/v1";
 const RESPONSE_TOPIC: &str = "$CONTROL/dynamic-security/v1/response";
 const TIMEOUT: Duration = Duration::from_secs(5);
-
-#[derive(Debug, thiserror::Error)]
-pub enum BrokerError {
-    #[error("the MQTT broker is not reachable: {0}")]
-    Unavailable(String),
-    #[error("the broker refused {command}: {error}")]
-    Refused { command: String, error: String },
-}
 
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Value>>>>;
 

@@ -1,0 +1,91 @@
+//! The local broker: Mosquitto 2.0 from Debian, configured, started and
+//! supervised by tillor-local, with two plugins in this order:
+//! 1. our JWT plugin (mosquitto-jwt/), which handles clients with an empty username;
+//! 2. Mosquitto's dynamic-security plugin, which holds the static credentials and
+//!    which we drive through its control API as an admin client.
+
+mod dynsec;
+pub mod settings;
+mod supervisor;
+
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+
+use tillor_contract::api::BrokerStatus;
+
+use super::{reconcile, Broker, BrokerError, NewStatic};
+use dynsec::Dynsec;
+pub use settings::Settings;
+use settings::ADMIN_USER;
+use supervisor::Supervisor;
+
+pub struct Mosquitto {
+    dynsec: Dynsec,
+    /// Static credentials the store has and the broker lacks (found at start).
+    missing: RwLock<HashSet<String>>,
+    _process: Supervisor,
+}
+
+impl Mosquitto {
+    /// Starts Mosquitto, connects the admin client and reconciles the broker
+    /// with the store's static credentials (`stored`, their user names).
+    pub async fn start(settings: Settings, stored: Vec<String>) -> Result<Arc<dyn Broker>, String> {
+        let process = Supervisor::start(&settings).await?;
+        let dynsec = Dynsec::connect(&settings).await?;
+        let broker = Mosquitto {
+            dynsec,
+            missing: RwLock::new(HashSet::new()),
+            _process: process,
+        };
+        let missing = reconcile(&broker, &stored.into_iter().collect())
+            .await
+            .map_err(|e| format!("cannot reconcile the broker with the store: {e}"))?;
+        if let Ok(mut m) = broker.missing.write() {
+            *m = missing;
+        }
+        Ok(Arc::new(broker))
+    }
+}
+
+#[async_trait::async_trait]
+impl Broker for Mosquitto {
+    async fn create_static(&self, c: NewStatic<'_>) -> Result<(), BrokerError> {
+        let result = self
+            .dynsec
+            .create_client(c.namespace, c.user_name, c.password, c.client_id)
+            .await;
+        if matches!(result, Err(BrokerError::Unavailable(_))) {
+            // The broker may still apply it: take it back once it answers.
+            self.dynsec.forget_client(c.user_name).await;
+        }
+        result
+    }
+
+    /// Dynamic security disconnects a session using the client it deletes.
+    async fn delete_static(&self, user_name: &str) -> Result<(), BrokerError> {
+        self.dynsec.delete_client(user_name).await?;
+        if let Ok(mut m) = self.missing.write() {
+            m.remove(user_name);
+        }
+        Ok(())
+    }
+
+    async fn list_static(&self) -> Result<HashSet<String>, BrokerError> {
+        let mut clients = self.dynsec.list_clients().await?;
+        clients.remove(ADMIN_USER);
+        Ok(clients)
+    }
+
+    fn health(&self, user_name: &str) -> BrokerStatus {
+        let missing = self
+            .missing
+            .read()
+            .map(|m| m.contains(user_name))
+            .unwrap_or(false);
+        if missing {
+            BrokerStatus::Missing
+        } else {
+            BrokerStatus::Active
+        }
+    }
+}
