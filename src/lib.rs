@@ -1,5 +1,6 @@
 //! The Tillor MQTT developer console: the Account > Ontwikkelaars screen.
 
+pub mod action;
 pub mod api;
 pub mod components;
 pub mod countdown;

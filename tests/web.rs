@@ -295,3 +295,24 @@ async fn the_jwt_form_refuses_an_expiry_outside_the_range_before_sending() {
     let button: web_sys::HtmlButtonElement = element(&root, "button[type=submit]").unchecked_into();
     assert!(!button.disabled(), "no request is running");
 }
+
+#[wasm_bindgen_test]
+async fn a_secret_is_taken_out_of_the_action_that_fetched_it() {
+    let owner = Owner::new();
+    owner.set();
+    let create = Action::new_local(|_: &()| async { String::from("one-time-password") });
+    create.dispatch_local(());
+    for _ in 0..10 {
+        tick().await;
+    }
+    assert_eq!(
+        tillor_console::action::take_outcome(create).as_deref(),
+        Some("one-time-password")
+    );
+    assert_eq!(
+        create.value().get_untracked(),
+        None,
+        "the action holds no copy"
+    );
+    assert_eq!(tillor_console::action::take_outcome(create), None);
+}

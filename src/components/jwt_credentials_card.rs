@@ -3,6 +3,7 @@ use tillor_contract::api::{CreateJwtCredentialsRequest, JwtCredentials};
 use tillor_contract::error::{ErrorCode, FieldError};
 use tillor_contract::rules::{self, field};
 
+use crate::action::take_outcome;
 use crate::api::{self, ApiError};
 use crate::components::test_client_card::hand_over;
 use crate::components::{CopyButton, ErrorNotice, ExpiryCountdown, SnippetList, ValueRow};
@@ -71,7 +72,9 @@ pub fn JwtCredentialsCard() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if let Some(outcome) = create.value().get() {
+        // Taken out of the action: the token lives in `result` alone, so a new
+        // one replaces it everywhere.
+        if let Some(outcome) = take_outcome(create) {
             match outcome {
                 Ok(creds) => {
                     error.set(None);

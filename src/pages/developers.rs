@@ -6,6 +6,7 @@ use tillor_contract::api::{
 };
 use tillor_contract::rules::{self, field};
 
+use crate::action::take_outcome;
 use crate::api::{self, ApiError};
 use crate::components::test_client_card::provide_test_client;
 use crate::components::{
@@ -93,7 +94,9 @@ fn StaticCredentialsSection() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if let Some(outcome) = create.value().get() {
+        // Taken out of the action: the password lives in `revealed` alone, and
+        // closing the dialog drops it from there.
+        if let Some(outcome) = take_outcome(create) {
             match outcome {
                 Ok(created) => {
                     create_error.set(None);
