@@ -48,6 +48,19 @@ impl ApiError {
         }
     }
 
+    /// A stable name for the kind of failure (the API's error code when it
+    /// answered), for `data-code` on screen: tests and support tooling read
+    /// it, never the translated message.
+    pub fn kind(&self) -> &str {
+        match self {
+            ApiError::Network(_) => "network",
+            ApiError::Api { detail, .. } => detail.code.as_str(),
+            ApiError::UnexpectedStatus { .. } => "unexpected-status",
+            ApiError::Decode(_) => "decode",
+            ApiError::NoOrganisation => "no-organisation",
+        }
+    }
+
     /// The request field the server blamed, to show the message there.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -14,8 +14,9 @@ pub fn ErrorNotice(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let detail = error.to_string();
+    let code = error.kind().to_owned();
     view! {
-        <div class="error-notice" role="alert">
+        <div class="error-notice" role="alert" data-code=code>
             <strong>{i18n.t(Msg::ErrorTitle)}</strong>
             <p>{move || api_error_text(i18n.0.get(), &error, doing)}</p>
             <details>

@@ -41,6 +41,9 @@ impl Inbound {
         } else {
             self.at = end;
         }
+        // A drain that has emptied the queue is over: the next frame must
+        // schedule a new one.
+        self.scheduled = self.has_more();
         Some(out)
     }
 
@@ -65,6 +68,18 @@ mod tests {
         assert!(!q.push(vec![2]));
         drain(&mut q);
         assert!(q.push(vec![3]), "an emptied queue asks again");
+    }
+
+    #[test]
+    fn a_frame_after_the_queue_was_emptied_asks_for_a_new_drain() {
+        let mut q = Inbound::default();
+        assert!(q.push(vec![1]));
+        q.next_slice(|_| ());
+        assert!(!q.has_more());
+        assert!(
+            q.push(vec![2]),
+            "the drain that emptied the queue has ended"
+        );
     }
 
     #[test]

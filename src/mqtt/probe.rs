@@ -13,6 +13,18 @@ pub enum CheckState {
     Failed,
 }
 
+impl CheckState {
+    /// The stable name, for `data-check` on screen.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CheckState::Idle => "idle",
+            CheckState::Running => "running",
+            CheckState::Verified { .. } => "verified",
+            CheckState::Failed => "failed",
+        }
+    }
+}
+
 /// What the shell does after a SUBACK.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AfterSuback {

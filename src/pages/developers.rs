@@ -24,7 +24,7 @@ pub fn DevelopersPage() -> impl IntoView {
     // of the previous organisation (results, dialogs, errors) survives.
     let org = Memo::new(move |_| state.session.with(|s| s.as_ref().map(|s| s.org_id.clone())));
     view! {
-        <main class="tillor-console">
+        <main class="tillor-console" lang=move || i18n.0.get().as_str()>
             <header class="page-header">
                 <div>
                     <h1>{i18n.t(Msg::Title)}</h1>

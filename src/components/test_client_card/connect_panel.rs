@@ -142,7 +142,7 @@ pub fn ConnectPanel() -> impl IntoView {
             <button type="button" class="secondary" id="tc-check"
                 disabled=move || client.check().get() == CheckState::Running
                 on:click=move |_| client.check_connectivity()>{i18n.t(Msg::CheckConnectivity)}</button>
-            <span class="check-result" id="tc-check-result" role="status">
+            <span class="check-result" id="tc-check-result" role="status" data-check=move || client.check().with(CheckState::as_str)>
                 {move || match client.check().get() {
                     CheckState::Idle => String::new(),
                     CheckState::Running => i18n.t(Msg::Working)().to_owned(),

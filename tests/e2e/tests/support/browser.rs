@@ -1,0 +1,225 @@
+//! Headless Chromium through /usr/bin/chromedriver, and the few primitives the
+//! page objects build on: find, click, type, read, wait.
+
+use std::future::Future;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+struct Chromedriver(Child);
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `test` with a fresh headless Chromium; the browser is closed whatever
+/// happens, so a failing test never leaves Chromium behind.
+pub async fn with_browser<F, Fut>(test: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let port = tillor_harness::free_port();
+    let driver = Chromedriver(
+        Command::new(
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (apt-get install chromium-driver; scripts/test does)"),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM_BINARY").unwrap_or_else(|_| "/usr/lib/chromium/chromium".into()),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-extensions", "--no-first-run",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let client = loop {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    };
+    let outcome = tokio::spawn(test(Browser(client.clone()))).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// The browser a test drives; page objects wrap it.
+#[derive(Clone)]
+pub struct Browser(pub Client);
+
+impl Browser {
+    /// Opens `url` and starts collecting console errors, so a timeout can show
+    /// a panic.
+    pub async fn open(&self, url: &str) {
+        self.0.goto(url).await.unwrap();
+        let _ = self
+            .0
+            .execute(
+                "window.__tillorErrors = []; const e = console.error; console.error = (...a) => { window.__tillorErrors.push(a.join(' ')); e(...a); };",
+                vec![],
+            )
+            .await;
+    }
+
+    /// Waits for an element; WebDriver's own wait, so no sleeps in tests.
+    pub async fn find(&self, css: &str) -> Element {
+        self.0
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    pub async fn exists(&self, css: &str) -> bool {
+        self.0.find(Locator::Css(css)).await.is_ok()
+    }
+
+    pub async fn find_all(&self, css: &str) -> Vec<Element> {
+        self.0.find_all(Locator::Css(css)).await.unwrap()
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types into a field after clearing it.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap()
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap()
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    pub async fn is_enabled(&self, css: &str) -> bool {
+        self.find(css).await.is_enabled().await.unwrap()
+    }
+
+    /// Sets a field or select the way a user's input does (with its event).
+    pub async fn set_value(&self, css: &str, value: &str, event: &str) {
+        let script = format!(
+            "const s = document.querySelector({}); s.value = {}; s.dispatchEvent(new Event({})); return ''",
+            serde_json::to_string(css).unwrap(),
+            serde_json::to_string(value).unwrap(),
+            serde_json::to_string(event).unwrap(),
+        );
+        self.eval(&script).await;
+    }
+
+    /// Sends a key (WebDriver code) to the focused element.
+    pub async fn press(&self, key: &str) {
+        self.0
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(key)
+            .await
+            .unwrap();
+    }
+
+    /// Runs a script and returns its value as a string.
+    pub async fn eval(&self, script: &str) -> String {
+        match self.0.execute(script, vec![]).await.unwrap() {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        }
+    }
+
+    pub async fn holds(&self, script: &str) -> bool {
+        self.0.execute(script, vec![]).await.unwrap() == serde_json::Value::Bool(true)
+    }
+
+    /// Waits until `script` returns true.
+    pub async fn wait_until(&self, script: &str, what: &str) {
+        self.wait_until_within(script, what, WAIT).await
+    }
+
+    /// `wait_until` for what takes longer, such as a token's expiry.
+    pub async fn wait_until_within(&self, script: &str, what: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        loop {
+            if self.holds(script).await {
+                return;
+            }
+            if Instant::now() >= deadline {
+                // What the page showed when it gave up, for whoever reads the failure.
+                self.screenshot(&format!("timeout-{}", what.replace(' ', "-")))
+                    .await;
+                let text = self.eval("return document.body.innerText").await;
+                let errors = self
+                    .eval("return JSON.stringify(window.__tillorErrors || [])")
+                    .await;
+                panic!(
+                    "timed out waiting for {what}; console errors: {errors}; the page said:\n{text}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        let dir = super::screenshot_dir();
+        let png = self.0.screenshot().await.expect("screenshot");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// The page's HTML, storage and address, to prove a secret is nowhere.
+    pub async fn everything_stored(&self) -> String {
+        self.eval("return document.documentElement.outerHTML + JSON.stringify(sessionStorage) + JSON.stringify(localStorage) + location.href + history.length").await
+    }
+}
+
+/// A JavaScript string literal.
+pub fn js(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
