@@ -43,8 +43,8 @@ pub fn JwtCredentialsCard() -> impl IntoView {
     let state = use_console();
     let i18n = use_i18n();
     let client_id = RwSignal::new(String::new());
-    let preset = RwSignal::new(Some(3600u32));
-    let custom = RwSignal::new(String::from("3600"));
+    let preset = RwSignal::new(Some(rules::EXPIRES_IN_SECONDS_DEFAULT));
+    let custom = RwSignal::new(rules::EXPIRES_IN_SECONDS_DEFAULT.to_string());
     let submitted = RwSignal::new(false);
     let result = RwSignal::new(None::<JwtCredentials>);
     let test_client = use_context::<MqttClient>();

@@ -190,7 +190,7 @@ fn StaticCredentialsSection() -> impl IntoView {
             <form class="static-form" on:submit=on_create novalidate>
                 <label for="static-name">{i18n.t(Msg::NameLabel)}</label>
                 <div class="inline">
-                    <input id="static-name" autocomplete="off" maxlength="64"
+                    <input id="static-name" autocomplete="off" maxlength=rules::NAME_MAX_CHARS
                         prop:value=name
                         on:input=move |ev| name.set(event_target_value(&ev))
                         aria-describedby="static-name-error"

@@ -515,3 +515,66 @@ async fn switching_organisation_while_a_reconnect_waits_leaves_the_console_worki
     })
     .await;
 }
+
+/// Fix (b): the export ran payloads through a lossy UTF-8 conversion.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_export_keeps_a_binary_payload_byte_for_byte() {
+    let stack = E2eStack::start();
+    let created = stack.create_static("Exporter").await;
+    let peer = stack.create_static("Binary peer").await;
+    let url = stack.url("/");
+    let (org, key, prefix) = (stack.org.clone(), stack.key.clone(), stack.prefix());
+    let port = stack.mqtt_port;
+    let binary: Vec<u8> = vec![0x00, 0xff, 0xfe, 0x80, b'A', 0xc3];
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &binary).unwrap();
+    with_browser(move |b| async move {
+        let (page, client) = (ConsolePage::new(&b), TestClientPage::new(&b));
+        page.open(&url).await;
+        page.choose_organisation(&org, &key).await;
+        client.use_static(&created).await;
+        client.connect_and_subscribe().await;
+        let sent = mosquitto(
+            "mosquitto_pub",
+            port,
+            &peer,
+            &[
+                "-t",
+                &format!("{prefix}/bin"),
+                "-f",
+                file.path().to_str().unwrap(),
+                "-q",
+                "1",
+            ],
+        )
+        .status()
+        .unwrap();
+        assert!(sent.success());
+        publish(port, &peer, &format!("{prefix}/text"), "héllo");
+        client.wait_for_received(2).await;
+
+        let lines: Vec<serde_json::Value> = client
+            .export_log()
+            .await
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let bin = lines
+            .iter()
+            .find(|l| l["topic"].as_str().unwrap().ends_with("/bin"))
+            .unwrap();
+        assert_eq!(bin["encoding"], "base64");
+        assert_eq!(
+            bin["payload"], "AP/+gEHD",
+            "the bytes exactly, base64-encoded"
+        );
+        let text = lines
+            .iter()
+            .find(|l| l["topic"].as_str().unwrap().ends_with("/text"))
+            .unwrap();
+        assert_eq!(text["payload"], "héllo");
+        assert!(text.get("encoding").is_none());
+    })
+    .await;
+}

@@ -414,3 +414,27 @@ impl TestClientPage {
             .await;
     }
 }
+
+impl TestClientPage {
+    /// Exports the log and returns the file's text, caught as the page hands
+    /// it to the browser (headless downloads land nowhere a test can read).
+    pub async fn export_log(&self) -> String {
+        self.0
+            .eval(
+                "window.__exports = []; const make = URL.createObjectURL; \
+                 URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; return ''",
+            )
+            .await;
+        self.0.click("#tc-export").await;
+        let text = self
+            .0
+             .0
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; window.__exports[0].text().then(done);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        text.as_str().unwrap_or_default().to_owned()
+    }
+}
