@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use tillor_contract::api::StaticCredential;
 
-use crate::components::Modal;
+use crate::components::modal::Modal;
 use crate::i18n::{use_i18n, Msg};
 
 /// Asks before deleting, naming the credential and what deleting does.

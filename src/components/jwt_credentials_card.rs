@@ -5,8 +5,12 @@ use tillor_contract::rules::{self, field};
 
 use crate::action::take_outcome;
 use crate::api::{self, ApiError};
+use crate::components::copy_button::CopyButton;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::expiry_countdown::ExpiryCountdown;
+use crate::components::snippet_list::SnippetList;
 use crate::components::test_client_card::hand_over;
-use crate::components::{CopyButton, ErrorNotice, ExpiryCountdown, SnippetList, ValueRow};
+use crate::components::value_row::ValueRow;
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::mqtt::client::MqttClient;
 use crate::mqtt::params::{ConnectParams, CredentialKind};

@@ -1,8 +1,11 @@
 use leptos::prelude::*;
 use tillor_contract::api::CreatedStaticCredential;
 
+use crate::components::copy_button::CopyButton;
+use crate::components::modal::Modal;
+use crate::components::snippet_list::SnippetList;
 use crate::components::test_client_card::hand_over;
-use crate::components::{CopyButton, Modal, SnippetList, ValueRow};
+use crate::components::value_row::ValueRow;
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::MqttClient;
 use crate::mqtt::params::{ConnectParams, CredentialKind};

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::CopyButton;
+use crate::components::copy_button::CopyButton;
 use crate::i18n::{use_i18n, Msg};
 use crate::snippets::{snippet, SnippetKind, SnippetParams};
 

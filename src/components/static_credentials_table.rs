@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use tillor_contract::api::{BrokerStatus, StaticCredential};
 
-use crate::components::CopyButton;
+use crate::components::copy_button::CopyButton;
 use crate::i18n::{use_i18n, Msg};
 
 /// The organisation's static credentials, as the API lists them (newest first),

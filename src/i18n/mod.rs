@@ -10,29 +10,13 @@ use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::Finding;
 
 use crate::api::ApiError;
-use crate::mqtt::session::ConnackCode;
 use crate::mqtt::steps::Step;
 
 mod en;
 mod nl;
+mod translation;
 
-/// Everything the console says, in one language.
-pub trait Translation: Sync {
-    /// A fixed text.
-    fn text(&self, msg: Msg) -> &'static str;
-    /// The console's own words for an API error code.
-    fn error_code(&self, code: ErrorCode) -> &'static str;
-    /// An answer from something that is not the API (a proxy, a static host).
-    fn unexpected_status(&self, status: u16) -> String;
-    /// A refusing CONNACK, with its likely causes and fix.
-    fn connack(&self, code: ConnackCode) -> String;
-    /// What a WebSocket close code means.
-    fn close_code(&self, code: u16) -> &'static str;
-    /// One diagnostic step of the test client.
-    fn step(&self, step: &Step) -> String;
-    /// One reason a topic or filter is outside the namespace.
-    fn finding(&self, finding: &Finding) -> String;
-}
+pub use translation::{Msg, Translation};
 
 /// The one place a language picks its translation.
 pub fn translation(lang: Language) -> &'static dyn Translation {
@@ -42,156 +26,12 @@ pub fn translation(lang: Language) -> &'static dyn Translation {
     }
 }
 
-/// "code 1006: …", as both languages write a close code.
-fn close_text(t: &dyn Translation, code: u16) -> String {
-    format!("code {code}: {}", t.close_code(code))
-}
-
-/// The close's reason, when the broker gave one.
-fn reason_suffix(reason: &str) -> String {
-    if reason.is_empty() {
-        String::new()
-    } else {
-        format!(" ({reason})")
-    }
-}
-
 pub fn step_text(lang: Language, step: &Step) -> String {
     translation(lang).step(step)
 }
 
 pub fn finding_text(lang: Language, finding: &Finding) -> String {
     translation(lang).finding(finding)
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Msg {
-    Title,
-    Subtitle,
-    LanguageLabel,
-    ContextEnv,
-    ContextOrg,
-    ContextHeader,
-    ContextNone,
-    SettingsTitle,
-    SettingsHint,
-    OrgIdLabel,
-    ApiKeyLabel,
-    Remember,
-    Apply,
-    SwitchOrganisation,
-    StaticTitle,
-    StaticIntro,
-    StaticLoading,
-    StaticEmpty,
-    ColName,
-    ColUserName,
-    ColClientId,
-    ColTopicPrefix,
-    ColCreated,
-    ColActions,
-    Unnamed,
-    BrokerMissing,
-    NameLabel,
-    CreateStatic,
-    Delete,
-    Deleting,
-    Reload,
-    ErrorTitle,
-    FieldRequired,
-    OrgIdInvalid,
-    JwtTitle,
-    JwtIntro,
-    ClientIdLabel,
-    ClientIdHint,
-    ExpiryLabel,
-    Preset1m,
-    Preset15m,
-    Preset1h,
-    Preset8h,
-    Preset24h,
-    PresetCustom,
-    CustomSecondsLabel,
-    CreateJwt,
-    Working,
-    TokenLabel,
-    Show,
-    Hide,
-    BrokerUrlLabel,
-    ExpiresAtLabel,
-    TimeLeft,
-    ExpiresSoon,
-    Expired,
-    Renew,
-    Snippets,
-    Copy,
-    Copied,
-    CopyFailed,
-    RevealTitle,
-    RevealWarning,
-    PasswordLabel,
-    CopyEnv,
-    Acknowledge,
-    Done,
-    Close,
-    ConfirmLoseTitle,
-    ConfirmLoseText,
-    ConfirmLoseYes,
-    ConfirmLoseNo,
-    DeleteTitle,
-    DeleteText,
-    Cancel,
-    Hint401,
-    Hint403,
-    Hint404Delete,
-    Hint5xx,
-    TestClientTitle,
-    TestClientIntro,
-    UseCredential,
-    UseInTestClient,
-    EmptyUser,
-    Connect,
-    Disconnect,
-    CheckConnectivity,
-    Verified,
-    CheckFailed,
-    StatusIdle,
-    StatusConnecting,
-    StatusConnected,
-    StatusClosed,
-    Diagnostics,
-    OutsideNamespace,
-    Subscribe,
-    RelativeToPrefix,
-    FullTopic,
-    LabelPlaceholder,
-    SendAnyway,
-    SubPending,
-    SubRefused,
-    Remove,
-    Publish,
-    SilentPublish,
-    Messages,
-    RenewAndReconnect,
-    Received,
-    Sent,
-    InLog,
-    ClearLog,
-    BroadFilter,
-    FilterLog,
-    ShowAs,
-    Export,
-    Pause,
-    Resume,
-    Direction,
-    AllDirections,
-    LogCap,
-    MessageDetails,
-    RecentPublishes,
-    AutoRenew,
-    NoAnswer,
-    Undecodable,
-    NoOrganisation,
 }
 
 /// The language signal every component reads; switching it re-renders the text.
@@ -280,7 +120,9 @@ pub fn api_error_text(lang: Language, error: &ApiError, doing: Doing) -> String 
 
 #[cfg(test)]
 mod tests {
+    use super::translation::close_text;
     use super::*;
+    use crate::mqtt::session::ConnackCode;
 
     #[test]
     fn a_field_error_names_the_field_and_range_in_both_languages() {

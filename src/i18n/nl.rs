@@ -5,7 +5,7 @@ use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::{close_text, reason_suffix, Msg, Translation};
+use super::translation::{close_text, reason_suffix, Msg, Translation};
 use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::ConnackCode;
 use crate::mqtt::steps::Step;

@@ -7,7 +7,8 @@
 
 use std::collections::HashSet;
 
-use super::{Broker, BrokerError};
+use super::error::BrokerError;
+use super::interface::Broker;
 
 /// Makes the broker match `stored` (user names) and returns the stored ones
 /// the broker lacks.
@@ -36,7 +37,7 @@ mod tests {
 
     use tillor_contract::api::BrokerStatus;
 
-    use super::super::NewStatic;
+    use super::super::interface::NewStatic;
     use super::*;
 
     /// A broker as a set of user names: enough to check the decisions.

@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 
+use super::context::{use_prefs, use_test_client};
 use super::diagnostics::Diagnostics;
 use super::message_list::MessageList;
 use super::publish_form::PublishForm;
 use super::subscribe_form::SubscribeForm;
 use super::subscription_list::SubscriptionList;
-use super::{use_prefs, use_test_client};
 use crate::api::ApiError;
-use crate::components::{ErrorNotice, ExpiryCountdown};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::expiry_countdown::ExpiryCountdown;
 use crate::i18n::{use_i18n, Doing, Msg};
 use crate::mqtt::client::{MqttClient, Status};
 use crate::mqtt::params::CredentialKind;

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::use_test_client;
+use super::context::use_test_client;
 use crate::i18n::{step_text, use_i18n, Msg};
 
 /// What happened on the wire, step by step, in the user's language.

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::use_test_client;
+use super::context::use_test_client;
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::state::use_console;

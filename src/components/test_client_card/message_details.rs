@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::use_prefs;
+use super::context::use_prefs;
 use crate::format::time_of_day;
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::log::MessageEntry;

@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::context::{use_prefs, use_test_client};
 use super::message_details::MessageDetails;
 use super::message_row::{MessageRow, RowText, ROW_PX};
-use super::{use_prefs, use_test_client};
 use crate::download::download;
 use crate::format::{grouped, iso_time};
 use crate::i18n::{use_i18n, Msg};

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
+use super::context::{use_prefs, use_test_client};
 use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
-use super::{use_prefs, use_test_client};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::Status;
 use crate::mqtt::qos::Qos;

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{use_test_client, PALETTE};
+use super::context::{use_test_client, PALETTE};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::SubState;
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use tillor_contract::namespace::Finding;
 
-use super::use_test_client;
+use super::context::use_test_client;
 use crate::i18n::finding_text;
 use crate::i18n::{use_i18n, Msg};
 

@@ -14,7 +14,7 @@ use tillor_contract::Namespace;
 use tokio::sync::oneshot;
 
 use super::settings::{Settings, ADMIN_USER};
-use crate::broker::BrokerError;
+use crate::broker::error::BrokerError;
 
 const COMMAND_TOPIC: &str = "$CONTROL/dynamic-security/v1";
 const RESPONSE_TOPIC: &str = "$CONTROL/dynamic-security/v1/response";

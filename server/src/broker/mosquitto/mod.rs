@@ -13,7 +13,9 @@ use std::sync::{Arc, RwLock};
 
 use tillor_contract::api::BrokerStatus;
 
-use super::{reconcile, Broker, BrokerError, NewStatic};
+use super::error::BrokerError;
+use super::interface::{Broker, NewStatic};
+use super::reconcile::reconcile;
 use dynsec::Dynsec;
 pub use settings::Settings;
 use settings::ADMIN_USER;

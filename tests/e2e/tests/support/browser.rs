@@ -207,7 +207,7 @@ impl Browser {
     }
 
     pub async fn screenshot(&self, name: &str) {
-        let dir = super::screenshot_dir();
+        let dir = super::paths::screenshot_dir();
         let png = self.0.screenshot().await.expect("screenshot");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();

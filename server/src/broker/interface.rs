@@ -1,0 +1,36 @@
+//! What the API needs from a broker, whichever broker it is.
+
+use std::collections::HashSet;
+
+use tillor_contract::api::BrokerStatus;
+use tillor_contract::Namespace;
+
+use super::error::BrokerError;
+
+/// A static credential as the broker needs it: the password in plain text,
+/// which exists only while it is provisioned (the store keeps a hash).
+pub struct NewStatic<'a> {
+    pub namespace: &'a Namespace,
+    pub user_name: &'a str,
+    pub password: &'a str,
+    pub client_id: &'a str,
+}
+
+/// What the API needs from a broker. Every command is idempotent, so a retry
+/// after an unknown outcome is harmless.
+#[async_trait::async_trait]
+pub trait Broker: Send + Sync {
+    /// Provisions a static credential, bound to its clientId and allowed only
+    /// its namespace.
+    async fn create_static(&self, credential: NewStatic<'_>) -> Result<(), BrokerError>;
+
+    /// Removes a static credential and disconnects every session using it.
+    async fn delete_static(&self, user_name: &str) -> Result<(), BrokerError>;
+
+    /// The user names of the static credentials the broker holds, without the
+    /// broker's own administrative clients.
+    async fn list_static(&self) -> Result<HashSet<String>, BrokerError>;
+
+    /// Whether a stored credential can connect, as far as the broker knows.
+    fn health(&self, user_name: &str) -> BrokerStatus;
+}

@@ -1,0 +1,171 @@
+//! The shape of a translation: the fixed texts (`Msg`) and the `Translation`
+//! trait each language implements, with the few pieces of wording both
+//! languages build the same way.
+
+use tillor_contract::error::ErrorCode;
+use tillor_contract::namespace::Finding;
+
+use crate::mqtt::session::ConnackCode;
+use crate::mqtt::steps::Step;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    Title,
+    Subtitle,
+    LanguageLabel,
+    ContextEnv,
+    ContextOrg,
+    ContextHeader,
+    ContextNone,
+    SettingsTitle,
+    SettingsHint,
+    OrgIdLabel,
+    ApiKeyLabel,
+    Remember,
+    Apply,
+    SwitchOrganisation,
+    StaticTitle,
+    StaticIntro,
+    StaticLoading,
+    StaticEmpty,
+    ColName,
+    ColUserName,
+    ColClientId,
+    ColTopicPrefix,
+    ColCreated,
+    ColActions,
+    Unnamed,
+    BrokerMissing,
+    NameLabel,
+    CreateStatic,
+    Delete,
+    Deleting,
+    Reload,
+    ErrorTitle,
+    FieldRequired,
+    OrgIdInvalid,
+    JwtTitle,
+    JwtIntro,
+    ClientIdLabel,
+    ClientIdHint,
+    ExpiryLabel,
+    Preset1m,
+    Preset15m,
+    Preset1h,
+    Preset8h,
+    Preset24h,
+    PresetCustom,
+    CustomSecondsLabel,
+    CreateJwt,
+    Working,
+    TokenLabel,
+    Show,
+    Hide,
+    BrokerUrlLabel,
+    ExpiresAtLabel,
+    TimeLeft,
+    ExpiresSoon,
+    Expired,
+    Renew,
+    Snippets,
+    Copy,
+    Copied,
+    CopyFailed,
+    RevealTitle,
+    RevealWarning,
+    PasswordLabel,
+    CopyEnv,
+    Acknowledge,
+    Done,
+    Close,
+    ConfirmLoseTitle,
+    ConfirmLoseText,
+    ConfirmLoseYes,
+    ConfirmLoseNo,
+    DeleteTitle,
+    DeleteText,
+    Cancel,
+    Hint401,
+    Hint403,
+    Hint404Delete,
+    Hint5xx,
+    TestClientTitle,
+    TestClientIntro,
+    UseCredential,
+    UseInTestClient,
+    EmptyUser,
+    Connect,
+    Disconnect,
+    CheckConnectivity,
+    Verified,
+    CheckFailed,
+    StatusIdle,
+    StatusConnecting,
+    StatusConnected,
+    StatusClosed,
+    Diagnostics,
+    OutsideNamespace,
+    Subscribe,
+    RelativeToPrefix,
+    FullTopic,
+    LabelPlaceholder,
+    SendAnyway,
+    SubPending,
+    SubRefused,
+    Remove,
+    Publish,
+    SilentPublish,
+    Messages,
+    RenewAndReconnect,
+    Received,
+    Sent,
+    InLog,
+    ClearLog,
+    BroadFilter,
+    FilterLog,
+    ShowAs,
+    Export,
+    Pause,
+    Resume,
+    Direction,
+    AllDirections,
+    LogCap,
+    MessageDetails,
+    RecentPublishes,
+    AutoRenew,
+    NoAnswer,
+    Undecodable,
+    NoOrganisation,
+}
+
+/// Everything the console says, in one language.
+pub trait Translation: Sync {
+    /// A fixed text.
+    fn text(&self, msg: Msg) -> &'static str;
+    /// The console's own words for an API error code.
+    fn error_code(&self, code: ErrorCode) -> &'static str;
+    /// An answer from something that is not the API (a proxy, a static host).
+    fn unexpected_status(&self, status: u16) -> String;
+    /// A refusing CONNACK, with its likely causes and fix.
+    fn connack(&self, code: ConnackCode) -> String;
+    /// What a WebSocket close code means.
+    fn close_code(&self, code: u16) -> &'static str;
+    /// One diagnostic step of the test client.
+    fn step(&self, step: &Step) -> String;
+    /// One reason a topic or filter is outside the namespace.
+    fn finding(&self, finding: &Finding) -> String;
+}
+
+/// "code 1006: …", as both languages write a close code.
+pub(super) fn close_text(t: &dyn Translation, code: u16) -> String {
+    format!("code {code}: {}", t.close_code(code))
+}
+
+/// The close's reason, when the broker gave one.
+pub(super) fn reason_suffix(reason: &str) -> String {
+    if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" ({reason})")
+    }
+}
