@@ -316,3 +316,33 @@ async fn a_secret_is_taken_out_of_the_action_that_fetched_it() {
     );
     assert_eq!(tillor_console::action::take_outcome(create), None);
 }
+
+/// Fix (e): with no organisation chosen the user saw the network/CORS hint.
+#[wasm_bindgen_test]
+async fn creating_without_an_organisation_says_so_and_not_that_the_network_failed() {
+    use tillor_console::components::announcer::provide_announcer;
+    use tillor_console::components::JwtCredentialsCard;
+    let root = container();
+    let state = ConsoleState::new(ConsoleConfig::default());
+    assert!(state.session.get_untracked().is_none());
+    mount_to(root.clone(), move || {
+        provide_i18n(Language::En);
+        provide_announcer();
+        provide_context(state);
+        view! { <JwtCredentialsCard/> }
+    })
+    .forget();
+    tick().await;
+    submit(&root);
+    for _ in 0..10 {
+        tick().await;
+    }
+    let notice = element(&root, ".error-notice");
+    assert_eq!(
+        notice.get_attribute("data-code").as_deref(),
+        Some("no-organisation")
+    );
+    let text = notice.text_content().unwrap_or_default();
+    assert!(text.contains("Choose an organisation first"), "{text}");
+    assert!(!text.contains("CORS"), "{text}");
+}
