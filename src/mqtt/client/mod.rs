@@ -175,10 +175,12 @@ impl MqttClient {
     /// `set_params` this keeps the diagnostics, the log and the subscriptions (the
     /// session resubscribes once connected).
     pub fn renew_token(&self, token: String, expires_at_ms: f64) {
+        // The new token may arrive after the organisation was switched away
+        // (the request was in flight): a disposed client takes nothing.
         let is_jwt = self
             .params
-            .with_untracked(|p| p.as_ref().is_some_and(|p| p.kind == CredentialKind::Jwt));
-        if !is_jwt {
+            .try_with_untracked(|p| p.as_ref().is_some_and(|p| p.kind == CredentialKind::Jwt));
+        if is_jwt != Some(true) {
             return;
         }
         self.params.update(|p| {
