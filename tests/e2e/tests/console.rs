@@ -8,8 +8,8 @@ use support::{with_browser, ConsolePage, E2eStack, KEY_B};
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_lists_the_organisations_static_credentials_from_the_api() {
     let stack = E2eStack::start();
-    let older = stack.create_static("ERP koppeling").await;
-    let newer = stack.create_static("Kassa filiaal 2").await;
+    let older = stack.create_static("ERP link").await;
+    let newer = stack.create_static("Till branch 2").await;
     let url = stack.url("/");
     let (org, key, prefix) = (stack.org.clone(), stack.key.clone(), stack.prefix());
     with_browser(move |b| async move {
@@ -20,13 +20,13 @@ async fn the_console_lists_the_organisations_static_credentials_from_the_api() {
         let rows = page.static_rows(2).await;
         b.screenshot("static-credentials").await;
         assert!(
-            rows[0].contains("Kassa filiaal 2"),
+            rows[0].contains("Till branch 2"),
             "newest first: {}",
             rows[0]
         );
         assert!(rows[0].contains(newer["userName"].as_str().unwrap()));
         assert!(rows[0].contains(newer["clientId"].as_str().unwrap()));
-        assert!(rows[1].contains("ERP koppeling"));
+        assert!(rows[1].contains("ERP link"));
         assert!(rows[1].contains(&prefix));
 
         let (env, shown_org, header) = page.context().await;
@@ -136,7 +136,7 @@ async fn a_static_password_is_shown_once_and_is_gone_after_the_dialog() {
         page.open(&url).await;
         page.choose_organisation_remembering(&org, &key).await;
 
-        page.create_static("Kassa 1").await;
+        page.create_static("Till 1").await;
         assert_eq!(page.dialog_label().await.as_deref(), Some("reveal-title"));
         let password = page.revealed_password().await;
         assert_eq!(password.len(), 32, "{password}");
@@ -158,7 +158,7 @@ async fn a_static_password_is_shown_once_and_is_gone_after_the_dialog() {
 
         // Focus returns to the new row.
         let rows = page.static_rows(1).await;
-        assert!(rows[0].contains("Kassa 1"));
+        assert!(rows[0].contains("Till 1"));
         let row_id = page.first_row_id().await;
         b.wait_until(
             &format!("return document.activeElement?.id === '{row_id}'"),
@@ -182,7 +182,7 @@ async fn a_static_password_is_shown_once_and_is_gone_after_the_dialog() {
 
         // Delete asks first, names the credential, and the row goes.
         let dialog = page.delete_first_static().await;
-        assert!(dialog.contains("Kassa 1"), "{dialog}");
+        assert!(dialog.contains("Till 1"), "{dialog}");
         b.screenshot("delete-confirm").await;
         page.confirm_delete().await;
         page.wait_for_empty_list().await;

@@ -43,6 +43,7 @@ async fn a_jwt_session_is_verified_and_what_it_publishes_reaches_mosquitto_sub()
         client.subscribe().await;
         client.wait_for_granted_subscription().await;
         // Publish from the console: mosquitto_sub (started before) receives it.
+        client.type_payload("from the console").await;
         client.publish().await;
         client.wait_for_step("delivered").await;
     })
@@ -50,7 +51,7 @@ async fn a_jwt_session_is_verified_and_what_it_publishes_reaches_mosquitto_sub()
     let out = sub.wait_with_output().unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        format!("{}/test hallo", stack.prefix()),
+        format!("{}/test from the console", stack.prefix()),
         "mosquitto_sub received the console's message"
     );
 }
