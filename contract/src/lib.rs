@@ -8,6 +8,7 @@ pub mod claims;
 pub mod config;
 pub mod error;
 pub mod namespace;
+pub mod refusal;
 pub mod rules;
 
 pub use namespace::{Env, Namespace};

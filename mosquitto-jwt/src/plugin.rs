@@ -163,7 +163,7 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
             return MOSQ_ERR_AUTH;
         };
         let password = (!ev.password.is_null()).then(|| CStr::from_ptr(ev.password).to_bytes());
-        match state.verifier.authenticate(password, &id) {
+        match state.verifier.authenticate(password, &id, now()) {
             Ok(session) => {
                 log(
                     MOSQ_LOG_NOTICE,

@@ -1,35 +1,33 @@
 //! Pure decisions: is this token good for this clientId, and may this session use
 //! this topic now. No Mosquitto types here.
 
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use tillor_contract::claims::{MqttTokenClaims, AUDIENCE, ISSUER};
+use tillor_contract::refusal::RefusalReason;
 use tillor_contract::{Env, Namespace};
 
-/// Why a connection is refused; logged by the broker, never shown the token.
+/// A refused connection: the reason, and the organisation it can be
+/// attributed to. `org` is set only when the token's signature verified, so
+/// nobody can put an attempt into another organisation's record by naming it
+/// in a forged token.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Refusal {
-    NoPassword,
-    BadToken(String),
-    UnknownKey,
-    ClientIdMismatch { token: String, connecting: String },
-    WrongEnv { token: Env, broker: Env },
-    BadOrganisation,
+pub struct Refused {
+    pub reason: RefusalReason,
+    pub org: Option<String>,
 }
 
-impl std::fmt::Display for Refusal {
+impl Refused {
+    fn unattributed(reason: RefusalReason) -> Refused {
+        Refused { reason, org: None }
+    }
+}
+
+impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Refusal::NoPassword => f.write_str("no token in the password"),
-            Refusal::BadToken(e) => write!(f, "token rejected: {e}"),
-            Refusal::UnknownKey => f.write_str("token signed with an unknown key"),
-            Refusal::ClientIdMismatch { token, connecting } => write!(
-                f,
-                "token is for clientId {token:?}, connection uses {connecting:?}"
-            ),
-            Refusal::WrongEnv { token, broker } => {
-                write!(f, "token is for env {token}, this broker serves {broker}")
-            }
-            Refusal::BadOrganisation => f.write_str("token names an invalid organisation"),
+        match &self.org {
+            Some(org) => write!(f, "{} (organisation {org})", self.reason),
+            None => write!(f, "{}", self.reason),
         }
     }
 }
@@ -99,53 +97,76 @@ impl Verifier {
         Ok(Verifier { keys, env })
     }
 
-    /// Checks signature, `exp`/`nbf` (no leeway), issuer, audience, that the token
-    /// is for `client_id`, and that it is for this broker's env.
+    /// Checks the signature, issuer and audience, then (with the claims now
+    /// trusted) `exp`/`nbf` against `now` (Unix seconds, no leeway), that the
+    /// token is for `client_id`, and that it is for this broker's env.
     pub fn authenticate(
         &self,
         password: Option<&[u8]>,
         client_id: &str,
-    ) -> Result<Session, Refusal> {
+        now: i64,
+    ) -> Result<Session, Refused> {
+        use RefusalReason as R;
         let token = password
             .filter(|p| !p.is_empty())
-            .ok_or(Refusal::NoPassword)?;
+            .ok_or(Refused::unattributed(R::NoToken))?;
         let token =
-            std::str::from_utf8(token).map_err(|_| Refusal::BadToken("not UTF-8".into()))?;
-        let header = decode_header(token).map_err(|e| Refusal::BadToken(e.to_string()))?;
+            std::str::from_utf8(token).map_err(|_| Refused::unattributed(R::MalformedToken))?;
+        let header = decode_header(token).map_err(|_| Refused::unattributed(R::MalformedToken))?;
         if header.alg != Algorithm::ES256 {
-            return Err(Refusal::BadToken(format!(
-                "algorithm {:?} is not accepted",
-                header.alg
-            )));
+            return Err(Refused::unattributed(R::MalformedToken));
         }
         let key = self
             .keys
             .iter()
             .find(|(kid, _)| header.kid.is_none() || kid.as_deref() == header.kid.as_deref())
             .map(|(_, k)| k)
-            .ok_or(Refusal::UnknownKey)?;
+            .ok_or(Refused::unattributed(R::UnknownSigningKey))?;
+        // Time is checked below, against `now`, once the signature holds: an
+        // expired token then says when it expired, and whose it was.
         let mut validation = Validation::new(Algorithm::ES256);
-        validation.leeway = 0;
-        validation.validate_nbf = true;
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         validation.set_audience(&[AUDIENCE]);
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
         let claims = decode::<MqttTokenClaims>(token, key, &validation)
-            .map_err(|e| Refusal::BadToken(e.to_string()))?
+            .map_err(|e| {
+                Refused::unattributed(match e.kind() {
+                    ErrorKind::InvalidSignature => R::BadSignature,
+                    ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
+                        R::WrongIssuerOrAudience
+                    }
+                    _ => R::MalformedToken,
+                })
+            })?
             .claims;
+        let org = claims.namespace().map(|ns| ns.org_id().to_owned());
+        let refused = |reason| Refused {
+            reason,
+            org: org.clone(),
+        };
+        if now >= claims.exp {
+            return Err(refused(R::Expired { exp: claims.exp }));
+        }
+        if now < claims.nbf {
+            return Err(refused(R::NotYetValid { nbf: claims.nbf }));
+        }
         if claims.client_id != client_id || claims.sub != client_id {
-            return Err(Refusal::ClientIdMismatch {
-                token: claims.client_id,
+            return Err(refused(R::ClientIdMismatch {
+                expected: claims.client_id,
                 connecting: client_id.to_owned(),
-            });
+            }));
         }
         if claims.env != self.env {
-            return Err(Refusal::WrongEnv {
+            return Err(refused(R::WrongEnv {
                 token: claims.env,
                 broker: self.env,
-            });
+            }));
         }
-        let namespace = claims.namespace().ok_or(Refusal::BadOrganisation)?;
+        let namespace = claims
+            .namespace()
+            .ok_or(Refused::unattributed(R::MalformedToken))?;
         Ok(Session {
             client_id: claims.client_id,
             namespace,
@@ -214,7 +235,9 @@ mod tests {
             &k,
             &claims("acme", Env::Local, "local-x", now(), now() + 60),
         );
-        let s = v.authenticate(Some(t.as_bytes()), "local-x").unwrap();
+        let s = v
+            .authenticate(Some(t.as_bytes()), "local-x", now())
+            .unwrap();
         assert_eq!(s.namespace.prefix(), "tillor/local/acme/integration");
         assert!(s.allows(Access::Write, "tillor/local/acme/integration/a", now()));
         assert!(!s.allows(Access::Subscribe, "tillor/local/acme/#", now()));
@@ -225,52 +248,117 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn expired_future_foreign_env_and_other_client_tokens_are_refused() {
-        let k = keys();
-        let v = Verifier::from_jwks(&k.jwks, Env::Local).unwrap();
-        let n = now();
-        let cases = [
-            claims("acme", Env::Local, "local-x", n - 120, n - 1),
-            claims("acme", Env::Local, "local-x", n + 30, n + 90),
-            claims("acme", Env::Prod, "local-x", n, n + 60),
-        ];
-        for c in &cases {
-            assert!(
-                v.authenticate(Some(sign(&k, c).as_bytes()), "local-x")
-                    .is_err(),
-                "{c:?}"
-            );
-        }
-        let good = sign(&k, &claims("acme", Env::Local, "local-x", n, n + 60));
-        assert!(matches!(
-            v.authenticate(Some(good.as_bytes()), "local-y"),
-            Err(Refusal::ClientIdMismatch { .. })
-        ));
-        assert_eq!(v.authenticate(None, "local-x"), Err(Refusal::NoPassword));
+    fn reason(v: &Verifier, token: &str, client: &str, now: i64) -> Refused {
+        v.authenticate(Some(token.as_bytes()), client, now)
+            .unwrap_err()
     }
 
     #[test]
-    fn a_token_from_another_key_or_with_alg_none_is_refused() {
+    fn each_refusal_of_a_genuine_token_names_its_reason_and_its_organisation() {
+        let k = keys();
+        let v = Verifier::from_jwks(&k.jwks, Env::Local).unwrap();
+        let n = now();
+        let acme = Some("acme".to_owned());
+        let expired = sign(&k, &claims("acme", Env::Local, "local-x", n - 120, n - 1));
+        assert_eq!(
+            reason(&v, &expired, "local-x", n),
+            Refused {
+                reason: RefusalReason::Expired { exp: n - 1 },
+                org: acme.clone()
+            }
+        );
+        // At exp exactly, the token is over (as the session's own check says).
+        let at = sign(&k, &claims("acme", Env::Local, "local-x", n - 60, n));
+        assert_eq!(
+            reason(&v, &at, "local-x", n).reason,
+            RefusalReason::Expired { exp: n }
+        );
+        let future = sign(&k, &claims("acme", Env::Local, "local-x", n + 30, n + 90));
+        assert_eq!(
+            reason(&v, &future, "local-x", n).reason,
+            RefusalReason::NotYetValid { nbf: n + 30 }
+        );
+        let prod = sign(&k, &claims("acme", Env::Prod, "local-x", n, n + 60));
+        assert_eq!(
+            reason(&v, &prod, "local-x", n),
+            Refused {
+                reason: RefusalReason::WrongEnv {
+                    token: Env::Prod,
+                    broker: Env::Local
+                },
+                org: acme.clone()
+            }
+        );
+        let good = sign(&k, &claims("acme", Env::Local, "local-x", n, n + 60));
+        assert_eq!(
+            reason(&v, &good, "local-y", n),
+            Refused {
+                reason: RefusalReason::ClientIdMismatch {
+                    expected: "local-x".into(),
+                    connecting: "local-y".into()
+                },
+                org: acme
+            }
+        );
+        assert_eq!(
+            v.authenticate(None, "local-x", n),
+            Err(Refused {
+                reason: RefusalReason::NoToken,
+                org: None
+            })
+        );
+    }
+
+    #[test]
+    fn a_forged_or_foreign_token_is_refused_and_attributed_to_nobody() {
         let k = keys();
         let other = keys();
         let v = Verifier::from_jwks(&k.jwks, Env::Local).unwrap();
         let n = now();
         let c = claims("acme", Env::Local, "local-x", n, n + 60);
-        assert!(v
-            .authenticate(Some(sign(&other, &c).as_bytes()), "local-x")
-            .is_err());
+        // Another key with the same kid: the signature does not verify. The
+        // token names acme, but nothing it says can be trusted.
+        assert_eq!(
+            reason(&v, &sign(&other, &c), "local-x", n),
+            Refused {
+                reason: RefusalReason::BadSignature,
+                org: None
+            }
+        );
 
         let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&c).unwrap());
         let none = format!(
             "{}.{payload}.",
             URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#)
         );
-        assert!(v.authenticate(Some(none.as_bytes()), "local-x").is_err());
+        assert_eq!(
+            reason(&v, &none, "local-x", n),
+            Refused {
+                reason: RefusalReason::MalformedToken,
+                org: None
+            }
+        );
         let hs = format!(
             "{}.{payload}.AAAA",
             URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#)
         );
-        assert!(v.authenticate(Some(hs.as_bytes()), "local-x").is_err());
+        assert_eq!(reason(&v, &hs, "local-x", n).org, None);
+        assert_eq!(
+            reason(&v, "not a token", "local-x", n).reason,
+            RefusalReason::MalformedToken
+        );
+    }
+
+    #[test]
+    fn a_token_for_another_issuer_or_audience_is_refused_as_such() {
+        let k = keys();
+        let v = Verifier::from_jwks(&k.jwks, Env::Local).unwrap();
+        let n = now();
+        let mut c = claims("acme", Env::Local, "local-x", n, n + 60);
+        c.aud = "someone-else".into();
+        assert_eq!(
+            reason(&v, &sign(&k, &c), "local-x", n).reason,
+            RefusalReason::WrongIssuerOrAudience
+        );
     }
 }
