@@ -8,7 +8,7 @@ use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_
 use super::translation::{close_text, reason_suffix, Msg, Translation};
 use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::ConnackCode;
-use crate::mqtt::steps::Step;
+use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::url::UrlProblem;
 
 pub struct En;
@@ -228,10 +228,10 @@ impl Translation for En {
             Step::Timeout(what) => format!("No {what} in time: the connection is dead."),
             Step::Protocol(why) => format!("Protocol error: {why}"),
             Step::TransportError => "WebSocket error (the browser gives no details; see the close code below).".into(),
-            Step::Closed { requested: true, .. } => "Connection closed as you asked.".into(),
-            Step::Closed { code, reason, token_expired: true, .. } => format!("Disconnected ({}): the token has expired. Create a new one (Renew) and connect again.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, was_connected: true, .. } => format!("The broker closed the connection ({}). Usually: the same client id connected elsewhere (another tab or a running integration) and took over this session, or the credentials were deleted.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, .. } => format!("Connection closed ({}).{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { cause: CloseCause::Requested, .. } => "Connection closed as you asked.".into(),
+            Step::Closed { code, reason, cause: CloseCause::TokenExpired } => format!("Disconnected ({}): the token has expired. Create a new one (Renew) and connect again.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, cause: CloseCause::ByBroker } => format!("The broker closed the connection ({}). Usually: the same client id connected elsewhere (another tab or a running integration) and took over this session, or the credentials were deleted.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, cause: CloseCause::Other } => format!("Connection closed ({}).{}", close_text(self, *code), reason_suffix(reason)),
             Step::Reconnecting { attempt, in_ms } => format!("Reconnecting in {} s (attempt {attempt}); subscriptions are requested again afterwards.", in_ms / 1000),
             Step::NotRetrying(StopReason::Refused) => "Not retried: the broker refused these credentials; retrying would not help.".into(),
             Step::NotRetrying(StopReason::TokenExpired) => "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.".into(),

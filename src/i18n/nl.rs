@@ -8,7 +8,7 @@ use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_
 use super::translation::{close_text, reason_suffix, Msg, Translation};
 use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::ConnackCode;
-use crate::mqtt::steps::Step;
+use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::url::UrlProblem;
 
 pub struct Nl;
@@ -228,10 +228,10 @@ impl Translation for Nl {
             Step::Timeout(what) => format!("Geen {what} op tijd: de verbinding is dood."),
             Step::Protocol(why) => format!("Protocolfout: {why}"),
             Step::TransportError => "WebSocket-fout (de browser geeft geen details; zie de sluitcode hieronder).".into(),
-            Step::Closed { requested: true, .. } => "Verbinding gesloten op uw verzoek.".into(),
-            Step::Closed { code, reason, token_expired: true, .. } => format!("Verbinding verbroken ({}): het token is verlopen. Maak een nieuw token (Vernieuwen) en verbind opnieuw.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, was_connected: true, .. } => format!("De broker verbrak de verbinding ({}). Meestal: dezelfde client-id is elders verbonden (een ander tabblad of een draaiende koppeling) en heeft deze sessie overgenomen, of de inloggegevens zijn verwijderd.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, .. } => format!("Verbinding gesloten ({}).{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { cause: CloseCause::Requested, .. } => "Verbinding gesloten op uw verzoek.".into(),
+            Step::Closed { code, reason, cause: CloseCause::TokenExpired } => format!("Verbinding verbroken ({}): het token is verlopen. Maak een nieuw token (Vernieuwen) en verbind opnieuw.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, cause: CloseCause::ByBroker } => format!("De broker verbrak de verbinding ({}). Meestal: dezelfde client-id is elders verbonden (een ander tabblad of een draaiende koppeling) en heeft deze sessie overgenomen, of de inloggegevens zijn verwijderd.{}", close_text(self, *code), reason_suffix(reason)),
+            Step::Closed { code, reason, cause: CloseCause::Other } => format!("Verbinding gesloten ({}).{}", close_text(self, *code), reason_suffix(reason)),
             Step::Reconnecting { attempt, in_ms } => format!("Opnieuw verbinden over {} s (poging {attempt}); abonnementen worden daarna opnieuw aangevraagd.", in_ms / 1000),
             Step::NotRetrying(StopReason::Refused) => "Niet opnieuw geprobeerd: de broker weigerde deze inloggegevens, opnieuw proberen helpt niet.".into(),
             Step::NotRetrying(StopReason::TokenExpired) => "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.".into(),

@@ -74,9 +74,7 @@ pub enum Step {
     Closed {
         code: u16,
         reason: String,
-        requested: bool,
-        was_connected: bool,
-        token_expired: bool,
+        cause: CloseCause,
     },
     Reconnecting {
         attempt: u32,
@@ -87,6 +85,36 @@ pub enum Step {
     TokenRenewed {
         expires_at_ms: f64,
     },
+}
+
+/// What most likely ended a connection, decided once, where the facts are:
+/// the step's colour, its kind and its words all follow from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseCause {
+    /// The user disconnected.
+    Requested,
+    /// The JWT's expiry had passed: the broker cuts such sessions.
+    TokenExpired,
+    /// Connected, then closed by the broker: a takeover or a deleted credential.
+    ByBroker,
+    /// Never got that far (unreachable, refused handshake, ...).
+    Other,
+}
+
+impl CloseCause {
+    /// The first fact that explains the close wins: asking for it, then an
+    /// expired token, then having been connected.
+    pub fn of(requested: bool, token_expired: bool, was_connected: bool) -> CloseCause {
+        if requested {
+            CloseCause::Requested
+        } else if token_expired {
+            CloseCause::TokenExpired
+        } else if was_connected {
+            CloseCause::ByBroker
+        } else {
+            CloseCause::Other
+        }
+    }
 }
 
 impl Step {
@@ -120,13 +148,11 @@ impl Step {
             }
             Step::Timeout(_) | Step::Protocol(_) => Failed,
             Step::TransportError | Step::Reconnecting { .. } => Warning,
-            Step::Closed { requested, .. } => {
-                if *requested {
-                    Info
-                } else {
-                    Failed
-                }
-            }
+            Step::Closed {
+                cause: CloseCause::Requested,
+                ..
+            } => Info,
+            Step::Closed { .. } => Failed,
             Step::NotRetrying(StopReason::Requested) => Info,
             Step::NotRetrying(_) => Failed,
         }
@@ -155,18 +181,12 @@ impl Step {
             Step::Timeout(_) => "timeout",
             Step::Protocol(_) => "protocol-error",
             Step::TransportError => "transport-error",
-            Step::Closed {
-                requested: true, ..
-            } => "closed-requested",
-            Step::Closed {
-                token_expired: true,
-                ..
-            } => "closed-token-expired",
-            Step::Closed {
-                was_connected: true,
-                ..
-            } => "closed-by-broker",
-            Step::Closed { .. } => "closed",
+            Step::Closed { cause, .. } => match cause {
+                CloseCause::Requested => "closed-requested",
+                CloseCause::TokenExpired => "closed-token-expired",
+                CloseCause::ByBroker => "closed-by-broker",
+                CloseCause::Other => "closed",
+            },
             Step::Reconnecting { .. } => "reconnecting",
             Step::NotRetrying(StopReason::Requested) => "stopped-requested",
             Step::NotRetrying(StopReason::Refused) => "stopped-refused",
@@ -209,12 +229,19 @@ mod tests {
         let closed = |requested| Step::Closed {
             code: 1000,
             reason: String::new(),
-            requested,
-            was_connected: true,
-            token_expired: false,
+            cause: CloseCause::of(requested, false, true),
         };
         assert_eq!(closed(true).outcome(), Outcome::Info);
         assert_eq!(closed(false).outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn a_close_is_explained_by_the_first_fact_that_applies() {
+        use CloseCause::*;
+        assert_eq!(CloseCause::of(true, true, true), Requested);
+        assert_eq!(CloseCause::of(false, true, true), TokenExpired);
+        assert_eq!(CloseCause::of(false, false, true), ByBroker);
+        assert_eq!(CloseCause::of(false, false, false), Other);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::mqtt::probe::{AfterSuback, CheckState};
 use crate::mqtt::qos::Qos;
 use crate::mqtt::retry::Reconnects;
 use crate::mqtt::session::Event;
-use crate::mqtt::steps::Step;
+use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::transport::TransportEvent;
 
 /// Work per slice of inbound frames before the page gets the main thread back.
@@ -75,9 +75,11 @@ impl MqttClient {
                 let step = Step::Closed {
                     code,
                     reason,
-                    requested,
-                    was_connected: self.status.get_untracked() == Status::Connected,
-                    token_expired: self.token_expired(),
+                    cause: CloseCause::of(
+                        requested,
+                        self.token_expired(),
+                        self.status.get_untracked() == Status::Connected,
+                    ),
                 };
                 self.end_connection(Ending::Lost { step, requested });
             }
