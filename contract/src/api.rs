@@ -20,6 +20,24 @@ pub fn static_credential_path(org_id: &str, id: &str) -> String {
     format!("/api/orgs/{org_id}/mqtt/static-credentials/{id}")
 }
 
+pub fn events_path(org_id: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/events")
+}
+
+/// What the broker saw of this organisation's connections, newest first.
+/// Repeats of the same event by the same clientId are one entry with a count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConnectionEvent {
+    pub client_id: String,
+    pub what: crate::broker_event::EventKind,
+    /// How many times it happened between `firstAt` and `lastAt`.
+    pub count: u64,
+    pub first_at: String,
+    pub last_at: String,
+}
+
 /// `POST /api/orgs/:orgId/mqtt/credentials`; the whole body is optional.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -4,6 +4,7 @@
 //! validates with the same rule the server uses" true by construction.
 
 pub mod api;
+pub mod broker_event;
 pub mod claims;
 pub mod config;
 pub mod error;

@@ -16,10 +16,31 @@ pub const CLIENT_ID_ALLOWED: &str = "A-Z a-z 0-9 . _ -";
 
 pub const NAME_MAX_CHARS: usize = 64;
 
+/// How many connection events one request may ask for.
+pub const EVENTS_LIMIT_MIN: i64 = 1;
+pub const EVENTS_LIMIT_MAX: i64 = 500;
+pub const EVENTS_LIMIT_DEFAULT: u32 = 100;
+
 pub mod field {
     pub const EXPIRES_IN_SECONDS: &str = "expiresInSeconds";
     pub const CLIENT_ID: &str = "clientId";
     pub const NAME: &str = "name";
+    pub const LIMIT: &str = "limit";
+}
+
+/// The `limit` query parameter of the events list, as sent (text).
+pub fn events_limit(raw: &str) -> Result<u32, FieldError> {
+    let range =
+        |code| FieldError::new(field::LIMIT, code).with_range(EVENTS_LIMIT_MIN, EVENTS_LIMIT_MAX);
+    let n: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| range(ErrorCode::NotAnInteger))?;
+    if (EVENTS_LIMIT_MIN..=EVENTS_LIMIT_MAX).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(range(ErrorCode::OutOfRange))
+    }
 }
 
 /// The JSON value sent as `expiresInSeconds`: only an integer in 60..=86400 passes.
@@ -91,6 +112,24 @@ pub fn check_name(name: &str) -> Result<(), FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_events_limit_is_a_whole_number_in_its_range() {
+        assert_eq!(events_limit("1"), Ok(1));
+        assert_eq!(events_limit("500"), Ok(500));
+        for (raw, code) in [
+            ("0", ErrorCode::OutOfRange),
+            ("501", ErrorCode::OutOfRange),
+            ("-3", ErrorCode::OutOfRange),
+            ("ten", ErrorCode::NotAnInteger),
+            ("1.5", ErrorCode::NotAnInteger),
+            ("", ErrorCode::NotAnInteger),
+        ] {
+            let e = events_limit(raw).unwrap_err();
+            assert_eq!((e.field.as_str(), e.code), (field::LIMIT, code), "{raw:?}");
+            assert_eq!((e.min, e.max), (Some(1), Some(500)));
+        }
+    }
     use serde_json::json;
 
     #[test]

@@ -26,6 +26,7 @@ pub const MOSQ_ACL_UNSUBSCRIBE: c_int = 0x08;
 
 pub const MOSQ_LOG_INFO: c_int = 1 << 0;
 pub const MOSQ_LOG_NOTICE: c_int = 1 << 1;
+pub const MOSQ_LOG_WARNING: c_int = 1 << 2;
 pub const MOSQ_LOG_ERR: c_int = 1 << 3;
 
 #[repr(C)]
@@ -92,6 +93,16 @@ extern "C" {
         event_data: *const c_void,
     ) -> c_int;
     pub fn mosquitto_client_id(client: *const mosquitto) -> *const c_char;
+    pub fn mosquitto_client_username(client: *const mosquitto) -> *const c_char;
+    pub fn mosquitto_broker_publish_copy(
+        clientid: *const c_char,
+        topic: *const c_char,
+        payloadlen: c_int,
+        payload: *const c_void,
+        qos: c_int,
+        retain: bool,
+        properties: *mut c_void,
+    ) -> c_int;
     pub fn mosquitto_kick_client_by_clientid(clientid: *const c_char, with_will: bool) -> c_int;
     pub fn mosquitto_log_printf(level: c_int, fmt: *const c_char, ...);
 }

@@ -8,6 +8,7 @@
 //! Loaded first, before the dynamic-security plugin: a client with a username is
 //! not ours and is deferred (`MOSQ_ERR_PLUGIN_DEFER`) to dynamic security.
 
+pub mod events;
 mod ffi;
 mod plugin;
 pub mod verifier;

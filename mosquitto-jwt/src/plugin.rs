@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use tillor_contract::broker_event::{BrokerEvent, EVENTS_TOPIC};
 use tillor_contract::Env;
 
+use crate::events::{auth_event, events_topic_access};
 use crate::ffi::*;
 use crate::verifier::{Access, Session, Verifier};
 
@@ -19,6 +22,46 @@ struct State {
     verifier: Verifier,
     /// Authenticated JWT sessions by client pointer; removed on disconnect.
     sessions: Mutex<HashMap<usize, Session>>,
+    /// The username that may read `EVENTS_TOPIC` (the server's admin client).
+    events_reader: Option<String>,
+    /// The last event's sequence number.
+    seq: AtomicU64,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(i64::MAX)
+}
+
+/// Publishes an event for the server. QoS 0 from inside the broker: it is
+/// queued and delivered in the broker's next loop, never waited for here.
+fn publish(event: &BrokerEvent) {
+    let Ok(body) = serde_json::to_vec(event) else {
+        return;
+    };
+    let (Ok(topic), Ok(len)) = (CString::new(EVENTS_TOPIC), c_int::try_from(body.len())) else {
+        return;
+    };
+    // SAFETY: valid NUL-terminated topic; the broker copies `len` bytes of body.
+    let rc = unsafe {
+        mosquitto_broker_publish_copy(
+            std::ptr::null(),
+            topic.as_ptr(),
+            len,
+            body.as_ptr().cast(),
+            0,
+            false,
+            std::ptr::null_mut(),
+        )
+    };
+    if rc != MOSQ_ERR_SUCCESS {
+        log(
+            MOSQ_LOG_WARNING,
+            &format!("event {} not published: {rc}", event.seq),
+        );
+    }
 }
 
 fn log(level: c_int, msg: &str) {
@@ -92,10 +135,13 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
                 return MOSQ_ERR_UNKNOWN;
             }
         };
+        let events_reader = options(opts, count).remove("events_reader");
         let state = Box::into_raw(Box::new(State {
             identifier,
             verifier,
             sessions: Mutex::new(HashMap::new()),
+            events_reader,
+            seq: AtomicU64::new(0),
         }));
         *userdata = state.cast();
         for (event, cb) in callbacks() {
@@ -163,7 +209,10 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
             return MOSQ_ERR_AUTH;
         };
         let password = (!ev.password.is_null()).then(|| CStr::from_ptr(ev.password).to_bytes());
-        match state.verifier.authenticate(password, &id, now()) {
+        let outcome = state.verifier.authenticate(password, &id, now());
+        let seq = state.seq.fetch_add(1, Ordering::Relaxed) + 1;
+        publish(&auth_event(&outcome, &id, seq, now_ms()));
+        match outcome {
             Ok(session) => {
                 log(
                     MOSQ_LOG_NOTICE,
@@ -191,12 +240,6 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
     catch_unwind(AssertUnwindSafe(|| {
         let state = &*userdata.cast::<State>();
         let ev = &*data.cast::<mosquitto_evt_acl_check>();
-        let Ok(sessions) = state.sessions.lock() else {
-            return MOSQ_ERR_ACL_DENIED;
-        };
-        let Some(session) = sessions.get(&(ev.client as usize)) else {
-            return MOSQ_ERR_PLUGIN_DEFER;
-        };
         let access = match ev.access {
             MOSQ_ACL_READ => Access::Read,
             MOSQ_ACL_WRITE => Access::Write,
@@ -210,6 +253,27 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
         // Invalid UTF-8 is never inside a namespace.
         let Ok(topic) = CStr::from_ptr(ev.topic).to_str() else {
             return MOSQ_ERR_ACL_DENIED;
+        };
+        // The events topic is decided here for every client, ours or not.
+        let user = mosquitto_client_username(ev.client);
+        let user = (!user.is_null()).then(|| CStr::from_ptr(user).to_string_lossy());
+        if let Some(allowed) = events_topic_access(
+            topic,
+            access,
+            user.as_deref(),
+            state.events_reader.as_deref(),
+        ) {
+            return if allowed {
+                MOSQ_ERR_SUCCESS
+            } else {
+                MOSQ_ERR_ACL_DENIED
+            };
+        }
+        let Ok(sessions) = state.sessions.lock() else {
+            return MOSQ_ERR_ACL_DENIED;
+        };
+        let Some(session) = sessions.get(&(ev.client as usize)) else {
+            return MOSQ_ERR_PLUGIN_DEFER;
         };
         if session.allows(access, topic, now()) {
             MOSQ_ERR_SUCCESS

@@ -39,6 +39,8 @@ pub struct Session {
     pub namespace: Namespace,
     /// Unix seconds; the session may do nothing at or after this instant.
     pub expires_at: i64,
+    /// The token's id, which names it in events (never the token itself).
+    pub jti: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,6 +173,7 @@ impl Verifier {
             client_id: claims.client_id,
             namespace,
             expires_at: claims.exp,
+            jti: claims.jti,
         })
     }
 }

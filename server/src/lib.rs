@@ -6,6 +6,7 @@ pub mod body;
 pub mod broker;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod orgs;
 pub mod routes;
 pub mod secrets;
@@ -61,6 +62,7 @@ pub fn app(state: AppState) -> Router {
             "/orgs/{orgId}/mqtt/static-credentials/{id}",
             delete(routes::static_credentials::delete),
         )
+        .route("/orgs/{orgId}/mqtt/events", get(routes::events::list))
         .route("/openapi.json", get(routes::meta::openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -160,6 +162,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // The HTTP port is bound before the broker starts, so a busy port fails
     // fast and leaves no broker behind.
+    let event_stats = Arc::new(events::EventStats::default());
     let broker = match config.broker {
         config::BrokerKind::None => None,
         config::BrokerKind::Mosquitto => {
@@ -167,7 +170,8 @@ pub async fn start(config: Config) -> Result<Running, String> {
                 .all_static_user_names()
                 .await
                 .map_err(|e| format!("cannot read the store: {e}"))?;
-            Some(broker::mosquitto::Mosquitto::start(config.broker_settings(), stored).await?)
+            let sink = events::start(store.clone(), event_stats.clone());
+            Some(broker::mosquitto::Mosquitto::start(config.broker_settings(), stored, sink).await?)
         }
     };
     let state = AppState {

@@ -188,3 +188,74 @@ impl Store {
         Ok(true)
     }
 }
+
+/// One grouped broker event as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub client_id: String,
+    pub what: String,
+    pub count: i64,
+    pub first_at_ms: i64,
+    pub last_at_ms: i64,
+}
+
+impl Store {
+    /// Records a broker event for `org`: a repeat of its newest entry for the
+    /// same clientId and event within the group window adds to that entry.
+    pub async fn record_event(
+        &self,
+        org: &str,
+        event: &tillor_contract::broker_event::BrokerEvent,
+    ) -> Result<(), sqlx::Error> {
+        use crate::events::{GROUP_WINDOW_MS, KEEP_PER_ORG};
+        let what = serde_json::to_string(&event.what).expect("an event always serializes");
+        let mut tx = self.pool.begin().await?;
+        let grouped = sqlx::query(
+            "UPDATE broker_events SET count = count + 1, last_at_ms = max(last_at_ms, ?1)
+             WHERE id = (SELECT id FROM broker_events WHERE org_id = ?2 AND client_id = ?3
+                         ORDER BY id DESC LIMIT 1)
+               AND what = ?4 AND last_at_ms >= ?1 - ?5",
+        )
+        .bind(event.at_ms)
+        .bind(org)
+        .bind(&event.client_id)
+        .bind(&what)
+        .bind(GROUP_WINDOW_MS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if grouped == 0 {
+            sqlx::query(
+                "INSERT INTO broker_events (org_id, client_id, what, count, first_at_ms, last_at_ms)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?4)",
+            )
+            .bind(org)
+            .bind(&event.client_id)
+            .bind(&what)
+            .bind(event.at_ms)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM broker_events WHERE org_id = ?1 AND id <=
+                   (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+            )
+            .bind(org)
+            .bind(KEEP_PER_ORG)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// The organisation's newest events, newest first.
+    pub async fn list_events(&self, org: &str, limit: u32) -> Result<Vec<EventRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT client_id, what, count, first_at_ms, last_at_ms FROM broker_events
+             WHERE org_id = ?1 ORDER BY last_at_ms DESC, id DESC LIMIT ?2",
+        )
+        .bind(org)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+}

@@ -1,3 +1,4 @@
 pub mod credentials;
+pub mod events;
 pub mod meta;
 pub mod static_credentials;

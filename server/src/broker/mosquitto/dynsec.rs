@@ -15,6 +15,8 @@ use tokio::sync::oneshot;
 
 use super::settings::{Settings, ADMIN_USER};
 use crate::broker::error::BrokerError;
+use crate::events::EventSink;
+use tillor_contract::broker_event::EVENTS_TOPIC;
 
 const COMMAND_TOPIC: &str = "$CONTROL/dynamic-security/v1";
 const RESPONSE_TOPIC: &str = "$CONTROL/dynamic-security/v1/response";
@@ -36,7 +38,8 @@ impl Drop for Dynsec {
 }
 
 impl Dynsec {
-    pub async fn connect(s: &Settings) -> Result<Dynsec, String> {
+    /// Logs in as the admin; broker events (`EVENTS_TOPIC`) go to `sink`.
+    pub async fn connect(s: &Settings, sink: EventSink) -> Result<Dynsec, String> {
         let mut options = MqttOptions::new(
             format!("tillor-local-admin-{}", crate::secrets::random_slug(8)),
             s.tcp_addr.ip().to_string(),
@@ -54,7 +57,10 @@ impl Dynsec {
                 loop {
                     match events.poll().await {
                         Ok(Event::Incoming(Packet::ConnAck(_))) => {
-                            let _ = client.subscribe(RESPONSE_TOPIC, QoS::AtLeastOnce).await;
+                            // Failing here means the connection is going; the
+                            // next ConnAck subscribes again.
+                            let _lost = client.subscribe(RESPONSE_TOPIC, QoS::AtLeastOnce).await;
+                            let _lost = client.subscribe(EVENTS_TOPIC, QoS::AtMostOnce).await;
                         }
                         Ok(Event::Incoming(Packet::SubAck(_))) => {
                             ready.store(true, Ordering::SeqCst);
@@ -64,6 +70,12 @@ impl Dynsec {
                         }
                         Ok(Event::Incoming(Packet::Publish(p))) if p.topic == RESPONSE_TOPIC => {
                             dispatch(&pending, &p.payload);
+                        }
+                        Ok(Event::Incoming(Packet::Publish(p))) if p.topic == EVENTS_TOPIC => {
+                            match serde_json::from_slice(&p.payload) {
+                                Ok(event) => sink.offer(event),
+                                Err(e) => tracing::warn!(%e, "a broker event that is not one"),
+                            }
                         }
                         Ok(_) => {}
                         Err(e) => {

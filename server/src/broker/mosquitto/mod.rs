@@ -16,6 +16,7 @@ use tillor_contract::api::BrokerStatus;
 use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
 use super::reconcile::reconcile;
+use crate::events::EventSink;
 use dynsec::Dynsec;
 pub use settings::Settings;
 use settings::ADMIN_USER;
@@ -29,11 +30,16 @@ pub struct Mosquitto {
 }
 
 impl Mosquitto {
-    /// Starts Mosquitto, connects the admin client and reconciles the broker
-    /// with the store's static credentials (`stored`, their user names).
-    pub async fn start(settings: Settings, stored: Vec<String>) -> Result<Arc<dyn Broker>, String> {
+    /// Starts Mosquitto, connects the admin client (which also hands the
+    /// broker's events to `events`) and reconciles the broker with the store's
+    /// static credentials (`stored`, their user names).
+    pub async fn start(
+        settings: Settings,
+        stored: Vec<String>,
+        events: EventSink,
+    ) -> Result<Arc<dyn Broker>, String> {
         let process = Supervisor::start(&settings).await?;
-        let dynsec = Dynsec::connect(&settings).await?;
+        let dynsec = Dynsec::connect(&settings, events).await?;
         let broker = Mosquitto {
             dynsec,
             missing: RwLock::new(HashSet::new()),

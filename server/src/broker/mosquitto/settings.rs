@@ -61,6 +61,7 @@ impl Settings {
              plugin {jwt}\n\
              plugin_opt_jwks_file {jwks}\n\
              plugin_opt_env {env}\n\
+             plugin_opt_events_reader {admin}\n\
              \n\
              plugin {dynsec}\n\
              plugin_opt_config_file {dynsec_file}\n\
@@ -74,6 +75,7 @@ impl Settings {
             jwt = self.jwt_plugin.display(),
             jwks = self.jwks_file.display(),
             env = self.env,
+            admin = ADMIN_USER,
             dynsec = self.dynsec_plugin.display(),
             dynsec_file = self.dir.join(DYNSEC_FILE).display(),
             tcp_port = self.tcp_addr.port(),

@@ -1,0 +1,14 @@
+-- What the broker saw of an organisation's connections. Only events the broker
+-- could tie to an organisation for certain are kept here; repeats of the same
+-- event by the same clientId within a few minutes are one row with a count.
+CREATE TABLE broker_events (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id       TEXT NOT NULL,
+    client_id    TEXT NOT NULL,
+    -- The event as JSON (EventKind): its kind and its facts, never a secret.
+    what         TEXT NOT NULL,
+    count        INTEGER NOT NULL,
+    first_at_ms  INTEGER NOT NULL,
+    last_at_ms   INTEGER NOT NULL
+);
+CREATE INDEX broker_events_by_org ON broker_events(org_id, id);

@@ -1,0 +1,256 @@
+//! The broker's events reach the organisation they belong to, and no other:
+//! real Mosquitto with our plugin, mosquitto_pub as the failing integration,
+//! the API as the reader.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{creds_path, Stack, KEY_B, ORG_B};
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use reqwest::Method;
+use serde_json::{json, Value};
+use tillor_contract::api::events_path;
+use tillor_contract::claims::MqttTokenClaims;
+use tillor_contract::{Env, Namespace};
+
+const ORG_A: &str = "acme";
+const KEY_A: &str = "tk_acme-events-test-key-0123456789";
+
+fn stack() -> (tempfile::TempDir, Stack) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Stack::start(
+        &dir.path().join("data"),
+        &[
+            ("TILLOR_DEMO_ORG_ID", ORG_A),
+            ("TILLOR_DEMO_API_KEY", KEY_A),
+        ],
+    );
+    (dir, s)
+}
+
+fn as_org(s: &Stack, org: &str, key: &str, method: Method, path: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, s.url(path))
+        .header("x-api-key", key)
+        .header("X-Tillor-Org-Id", org)
+}
+
+/// A JWT for `client_id` from the API: (token, clientId with its prefix).
+async fn jwt(s: &Stack, client_id: &str) -> (String, String) {
+    let v: Value = as_org(s, ORG_A, KEY_A, Method::POST, &creds_path(ORG_A))
+        .json(&json!({ "clientId": client_id }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (
+        v["token"].as_str().unwrap().into(),
+        v["clientId"].as_str().unwrap().into(),
+    )
+}
+
+/// mosquitto_pub with an empty username, as a JWT integration connects;
+/// true when the broker let it publish.
+fn connect(s: &Stack, client_id: &str, token: &str) -> bool {
+    Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &s.mqtt_port.to_string()])
+        .args(["-u", "", "-P", token, "-i", client_id])
+        .args(["-t", "tillor/local/acme/integration/x", "-m", "x"])
+        .output()
+        .expect("mosquitto_pub (apt-get install mosquitto-clients)")
+        .status
+        .success()
+}
+
+async fn events(s: &Stack, org: &str, key: &str) -> Vec<Value> {
+    let resp = as_org(s, org, key, Method::GET, &events_path(org))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json().await.unwrap()
+}
+
+/// Waits up to 2 s (the product's promise) for an event of `client_id`.
+async fn event_of(s: &Stack, client_id: &str, kind: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let found = events(s, ORG_A, KEY_A)
+            .await
+            .into_iter()
+            .find(|e| e["clientId"] == client_id && e["what"]["kind"] == kind);
+        if let Some(e) = found {
+            return e;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {kind} event of {client_id} within 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_jwt_connection_and_its_refusals_reach_their_organisation_with_the_reason() {
+    let (_dir, s) = stack();
+    let (token, id) = jwt(&s, "sensor-1").await;
+
+    assert!(connect(&s, &id, &token));
+    let connected = event_of(&s, &id, "connected").await;
+    assert!(connected["what"]["jti"]
+        .as_str()
+        .is_some_and(|j| !j.is_empty()));
+
+    // The same token from another clientId: refused, and the event says why.
+    assert!(!connect(&s, "local-sensor-2", &token));
+    let refused = event_of(&s, "local-sensor-2", "refused").await;
+    assert_eq!(
+        refused["what"]["reason"],
+        json!({"code": "client_id_mismatch", "expected": id, "connecting": "local-sensor-2"})
+    );
+    assert_eq!(refused["count"], 1);
+
+    // Another organisation sees none of it.
+    assert!(events(&s, ORG_B, KEY_B).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_token_says_when_it_expired() {
+    let (_dir, s) = stack();
+    let ns = Namespace::new(Env::Local, ORG_A).unwrap();
+    let exp = now() - 60;
+    let claims = MqttTokenClaims::new(&ns, "local-old", "j-old".into(), exp - 60, exp);
+    let pem = std::fs::read(s.data_dir.join("jwt-signing-key.pem")).unwrap();
+    let token = encode(
+        &Header::new(Algorithm::ES256),
+        &claims,
+        &EncodingKey::from_ec_pem(&pem).unwrap(),
+    )
+    .unwrap();
+    assert!(!connect(&s, "local-old", &token));
+    let e = event_of(&s, "local-old", "refused").await;
+    assert_eq!(e["what"]["reason"], json!({"code": "expired", "exp": exp}));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_token_naming_an_organisation_reaches_no_organisation() {
+    let (_dir, s) = stack();
+    // Signed with a key of the attacker's own: it names acme, proves nothing.
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(
+        &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        &rng,
+    )
+    .unwrap();
+    let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8.as_ref().to_vec()));
+    let ns = Namespace::new(Env::Local, ORG_A).unwrap();
+    let claims = MqttTokenClaims::new(&ns, "local-forged", "j".into(), now(), now() + 60);
+    let forged = encode(
+        &Header::new(Algorithm::ES256),
+        &claims,
+        &EncodingKey::from_ec_pem(pem.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    assert!(!connect(&s, "local-forged", &forged));
+    // A genuine event after it: once that one is in, the forged one would be too.
+    let (token, id) = jwt(&s, "after-forgery").await;
+    assert!(connect(&s, &id, &token));
+    event_of(&s, &id, "connected").await;
+    for (org, key) in [(ORG_A, KEY_A), (ORG_B, KEY_B)] {
+        let all = events(&s, org, key).await;
+        assert!(
+            all.iter().all(|e| e["clientId"] != "local-forged"),
+            "{org} sees the forged attempt: {all:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_retrying_a_hundred_times_is_one_entry_with_a_count() {
+    let (_dir, s) = stack();
+    let (token, _) = jwt(&s, "retrying-original").await;
+    for _ in 0..100 {
+        assert!(!connect(&s, "local-retrying-copy", &token));
+    }
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let entries: Vec<Value> = events(&s, ORG_A, KEY_A)
+            .await
+            .into_iter()
+            .filter(|e| e["clientId"] == "local-retrying-copy")
+            .collect();
+        if entries.len() == 1 && entries[0]["count"] == 100 {
+            assert!(entries[0]["firstAt"].as_str() <= entries[0]["lastAt"].as_str());
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not one entry of 100: {entries:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_limit_is_refused_field_by_field() {
+    let (_dir, s) = stack();
+    for (query, code) in [
+        ("limit=0", "out_of_range"),
+        ("limit=many", "not_an_integer"),
+        ("since=yesterday", "unknown_field"),
+    ] {
+        let resp = as_org(
+            &s,
+            ORG_A,
+            KEY_A,
+            Method::GET,
+            &format!("{}?{query}", events_path(ORG_A)),
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(resp.status(), 400, "{query}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{query}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_client_but_the_server_may_read_the_events_topic() {
+    use common::mqtt::{connect as mqtt_connect, SubOutcome, Via};
+    use tillor_contract::broker_event::EVENTS_TOPIC;
+    let (_dir, s) = stack();
+    let created: Value = as_org(
+        &s,
+        ORG_A,
+        KEY_A,
+        Method::POST,
+        &tillor_contract::api::static_credentials_path(ORG_A),
+    )
+    .json(&json!({ "name": "Curious" }))
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let mut curious = mqtt_connect(
+        s.mqtt_port,
+        Via::Tcp,
+        created["clientId"].as_str().unwrap(),
+        created["userName"].as_str().unwrap(),
+        created["password"].as_str().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(curious.subscribe(EVENTS_TOPIC).await, SubOutcome::Refused);
+    assert_eq!(curious.subscribe("$tillor/#").await, SubOutcome::Refused);
+}
