@@ -31,15 +31,60 @@ pub struct BrokerEvent {
     pub what: EventKind,
 }
 
+/// Where a connection came from and how it speaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Peer {
+    /// The client's IP address as the broker sees it.
+    pub address: String,
+    /// 3 (MQTT 3.1), 4 (3.1.1) or 5.
+    pub protocol_version: u8,
+}
+
+/// Why a session ended, as far as the broker can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DisconnectCause {
+    /// The broker cut the session when its token expired.
+    TokenExpired,
+    /// Anything else: the client left, the socket closed, a takeover. Mosquitto
+    /// 2.0.11 gives plugins no reason here.
+    Closed,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// A JWT connection was accepted (`jti` names the token).
     #[serde(rename_all = "camelCase")]
-    Connected { jti: String, expires_at: i64 },
+    Connected {
+        jti: String,
+        expires_at: i64,
+        peer: Peer,
+    },
     /// A connection was refused, for this reason.
     Refused { reason: RefusalReason },
+    /// A JWT session ended.
+    Disconnected { cause: DisconnectCause },
+    /// A SUBSCRIBE was refused (SUBACK 0x80).
+    SubscribeRefused {
+        filter: String,
+        reason: RefusalReason,
+    },
+    /// A PUBLISH was dropped (MQTT 3.1.1 cannot say so to the client).
+    PublishRefused {
+        topic: String,
+        reason: RefusalReason,
+    },
+    /// Wire only, from the plugin: a client with a username was refused by
+    /// dynamic security, which says nothing about why. The server tells the
+    /// reason from its store and records `Refused` instead; this never
+    /// leaves the server.
+    #[serde(rename_all = "camelCase")]
+    StaticRefused { user_name: String },
 }
 
 impl EventKind {
@@ -47,7 +92,10 @@ impl EventKind {
     pub fn as_str(&self) -> &'static str {
         match self {
             EventKind::Connected { .. } => "connected",
-            EventKind::Refused { .. } => "refused",
+            EventKind::Refused { .. } | EventKind::StaticRefused { .. } => "refused",
+            EventKind::Disconnected { .. } => "disconnected",
+            EventKind::SubscribeRefused { .. } => "subscribe_refused",
+            EventKind::PublishRefused { .. } => "publish_refused",
         }
     }
 }

@@ -1,25 +1,40 @@
 //! Pure: the broker events an authentication outcome becomes, and who may
 //! read them. The plugin publishes what this returns.
 
-use tillor_contract::broker_event::{BrokerEvent, EventKind, EVENTS_TOPIC};
-use tillor_contract::rules::CLIENT_ID_MAX_LEN;
+use tillor_contract::broker_event::{BrokerEvent, DisconnectCause, EventKind, Peer, EVENTS_TOPIC};
+use tillor_contract::refusal::RefusalReason;
+use tillor_contract::rules::{CLIENT_ID_MAX_LEN, NAME_MAX_CHARS};
 
 use crate::verifier::{Access, Refused, Session};
 
-/// The event for a JWT connection's outcome. A clientId longer than any the
-/// API issues is cut, so an attacker cannot make events arbitrarily large.
-pub fn auth_event(
-    outcome: &Result<Session, Refused>,
+/// An event about one client. A clientId longer than any the API issues is
+/// cut, so an attacker cannot make events arbitrarily large.
+pub fn event(
+    org: Option<String>,
     client_id: &str,
+    what: EventKind,
     seq: u64,
     at_ms: i64,
 ) -> BrokerEvent {
-    let (org, what) = match outcome {
+    BrokerEvent {
+        seq,
+        at_ms,
+        org,
+        client_id: client_id.chars().take(CLIENT_ID_MAX_LEN).collect(),
+        what,
+    }
+}
+
+/// A JWT connection's outcome, and the organisation it belongs to (only
+/// when the signature verified).
+pub fn auth_outcome(outcome: &Result<Session, Refused>, peer: Peer) -> (Option<String>, EventKind) {
+    match outcome {
         Ok(s) => (
-            Some(s.namespace.org_id().to_owned()),
+            Some(s.org().to_owned()),
             EventKind::Connected {
                 jti: s.jti.clone(),
                 expires_at: s.expires_at,
+                peer,
             },
         ),
         Err(r) => (
@@ -28,13 +43,49 @@ pub fn auth_event(
                 reason: r.reason.clone(),
             },
         ),
+    }
+}
+
+/// What a JWT session's refused SUBSCRIBE or PUBLISH becomes; `None` for
+/// accesses nobody needs to hear about (a message not delivered to it).
+pub fn access_refused(
+    session: &Session,
+    access: Access,
+    topic: &str,
+    now: i64,
+) -> Option<EventKind> {
+    let reason = if session.is_expired(now) {
+        RefusalReason::Expired {
+            exp: session.expires_at,
+        }
+    } else {
+        RefusalReason::OutsideNamespace {
+            topic: topic.to_owned(),
+        }
     };
-    BrokerEvent {
-        seq,
-        at_ms,
-        org,
-        client_id: client_id.chars().take(CLIENT_ID_MAX_LEN).collect(),
-        what,
+    match access {
+        Access::Subscribe => Some(EventKind::SubscribeRefused {
+            filter: topic.to_owned(),
+            reason,
+        }),
+        Access::Write => Some(EventKind::PublishRefused {
+            topic: topic.to_owned(),
+            reason,
+        }),
+        Access::Read | Access::Unsubscribe => None,
+    }
+}
+
+pub fn disconnected(cause: DisconnectCause) -> EventKind {
+    EventKind::Disconnected { cause }
+}
+
+/// A client with a username that dynamic security refused. The username may
+/// be a pasted password: it is cut, and the server keeps it only when it is
+/// one of its own.
+pub fn static_refused(user_name: &str) -> EventKind {
+    EventKind::StaticRefused {
+        user_name: user_name.chars().take(NAME_MAX_CHARS * 2).collect(),
     }
 }
 
@@ -66,24 +117,34 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn an_accepted_token_is_a_connected_event_of_its_organisation() {
-        let s = Session {
+    fn session() -> Session {
+        Session {
             client_id: "local-x".into(),
             namespace: Namespace::new(Env::Local, "acme").unwrap(),
             expires_at: 1_800_000_000,
             jti: "j1".into(),
-        };
-        let e = auth_event(&Ok(s), "local-x", 3, 42);
-        assert_eq!(e.org.as_deref(), Some("acme"));
+        }
+    }
+
+    fn peer() -> Peer {
+        Peer {
+            address: "127.0.0.1".into(),
+            protocol_version: 4,
+        }
+    }
+
+    #[test]
+    fn an_accepted_token_is_a_connected_event_of_its_organisation() {
+        let (org, what) = auth_outcome(&Ok(session()), peer());
+        assert_eq!(org.as_deref(), Some("acme"));
         assert_eq!(
-            e.what,
+            what,
             EventKind::Connected {
                 jti: "j1".into(),
-                expires_at: 1_800_000_000
+                expires_at: 1_800_000_000,
+                peer: peer(),
             }
         );
-        assert_eq!((e.seq, e.at_ms), (3, 42));
     }
 
     #[test]
@@ -92,10 +153,38 @@ mod tests {
             reason: RefusalReason::BadSignature,
             org: None,
         };
-        let long = "x".repeat(10_000);
-        let e = auth_event(&Err(refused), &long, 1, 0);
+        let (org, what) = auth_outcome(&Err(refused), peer());
+        let e = event(org, &"x".repeat(10_000), what, 1, 0);
         assert_eq!(e.org, None);
         assert_eq!(e.client_id.len(), CLIENT_ID_MAX_LEN);
+    }
+
+    #[test]
+    fn a_refused_subscribe_or_publish_says_which_and_why_and_deliveries_say_nothing() {
+        let s = session();
+        let early = s.expires_at - 10;
+        assert_eq!(
+            access_refused(
+                &s,
+                Access::Subscribe,
+                "tillor/local/other/integration/#",
+                early
+            ),
+            Some(EventKind::SubscribeRefused {
+                filter: "tillor/local/other/integration/#".into(),
+                reason: RefusalReason::OutsideNamespace {
+                    topic: "tillor/local/other/integration/#".into()
+                }
+            })
+        );
+        assert_eq!(
+            access_refused(&s, Access::Write, "x", s.expires_at),
+            Some(EventKind::PublishRefused {
+                topic: "x".into(),
+                reason: RefusalReason::Expired { exp: s.expires_at }
+            })
+        );
+        assert_eq!(access_refused(&s, Access::Read, "x", early), None);
     }
 
     #[test]

@@ -94,6 +94,8 @@ extern "C" {
     ) -> c_int;
     pub fn mosquitto_client_id(client: *const mosquitto) -> *const c_char;
     pub fn mosquitto_client_username(client: *const mosquitto) -> *const c_char;
+    pub fn mosquitto_client_address(client: *const mosquitto) -> *const c_char;
+    pub fn mosquitto_client_protocol_version(client: *const mosquitto) -> c_int;
     pub fn mosquitto_broker_publish_copy(
         clientid: *const c_char,
         topic: *const c_char,

@@ -10,10 +10,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tillor_contract::broker_event::{BrokerEvent, EVENTS_TOPIC};
+use tillor_contract::broker_event::{BrokerEvent, DisconnectCause, EventKind, Peer, EVENTS_TOPIC};
 use tillor_contract::Env;
 
-use crate::events::{auth_event, events_topic_access};
+use crate::events::{
+    access_refused, auth_outcome, disconnected, event, events_topic_access, static_refused,
+};
 use crate::ffi::*;
 use crate::verifier::{Access, Session, Verifier};
 
@@ -26,6 +28,17 @@ struct State {
     events_reader: Option<String>,
     /// The last event's sequence number.
     seq: AtomicU64,
+    /// Clients with a username (dynamic security's) seen at authentication,
+    /// by client pointer: (username, clientId). A refused one leaves without
+    /// a clientId, which is how its refusal is told apart on disconnect.
+    pending_static: Mutex<HashMap<usize, (String, String)>>,
+}
+
+impl State {
+    fn emit(&self, org: Option<String>, client_id: &str, what: EventKind) {
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
+        publish(&event(org, client_id, what, seq, now_ms()));
+    }
 }
 
 fn now_ms() -> i64 {
@@ -142,6 +155,7 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
             sessions: Mutex::new(HashMap::new()),
             events_reader,
             seq: AtomicU64::new(0),
+            pending_static: Mutex::new(HashMap::new()),
         }));
         *userdata = state.cast();
         for (event, cb) in callbacks() {
@@ -191,6 +205,18 @@ fn callbacks() -> [(c_int, generic_callback); 4] {
     ]
 }
 
+unsafe fn peer(client: *const mosquitto) -> Peer {
+    let address = mosquitto_client_address(client);
+    Peer {
+        address: if address.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(address).to_string_lossy().into_owned()
+        },
+        protocol_version: u8::try_from(mosquitto_client_protocol_version(client)).unwrap_or(0),
+    }
+}
+
 unsafe fn client_id(client: *const mosquitto) -> Option<String> {
     let id = mosquitto_client_id(client);
     (!id.is_null()).then(|| CStr::from_ptr(id).to_string_lossy().into_owned())
@@ -201,8 +227,14 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
         let state = &*userdata.cast::<State>();
         let ev = &*data.cast::<mosquitto_evt_basic_auth>();
         // An empty username reaches plugins as NULL. Anyone with a username is a
-        // static credential: dynamic security decides.
+        // static credential: dynamic security decides. Remember who it was, to
+        // report a refusal when the client leaves without a clientId.
         if !ev.username.is_null() {
+            let user = CStr::from_ptr(ev.username).to_string_lossy().into_owned();
+            let id = client_id(ev.client).unwrap_or_default();
+            if let Ok(mut pending) = state.pending_static.lock() {
+                pending.insert(ev.client as usize, (user, id));
+            }
             return MOSQ_ERR_PLUGIN_DEFER;
         }
         let Some(id) = client_id(ev.client) else {
@@ -210,8 +242,8 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
         };
         let password = (!ev.password.is_null()).then(|| CStr::from_ptr(ev.password).to_bytes());
         let outcome = state.verifier.authenticate(password, &id, now());
-        let seq = state.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        publish(&auth_event(&outcome, &id, seq, now_ms()));
+        let (org, what) = auth_outcome(&outcome, peer(ev.client));
+        state.emit(org, &id, what);
         match outcome {
             Ok(session) => {
                 log(
@@ -275,11 +307,14 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
         let Some(session) = sessions.get(&(ev.client as usize)) else {
             return MOSQ_ERR_PLUGIN_DEFER;
         };
-        if session.allows(access, topic, now()) {
-            MOSQ_ERR_SUCCESS
-        } else {
-            MOSQ_ERR_ACL_DENIED
+        let now = now();
+        if session.allows(access, topic, now) {
+            return MOSQ_ERR_SUCCESS;
         }
+        if let Some(what) = access_refused(session, access, topic, now) {
+            state.emit(Some(session.org().to_owned()), &session.client_id, what);
+        }
+        MOSQ_ERR_ACL_DENIED
     }))
     .unwrap_or(MOSQ_ERR_ACL_DENIED)
 }
@@ -288,8 +323,22 @@ unsafe extern "C" fn on_disconnect(_: c_int, data: *mut c_void, userdata: *mut c
     let _ = catch_unwind(AssertUnwindSafe(|| {
         let state = &*userdata.cast::<State>();
         let ev = &*data.cast::<mosquitto_evt_disconnect>();
-        if let Ok(mut sessions) = state.sessions.lock() {
-            sessions.remove(&(ev.client as usize));
+        let key = ev.client as usize;
+        let ended = state.sessions.lock().ok().and_then(|mut s| s.remove(&key));
+        if let Some(session) = ended {
+            let what = disconnected(DisconnectCause::Closed);
+            state.emit(Some(session.org().to_owned()), &session.client_id, what);
+        }
+        let attempt = state
+            .pending_static
+            .lock()
+            .ok()
+            .and_then(|mut p| p.remove(&key));
+        if let Some((user, id)) = attempt {
+            // Mosquitto clears a refused client's id before it disconnects it.
+            if client_id(ev.client).is_none() {
+                state.emit(None, &id, static_refused(&user));
+            }
         }
     }));
     MOSQ_ERR_SUCCESS
@@ -302,21 +351,21 @@ unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void
         let state = &*userdata.cast::<State>();
         // Not the event's now_s: 2.0.11 leaves it unset (seen: no session expired).
         let now = now();
-        let expired: Vec<(usize, String)> = match state.sessions.lock() {
+        let expired: Vec<Session> = match state.sessions.lock() {
             Ok(mut sessions) => {
-                let ids: Vec<(usize, String)> = sessions
+                let keys: Vec<usize> = sessions
                     .iter()
                     .filter(|(_, s)| s.is_expired(now))
-                    .map(|(k, s)| (*k, s.client_id.clone()))
+                    .map(|(k, _)| *k)
                     .collect();
-                for (k, _) in &ids {
-                    sessions.remove(k);
-                }
-                ids
+                keys.iter().filter_map(|k| sessions.remove(k)).collect()
             }
             Err(_) => Vec::new(),
         };
-        for (_, id) in expired {
+        for session in expired {
+            let what = disconnected(DisconnectCause::TokenExpired);
+            state.emit(Some(session.org().to_owned()), &session.client_id, what);
+            let id = session.client_id;
             log(
                 MOSQ_LOG_NOTICE,
                 &format!("{id}: token expired, disconnecting"),

@@ -54,6 +54,10 @@ pub enum Access {
 }
 
 impl Session {
+    pub fn org(&self) -> &str {
+        self.namespace.org_id()
+    }
+
     pub fn is_expired(&self, now: i64) -> bool {
         now >= self.expires_at
     }

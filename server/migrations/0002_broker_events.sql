@@ -12,3 +12,11 @@ CREATE TABLE broker_events (
     last_at_ms   INTEGER NOT NULL
 );
 CREATE INDEX broker_events_by_org ON broker_events(org_id, id);
+
+-- Usernames of deleted static credentials, kept so that an integration still
+-- connecting with one is reported to its organisation as "deleted" rather
+-- than as an unknown username nobody can see.
+CREATE TABLE deleted_static_credentials (
+    user_name  TEXT PRIMARY KEY NOT NULL,
+    org_id     TEXT NOT NULL
+);

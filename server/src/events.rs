@@ -8,7 +8,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use tillor_contract::broker_event::BrokerEvent;
+use tillor_contract::broker_event::{BrokerEvent, EventKind};
+use tillor_contract::refusal::RefusalReason;
 use tokio::sync::mpsc;
 
 use crate::store::Store;
@@ -53,9 +54,17 @@ pub fn start(store: Store, stats: Arc<EventStats>) -> EventSink {
     };
     tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
+            let event = match attribute(&store, event).await {
+                Ok(event) => event,
+                Err(e) => {
+                    tracing::warn!(%e, "could not attribute a broker event");
+                    continue;
+                }
+            };
             let Some(org) = event.org.as_deref() else {
                 stats.unattributed.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(client_id = %event.client_id, what = ?event.what, "broker event for no organisation");
+                // Never the username: it may be a pasted password.
+                tracing::info!(client_id = %event.client_id, kind = event.what.as_str(), "broker event for no organisation");
                 continue;
             };
             if let Err(e) = store.record_event(org, &event).await {
@@ -64,4 +73,31 @@ pub fn start(store: Store, stats: Arc<EventStats>) -> EventSink {
         }
     });
     sink
+}
+
+/// Turns the plugin's report of a refused static client into a refusal with
+/// its reason and organisation, from the store: dynamic security refuses
+/// without saying why, and the username alone tells whose it is. A username
+/// the store never knew stays unattributed.
+async fn attribute(store: &Store, mut event: BrokerEvent) -> Result<BrokerEvent, sqlx::Error> {
+    let EventKind::StaticRefused { user_name } = &event.what else {
+        return Ok(event);
+    };
+    let (org, reason) = match store.static_by_user_name(user_name).await? {
+        Some(row) if row.client_id != event.client_id => (
+            Some(row.org_id),
+            RefusalReason::ClientIdMismatch {
+                expected: row.client_id,
+                connecting: event.client_id.clone(),
+            },
+        ),
+        Some(row) => (Some(row.org_id), RefusalReason::WrongPassword),
+        None => match store.deleted_user_name_org(user_name).await? {
+            Some(org) => (Some(org), RefusalReason::DeletedCredential),
+            None => (None, RefusalReason::UnknownUsername),
+        },
+    };
+    event.org = org;
+    event.what = EventKind::Refused { reason };
+    Ok(event)
 }

@@ -56,14 +56,43 @@ async fn jwt(s: &Stack, client_id: &str) -> (String, String) {
 /// mosquitto_pub with an empty username, as a JWT integration connects;
 /// true when the broker let it publish.
 fn connect(s: &Stack, client_id: &str, token: &str) -> bool {
-    Command::new("mosquitto_pub")
+    cli(
+        s,
+        "mosquitto_pub",
+        "",
+        token,
+        client_id,
+        &["-t", "tillor/local/acme/integration/x", "-m", "x"],
+    )
+}
+
+/// One of Mosquitto's own clients, once; true when it exited 0.
+fn cli(s: &Stack, tool: &str, user: &str, password: &str, client_id: &str, args: &[&str]) -> bool {
+    Command::new(tool)
         .args(["-h", "127.0.0.1", "-p", &s.mqtt_port.to_string()])
-        .args(["-u", "", "-P", token, "-i", client_id])
-        .args(["-t", "tillor/local/acme/integration/x", "-m", "x"])
+        .args(["-u", user, "-P", password, "-i", client_id])
+        .args(args)
         .output()
-        .expect("mosquitto_pub (apt-get install mosquitto-clients)")
+        .expect("mosquitto-clients (apt-get install mosquitto-clients)")
         .status
         .success()
+}
+
+async fn create_static(s: &Stack, name: &str) -> Value {
+    as_org(
+        s,
+        ORG_A,
+        KEY_A,
+        Method::POST,
+        &tillor_contract::api::static_credentials_path(ORG_A),
+    )
+    .json(&json!({ "name": name }))
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap()
 }
 
 async fn events(s: &Stack, org: &str, key: &str) -> Vec<Value> {
@@ -253,4 +282,123 @@ async fn no_client_but_the_server_may_read_the_events_topic() {
     .unwrap();
     assert_eq!(curious.subscribe(EVENTS_TOPIC).await, SubOutcome::Refused);
     assert_eq!(curious.subscribe("$tillor/#").await, SubOutcome::Refused);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_static_credential_refused_by_the_broker_is_explained_from_the_store() {
+    let (_dir, s) = stack();
+    let cred = create_static(&s, "Refused").await;
+    let user = cred["userName"].as_str().unwrap();
+    let id = cred["clientId"].as_str().unwrap();
+    let password = cred["password"].as_str().unwrap();
+    let publish = ["-t", "tillor/local/acme/integration/x", "-m", "x"];
+
+    assert!(!cli(
+        &s,
+        "mosquitto_pub",
+        user,
+        "not-the-password",
+        id,
+        &publish
+    ));
+    let wrong = event_of(&s, id, "refused").await;
+    assert_eq!(wrong["what"]["reason"], json!({"code": "wrong_password"}));
+
+    assert!(!cli(
+        &s,
+        "mosquitto_pub",
+        user,
+        password,
+        "local-elsewhere",
+        &publish
+    ));
+    let moved = event_of(&s, "local-elsewhere", "refused").await;
+    assert_eq!(
+        moved["what"]["reason"],
+        json!({"code": "client_id_mismatch", "expected": id, "connecting": "local-elsewhere"})
+    );
+
+    // A username nobody has: seen by no organisation.
+    assert!(!cli(
+        &s,
+        "mosquitto_pub",
+        "acme-nobody",
+        "x",
+        "local-ghost",
+        &publish
+    ));
+
+    // After a delete, the old username is reported as deleted.
+    let resp = as_org(
+        &s,
+        ORG_A,
+        KEY_A,
+        Method::DELETE,
+        &tillor_contract::api::static_credential_path(ORG_A, cred["id"].as_str().unwrap()),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert!(!cli(
+        &s,
+        "mosquitto_pub",
+        user,
+        password,
+        "local-after-delete",
+        &publish
+    ));
+    let deleted = event_of(&s, "local-after-delete", "refused").await;
+    assert_eq!(
+        deleted["what"]["reason"],
+        json!({"code": "deleted_credential"})
+    );
+
+    for (org, key) in [(ORG_A, KEY_A), (ORG_B, KEY_B)] {
+        let all = events(&s, org, key).await;
+        assert!(
+            all.iter().all(|e| e["clientId"] != "local-ghost"),
+            "{org}: {all:?}"
+        );
+    }
+    assert!(events(&s, ORG_B, KEY_B).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_subscribe_and_a_dropped_publish_name_their_topic() {
+    let (_dir, s) = stack();
+    let (token, id) = jwt(&s, "nosy").await;
+    let other = "tillor/local/org-b/integration/#";
+    // SUBACK 0x80: mosquitto_sub gives up at once or after its wait.
+    cli(
+        &s,
+        "mosquitto_sub",
+        "",
+        &token,
+        &id,
+        &["-t", other, "-C", "1", "-W", "1"],
+    );
+    let sub = event_of(&s, &id, "subscribe_refused").await;
+    assert_eq!(sub["what"]["filter"], other);
+    assert_eq!(
+        sub["what"]["reason"],
+        json!({"code": "outside_namespace", "topic": other})
+    );
+
+    let topic = "tillor/local/org-b/integration/x";
+    // Under MQTT 3.1.1 the publish is dropped without a word to the client.
+    assert!(cli(
+        &s,
+        "mosquitto_pub",
+        "",
+        &token,
+        &id,
+        &["-t", topic, "-m", "x"]
+    ));
+    let publish = event_of(&s, &id, "publish_refused").await;
+    assert_eq!(publish["what"]["topic"], topic);
+    assert!(
+        events(&s, ORG_B, KEY_B).await.is_empty(),
+        "org-b's topics, acme's event"
+    );
 }

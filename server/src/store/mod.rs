@@ -7,6 +7,10 @@ use std::str::FromStr;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
+mod events;
+
+pub use events::EventRow;
+
 pub const DATABASE_FILE: &str = "tillor.sqlite3";
 
 #[derive(Clone)]
@@ -170,92 +174,30 @@ impl Store {
     /// Its random clientId is released with it.
     pub async fn delete_static(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let client_id: Option<String> = sqlx::query_scalar(
-            "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING client_id",
+        let gone: Option<(String, String)> = sqlx::query_as(
+            "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING client_id, user_name",
         )
         .bind(org_id)
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(client_id) = client_id else {
+        let Some((client_id, user_name)) = gone else {
             return Ok(false);
         };
+        // A tombstone: an integration still using the deleted username is
+        // told so, in this organisation's events.
+        sqlx::query(
+            "INSERT OR REPLACE INTO deleted_static_credentials (user_name, org_id) VALUES (?1, ?2)",
+        )
+        .bind(&user_name)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM client_ids WHERE client_id = ?1")
             .bind(client_id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(true)
-    }
-}
-
-/// One grouped broker event as stored.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct EventRow {
-    pub client_id: String,
-    pub what: String,
-    pub count: i64,
-    pub first_at_ms: i64,
-    pub last_at_ms: i64,
-}
-
-impl Store {
-    /// Records a broker event for `org`: a repeat of its newest entry for the
-    /// same clientId and event within the group window adds to that entry.
-    pub async fn record_event(
-        &self,
-        org: &str,
-        event: &tillor_contract::broker_event::BrokerEvent,
-    ) -> Result<(), sqlx::Error> {
-        use crate::events::{GROUP_WINDOW_MS, KEEP_PER_ORG};
-        let what = serde_json::to_string(&event.what).expect("an event always serializes");
-        let mut tx = self.pool.begin().await?;
-        let grouped = sqlx::query(
-            "UPDATE broker_events SET count = count + 1, last_at_ms = max(last_at_ms, ?1)
-             WHERE id = (SELECT id FROM broker_events WHERE org_id = ?2 AND client_id = ?3
-                         ORDER BY id DESC LIMIT 1)
-               AND what = ?4 AND last_at_ms >= ?1 - ?5",
-        )
-        .bind(event.at_ms)
-        .bind(org)
-        .bind(&event.client_id)
-        .bind(&what)
-        .bind(GROUP_WINDOW_MS)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if grouped == 0 {
-            sqlx::query(
-                "INSERT INTO broker_events (org_id, client_id, what, count, first_at_ms, last_at_ms)
-                 VALUES (?1, ?2, ?3, 1, ?4, ?4)",
-            )
-            .bind(org)
-            .bind(&event.client_id)
-            .bind(&what)
-            .bind(event.at_ms)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "DELETE FROM broker_events WHERE org_id = ?1 AND id <=
-                   (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-            )
-            .bind(org)
-            .bind(KEEP_PER_ORG)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await
-    }
-
-    /// The organisation's newest events, newest first.
-    pub async fn list_events(&self, org: &str, limit: u32) -> Result<Vec<EventRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT client_id, what, count, first_at_ms, last_at_ms FROM broker_events
-             WHERE org_id = ?1 ORDER BY last_at_ms DESC, id DESC LIMIT ?2",
-        )
-        .bind(org)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
     }
 }
