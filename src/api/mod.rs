@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use tillor_contract::api::{
-    self as contract, CreateJwtCredentialsRequest, CreateStaticCredentialRequest,
+    self as contract, ConnectionEvent, CreateJwtCredentialsRequest, CreateStaticCredentialRequest,
     CreatedStaticCredential, JwtCredentials, StaticCredential, API_KEY_HEADER, ORG_HEADER,
 };
 use tillor_contract::config::ConsoleConfig;
@@ -153,6 +153,15 @@ pub async fn create_static_credential(
         contract::static_credentials_path(&session.org_id),
     ));
     request_json(authorised(builder, session).json(body)).await
+}
+
+/// What the broker saw of the organisation's connections, newest first.
+pub async fn list_events(
+    api_base: &str,
+    session: &OrgSession,
+) -> Result<Vec<ConnectionEvent>, ApiError> {
+    let url = url(api_base, contract::events_path(&session.org_id));
+    request(authorised(Request::get(&url), session)).await
 }
 
 pub async fn delete_static_credential(

@@ -1,6 +1,7 @@
 //! Widgets named after what the user sees.
 
 pub mod announcer;
+pub mod connections_card;
 pub mod context_bar;
 pub mod copy_button;
 pub mod delete_dialog;
@@ -17,6 +18,7 @@ pub mod test_client_card;
 pub mod value_row;
 
 pub use announcer::LiveRegion;
+pub use connections_card::ConnectionsCard;
 pub use context_bar::ContextBar;
 pub use copy_button::CopyButton;
 pub use delete_dialog::DeleteDialog;

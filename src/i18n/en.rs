@@ -1,11 +1,15 @@
 //! English. Exhaustive matches: a new message cannot ship untranslated.
 
 use const_format::formatcp;
+use tillor_contract::broker_event::{DisconnectCause, EventKind};
+use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
+use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::translation::{close_text, reason_suffix, Msg, Translation};
+use super::translation::{close_text, protocol, reason_suffix, Msg, Translation};
+use crate::format::local_time;
 use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::ConnackCode;
 use crate::mqtt::steps::{CloseCause, Step};
@@ -141,6 +145,18 @@ impl Translation for En {
             Msg::NoAnswer => "No answer from the API. Check its address and your network; if the console runs on another site, the API must allow it (CORS).",
             Msg::Undecodable => "The server sent an answer the console does not understand.",
             Msg::NoOrganisation => "Choose an organisation first (organisation id and API key) at the top of this page.",
+            Msg::ConnectionsTitle => "Connections",
+            Msg::ConnectionsIntro => "What the broker sees of this organisation's integrations: connections, refusals with their reason, and refused subscriptions and messages. Repeats are one line with a count.",
+            Msg::EventsEmpty => "Nothing seen yet.",
+            Msg::FilterClientId => "Filter by client id",
+            Msg::AllKinds => "Everything",
+            Msg::KindRefused => "Refused",
+            Msg::KindConnected => "Connected",
+            Msg::KindDisconnected => "Disconnected",
+            Msg::KindSubscribeRefused => "Subscription refused",
+            Msg::KindPublishRefused => "Message refused",
+            Msg::Times => "times",
+            Msg::EventKindLabel => "Kind",
             Msg::AutoRenew => "Renew the JWT automatically a minute before it expires (reconnects and resubscribes)",
         }
     }
@@ -237,7 +253,7 @@ impl Translation for En {
             Step::NotRetrying(StopReason::TokenExpired) => "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.".into(),
             Step::NotRetrying(StopReason::TakeoverLoop) => "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
-            Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", crate::format::local_time(*expires_at_ms, tillor_contract::config::Language::En)),
+            Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", local_time(*expires_at_ms, Language::En)),
         }
     }
 
@@ -282,6 +298,53 @@ impl Translation for En {
             Finding::Empty => "the topic is empty".into(),
             Finding::TooLong => format!("the topic is longer than {TOPIC_MAX_BYTES} bytes"),
             Finding::ContainsNul => "the topic contains a NUL character".into(),
+        }
+    }
+
+    fn event(&self, what: &EventKind) -> String {
+        match what {
+            EventKind::Connected { peer, .. } => format!(
+                "Connected with a JWT from {} ({})",
+                peer.address,
+                protocol(peer.protocol_version)
+            ),
+            EventKind::Refused { reason } => {
+                format!("Connection refused: {}", self.refusal(reason))
+            }
+            EventKind::StaticRefused { .. } => "Connection refused".into(),
+            EventKind::Disconnected {
+                cause: DisconnectCause::TokenExpired,
+            } => "Cut off by the broker: the token had expired.".into(),
+            EventKind::Disconnected {
+                cause: DisconnectCause::Closed,
+            } => "Connection closed.".into(),
+            EventKind::SubscribeRefused { filter, reason } => format!(
+                "Subscription to {filter} refused (SUBACK 0x80): {}",
+                self.refusal(reason)
+            ),
+            EventKind::PublishRefused { topic, reason } => {
+                format!("Message to {topic} not delivered: {}", self.refusal(reason))
+            }
+        }
+    }
+
+    fn refusal(&self, reason: &RefusalReason) -> String {
+        let at = |secs: &i64| local_time(*secs as f64 * 1000.0, Language::En);
+        match reason {
+            RefusalReason::UnknownUsername => "unknown username. Check the username in the integration.".into(),
+            RefusalReason::WrongPassword => "wrong password. The password was shown only when it was created: create new credentials if it is lost.".into(),
+            RefusalReason::DeletedCredential => "these credentials were deleted. Create new ones and put them in the integration.".into(),
+            RefusalReason::ClientIdMismatch { expected, connecting } => format!("client id {connecting} does not belong to these credentials. Use exactly {expected}."),
+            RefusalReason::UsernameNotEmpty => "with a JWT the username is empty.".into(),
+            RefusalReason::NoToken => "there was no token in the password.".into(),
+            RefusalReason::MalformedToken => "the password is not a token the broker accepts.".into(),
+            RefusalReason::UnknownSigningKey => "the token is signed with a key the broker does not know.".into(),
+            RefusalReason::BadSignature => "the token's signature does not verify.".into(),
+            RefusalReason::WrongIssuerOrAudience => "the token was not issued for this broker.".into(),
+            RefusalReason::Expired { exp } => format!("the token expired at {}. Create a new one (Renew).", at(exp)),
+            RefusalReason::NotYetValid { nbf } => format!("the token is valid only from {}. Check the device's clock.", at(nbf)),
+            RefusalReason::WrongEnv { token, broker } => format!("the token is for env {token}, this broker serves {broker}."),
+            RefusalReason::OutsideNamespace { topic } => format!("{topic} is outside your organisation's namespace."),
         }
     }
 }

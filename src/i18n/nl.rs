@@ -1,11 +1,15 @@
 //! Nederlands (default). Exhaustive matches: a new message cannot ship untranslated.
 
 use const_format::formatcp;
+use tillor_contract::broker_event::{DisconnectCause, EventKind};
+use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
+use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::translation::{close_text, reason_suffix, Msg, Translation};
+use super::translation::{close_text, protocol, reason_suffix, Msg, Translation};
+use crate::format::local_time;
 use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::ConnackCode;
 use crate::mqtt::steps::{CloseCause, Step};
@@ -141,6 +145,18 @@ impl Translation for Nl {
             Msg::NoAnswer => "Geen antwoord van de API. Controleer het adres en uw netwerk; staat de console op een andere site, dan moet de API die toestaan (CORS).",
             Msg::Undecodable => "De server gaf een antwoord dat de console niet begrijpt.",
             Msg::NoOrganisation => "Kies eerst een organisatie (organisatie-id en API-sleutel) bovenaan deze pagina.",
+            Msg::ConnectionsTitle => "Verbindingen",
+            Msg::ConnectionsIntro => "Wat de broker ziet van de koppelingen van deze organisatie: verbindingen, weigeringen met hun reden, en geweigerde abonnementen en berichten. Herhalingen staan op één regel met een aantal.",
+            Msg::EventsEmpty => "Nog niets gezien.",
+            Msg::FilterClientId => "Filter op client-id",
+            Msg::AllKinds => "Alles",
+            Msg::KindRefused => "Geweigerd",
+            Msg::KindConnected => "Verbonden",
+            Msg::KindDisconnected => "Verbroken",
+            Msg::KindSubscribeRefused => "Abonnement geweigerd",
+            Msg::KindPublishRefused => "Bericht geweigerd",
+            Msg::Times => "keer",
+            Msg::EventKindLabel => "Soort",
             Msg::AutoRenew => "JWT automatisch vernieuwen, een minuut voor het verloopt (verbindt opnieuw en abonneert opnieuw)",
         }
     }
@@ -237,7 +253,7 @@ impl Translation for Nl {
             Step::NotRetrying(StopReason::TokenExpired) => "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.".into(),
             Step::NotRetrying(StopReason::TakeoverLoop) => "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
-            Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", crate::format::local_time(*expires_at_ms, tillor_contract::config::Language::Nl)),
+            Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", local_time(*expires_at_ms, Language::Nl)),
         }
     }
 
@@ -288,6 +304,54 @@ impl Translation for Nl {
             Finding::Empty => "het topic is leeg".into(),
             Finding::TooLong => format!("het topic is langer dan {TOPIC_MAX_BYTES} bytes"),
             Finding::ContainsNul => "het topic bevat een NUL-teken".into(),
+        }
+    }
+
+    fn event(&self, what: &EventKind) -> String {
+        match what {
+            EventKind::Connected { peer, .. } => format!(
+                "Verbonden met een JWT vanaf {} ({})",
+                peer.address,
+                protocol(peer.protocol_version)
+            ),
+            EventKind::Refused { reason } => {
+                format!("Verbinding geweigerd: {}", self.refusal(reason))
+            }
+            EventKind::StaticRefused { .. } => "Verbinding geweigerd".into(),
+            EventKind::Disconnected {
+                cause: DisconnectCause::TokenExpired,
+            } => "Verbroken door de broker: het token was verlopen.".into(),
+            EventKind::Disconnected {
+                cause: DisconnectCause::Closed,
+            } => "Verbinding gesloten.".into(),
+            EventKind::SubscribeRefused { filter, reason } => format!(
+                "Abonnement op {filter} geweigerd (SUBACK 0x80): {}",
+                self.refusal(reason)
+            ),
+            EventKind::PublishRefused { topic, reason } => format!(
+                "Bericht naar {topic} niet afgeleverd: {}",
+                self.refusal(reason)
+            ),
+        }
+    }
+
+    fn refusal(&self, reason: &RefusalReason) -> String {
+        let at = |secs: &i64| local_time(*secs as f64 * 1000.0, Language::Nl);
+        match reason {
+            RefusalReason::UnknownUsername => "onbekende gebruikersnaam. Controleer de gebruikersnaam in de koppeling.".into(),
+            RefusalReason::WrongPassword => "verkeerd wachtwoord. Het wachtwoord is alleen bij het maken getoond: maak zo nodig nieuwe inloggegevens.".into(),
+            RefusalReason::DeletedCredential => "deze inloggegevens zijn verwijderd. Maak nieuwe en zet die in de koppeling.".into(),
+            RefusalReason::ClientIdMismatch { expected, connecting } => format!("client-id {connecting} hoort niet bij deze inloggegevens. Gebruik precies {expected}."),
+            RefusalReason::UsernameNotEmpty => "bij een JWT is de gebruikersnaam leeg.".into(),
+            RefusalReason::NoToken => "er stond geen token in het wachtwoord.".into(),
+            RefusalReason::MalformedToken => "het wachtwoord is geen token dat de broker accepteert.".into(),
+            RefusalReason::UnknownSigningKey => "het token is ondertekend met een sleutel die de broker niet kent.".into(),
+            RefusalReason::BadSignature => "de handtekening van het token klopt niet.".into(),
+            RefusalReason::WrongIssuerOrAudience => "het token is niet voor deze broker uitgegeven.".into(),
+            RefusalReason::Expired { exp } => format!("het token is verlopen om {}. Maak een nieuw token (Vernieuwen).", at(exp)),
+            RefusalReason::NotYetValid { nbf } => format!("het token is pas geldig vanaf {}. Controleer de klok van het apparaat.", at(nbf)),
+            RefusalReason::WrongEnv { token, broker } => format!("het token is voor omgeving {token}, deze broker is {broker}."),
+            RefusalReason::OutsideNamespace { topic } => format!("{topic} valt buiten de namespace van uw organisatie."),
         }
     }
 }

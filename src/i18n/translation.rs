@@ -2,8 +2,10 @@
 //! trait each language implements, with the few pieces of wording both
 //! languages build the same way.
 
+use tillor_contract::broker_event::EventKind;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::Finding;
+use tillor_contract::refusal::RefusalReason;
 
 use crate::mqtt::session::ConnackCode;
 use crate::mqtt::steps::Step;
@@ -136,6 +138,18 @@ pub enum Msg {
     NoAnswer,
     Undecodable,
     NoOrganisation,
+    ConnectionsTitle,
+    ConnectionsIntro,
+    EventsEmpty,
+    FilterClientId,
+    AllKinds,
+    KindRefused,
+    KindConnected,
+    KindDisconnected,
+    KindSubscribeRefused,
+    KindPublishRefused,
+    Times,
+    EventKindLabel,
 }
 
 /// Everything the console says, in one language.
@@ -154,6 +168,10 @@ pub trait Translation: Sync {
     fn step(&self, step: &Step) -> String;
     /// One reason a topic or filter is outside the namespace.
     fn finding(&self, finding: &Finding) -> String;
+    /// What the broker saw, in a sentence.
+    fn event(&self, what: &EventKind) -> String;
+    /// Why the broker refused, and what to do about it.
+    fn refusal(&self, reason: &RefusalReason) -> String;
 }
 
 /// "code 1006: …", as both languages write a close code.
@@ -167,5 +185,14 @@ pub(super) fn reason_suffix(reason: &str) -> String {
         String::new()
     } else {
         format!(" ({reason})")
+    }
+}
+
+/// An MQTT protocol level as people name it.
+pub(super) fn protocol(version: u8) -> String {
+    match version {
+        3 => "MQTT 3.1".into(),
+        4 => "MQTT 3.1.1".into(),
+        v => format!("MQTT {v}"),
     }
 }

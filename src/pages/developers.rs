@@ -10,8 +10,8 @@ use crate::action::take_outcome;
 use crate::api::{self, ApiError};
 use crate::components::test_client_card::provide_test_client;
 use crate::components::{
-    ContextBar, DeleteDialog, ErrorNotice, JwtCredentialsCard, LanguageSwitch, LiveRegion,
-    OrganisationPicker, RevealOnceDialog, StaticCredentialsTable, TestClientCard,
+    ConnectionsCard, ContextBar, DeleteDialog, ErrorNotice, JwtCredentialsCard, LanguageSwitch,
+    LiveRegion, OrganisationPicker, RevealOnceDialog, StaticCredentialsTable, TestClientCard,
 };
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::state::use_console;
@@ -53,6 +53,7 @@ fn Workspace(
     view! {
         <JwtCredentialsCard/>
         <StaticCredentialsSection/>
+        <ConnectionsCard/>
         <TestClientCard/>
     }
 }

@@ -8,6 +8,7 @@
 #![allow(dead_code, unused_imports)]
 
 mod browser;
+mod connections_page;
 mod console_page;
 mod paths;
 mod test_client_page;
@@ -18,6 +19,7 @@ use std::path::Path;
 use paths::console_dist;
 
 pub use browser::{with_browser, Browser};
+pub use connections_page::ConnectionsPage;
 pub use console_page::ConsolePage;
 pub use test_client_page::{TestClientPage, ROW_PX};
 pub use tillor_harness::{mosquitto, Launch, KEY_B, ORG_B};

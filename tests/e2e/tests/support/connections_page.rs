@@ -1,0 +1,69 @@
+//! Verbindingen: the broker's events for the organisation, found by their
+//! `data-kind`, `data-reason` and `data-client-id`.
+
+use super::browser::{js, Browser};
+
+pub struct ConnectionsPage(pub Browser);
+
+fn row(client_id: &str, kind: &str) -> String {
+    format!(
+        ".events li[data-client-id={}][data-kind={}]",
+        js(client_id),
+        js(kind)
+    )
+}
+
+impl ConnectionsPage {
+    pub fn new(b: &Browser) -> ConnectionsPage {
+        ConnectionsPage(b.clone())
+    }
+
+    /// Waits (the product promises 2 s; the wait allows for a slow machine)
+    /// for an event of `client_id`, and returns its reason code.
+    pub async fn wait_for_event(&self, client_id: &str, kind: &str) -> Option<String> {
+        let css = row(client_id, kind);
+        self.0
+            .wait_until(
+                &format!("return !!document.querySelector({})", js(&css)),
+                &format!("a {kind} event of {client_id}"),
+            )
+            .await;
+        self.0.attr(&css, "data-reason").await
+    }
+
+    /// The words of an event (for the facts in them: ids, topics, levels).
+    pub async fn text_of(&self, client_id: &str, kind: &str) -> String {
+        self.0.text(&row(client_id, kind)).await
+    }
+
+    pub async fn count_of(&self, client_id: &str, kind: &str) -> u64 {
+        self.0
+            .attr(&row(client_id, kind), "data-count")
+            .await
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or(0)
+    }
+
+    /// True when the server answered and had nothing for this organisation.
+    pub async fn shows_nothing(&self) -> bool {
+        self.0.find(".events[data-loaded=true]").await;
+        self.0.find_all(".events li[data-kind]").await.is_empty()
+    }
+
+    pub async fn filter_by_client(&self, text: &str) {
+        self.0
+            .set_value("#events-client-filter", text, "input")
+            .await;
+    }
+
+    pub async fn rows(&self) -> usize {
+        self.0.find_all(".events li[data-kind]").await.len()
+    }
+
+    pub async fn show(&self) {
+        self.0
+            .eval("document.getElementById('connections').scrollIntoView(); return ''")
+            .await;
+    }
+}
