@@ -20,6 +20,21 @@ pub fn static_credential_path(org_id: &str, id: &str) -> String {
     format!("/api/orgs/{org_id}/mqtt/static-credentials/{id}")
 }
 
+pub fn connections_path(org_id: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/connections")
+}
+
+/// A live session of the organisation, as the broker reported it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Connection {
+    pub client_id: String,
+    pub credential: crate::broker_event::CredentialRef,
+    pub peer: crate::broker_event::Peer,
+    pub since: String,
+}
+
 pub fn events_path(org_id: &str) -> String {
     format!("/api/orgs/{org_id}/mqtt/events")
 }

@@ -1,34 +1,90 @@
-//! What the broker tells the server about connections: the JSON the broker
-//! plugin publishes on `EVENTS_TOPIC` (readable by the server's admin client
-//! alone) and the server records per organisation.
+//! What the broker tells the server about connections, and what an
+//! organisation reads of it.
 //!
-//! Design: the plugin never calls the server; events travel over the broker
-//! itself, the way dynamic security answers on `$CONTROL/…`. `org` is set only
-//! when the broker can tie the event to an organisation for certain (a token
-//! whose signature verified, a static username the store knows), so an event
-//! can never be shown to an organisation whose id an attacker merely wrote
-//! into it.
+//! - A `BrokerReport` is one fact as the broker knows it: published by our
+//!   plugin on `EVENTS_TOPIC` (readable by the server's admin client alone),
+//!   or read from Mosquitto's own log lines by the server's broker module.
+//! - A `ConnectionEvent`'s `EventKind` (in `api`) is what the server makes of
+//!   reports: attributed to one organisation, with the store's knowledge
+//!   added (whose username, why a static client was refused).
+//!
+//! Design: the plugin never calls the server; reports travel over the broker
+//! itself, the way dynamic security answers on `$CONTROL/…`. A report's `org`
+//! is set only when the broker is sure of it (a token whose signature
+//! verified), so nothing an attacker writes into a token can put an event
+//! into another organisation's record.
 
 use serde::{Deserialize, Serialize};
 
 use crate::refusal::RefusalReason;
 
-/// Where the plugin publishes events. A `$` topic: no ordinary wildcard
-/// subscription matches it, and only the admin role may read it.
+/// Where the plugin publishes reports. A `$` topic: no ordinary wildcard
+/// subscription matches it, and only the server's admin client may read it.
 pub const EVENTS_TOPIC: &str = "$tillor/events/v1";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BrokerEvent {
-    /// Counts up from 1 per broker process; a gap means events were lost.
+pub struct BrokerReport {
+    /// Counts up from 1 per broker process for the plugin's reports (0 for
+    /// log lines); a gap means reports were lost.
     pub seq: u64,
     /// Unix milliseconds, by the broker's clock.
     pub at_ms: i64,
-    /// The organisation, when the broker can be sure of it.
+    /// The organisation, when the broker is sure of it.
     pub org: Option<String>,
     /// As the client sent it (cut to the clientId's maximum length).
     pub client_id: String,
-    pub what: EventKind,
+    pub what: Report,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Report {
+    /// The plugin accepted a JWT.
+    #[serde(rename_all = "camelCase")]
+    JwtConnected {
+        jti: String,
+        expires_at: i64,
+        peer: Peer,
+    },
+    /// The plugin refused a JWT connection.
+    JwtRefused { reason: RefusalReason },
+    /// Dynamic security refused a client with this username (it says not why).
+    #[serde(rename_all = "camelCase")]
+    StaticRefused { user_name: String },
+    /// Mosquitto logged a new connection with this username.
+    #[serde(rename_all = "camelCase")]
+    StaticConnected { user_name: String, peer: Peer },
+    /// The plugin refused a JWT session's SUBSCRIBE.
+    SubscribeRefused {
+        filter: String,
+        reason: RefusalReason,
+    },
+    /// The plugin dropped a JWT session's PUBLISH.
+    PublishRefused {
+        topic: String,
+        reason: RefusalReason,
+    },
+    /// Mosquitto logged the end of a connection.
+    Ended { how: Ending },
+    /// Mosquitto logged that another connection took this clientId over.
+    TakenOver,
+}
+
+/// How Mosquitto says a connection ended (its log, src/loop.c).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ending {
+    /// The client sent DISCONNECT.
+    Disconnected,
+    /// The socket closed without a DISCONNECT.
+    ConnectionLost,
+    /// No packet within 1.5 × keep-alive.
+    KeepAliveTimeout,
+    /// A plugin or dynamic security cut it off.
+    Kicked,
+    /// Malformed packet, protocol error, oversize packet, socket error…
+    Error,
 }
 
 /// Where a connection came from and how it speaks.
@@ -42,33 +98,57 @@ pub struct Peer {
     pub protocol_version: u8,
 }
 
+/// The credential a connection uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CredentialRef {
+    #[serde(rename_all = "camelCase")]
+    Jwt {
+        jti: String,
+        expires_at: i64,
+    },
+    Static {
+        id: String,
+        name: Option<String>,
+    },
+}
+
 /// Why a session ended, as far as the broker can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DisconnectCause {
+    /// The client said goodbye (DISCONNECT).
+    ClientDisconnected,
+    /// The connection dropped without a goodbye.
+    ConnectionLost,
+    /// The client went silent past its keep-alive.
+    KeepAliveTimeout,
+    /// Another connection with the same clientId took the session over.
+    TakenOver,
     /// The broker cut the session when its token expired.
     TokenExpired,
-    /// Anything else: the client left, the socket closed, a takeover. Mosquitto
-    /// 2.0.11 gives plugins no reason here.
-    Closed,
+    /// The broker cut it off: the credential was deleted or changed.
+    Kicked,
+    /// A protocol error, an oversize packet or a socket error.
+    Error,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
-    /// A JWT connection was accepted (`jti` names the token).
-    #[serde(rename_all = "camelCase")]
     Connected {
-        jti: String,
-        expires_at: i64,
+        credential: CredentialRef,
         peer: Peer,
     },
-    /// A connection was refused, for this reason.
-    Refused { reason: RefusalReason },
-    /// A JWT session ended.
-    Disconnected { cause: DisconnectCause },
+    Refused {
+        reason: RefusalReason,
+    },
+    Disconnected {
+        cause: DisconnectCause,
+    },
     /// A SUBSCRIBE was refused (SUBACK 0x80).
     SubscribeRefused {
         filter: String,
@@ -79,23 +159,27 @@ pub enum EventKind {
         topic: String,
         reason: RefusalReason,
     },
-    /// Wire only, from the plugin: a client with a username was refused by
-    /// dynamic security, which says nothing about why. The server tells the
-    /// reason from its store and records `Refused` instead; this never
-    /// leaves the server.
-    #[serde(rename_all = "camelCase")]
-    StaticRefused { user_name: String },
 }
 
 impl EventKind {
-    /// The stable name, for filters and records.
+    /// The stable name, for filters and `data-kind`.
     pub fn as_str(&self) -> &'static str {
         match self {
             EventKind::Connected { .. } => "connected",
-            EventKind::Refused { .. } | EventKind::StaticRefused { .. } => "refused",
+            EventKind::Refused { .. } => "refused",
             EventKind::Disconnected { .. } => "disconnected",
             EventKind::SubscribeRefused { .. } => "subscribe_refused",
             EventKind::PublishRefused { .. } => "publish_refused",
+        }
+    }
+
+    /// The refusal's reason, when this is a refusal.
+    pub fn reason(&self) -> Option<&RefusalReason> {
+        match self {
+            EventKind::Refused { reason }
+            | EventKind::SubscribeRefused { reason, .. }
+            | EventKind::PublishRefused { reason, .. } => Some(reason),
+            _ => None,
         }
     }
 }
@@ -105,20 +189,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_event_round_trips_through_the_json_the_plugin_publishes() {
-        let e = BrokerEvent {
+    fn a_report_round_trips_through_the_json_the_plugin_publishes() {
+        let r = BrokerReport {
             seq: 7,
             at_ms: 1_800_000_000_000,
             org: Some("acme".into()),
             client_id: "local-x".into(),
-            what: EventKind::Refused {
+            what: Report::JwtRefused {
                 reason: RefusalReason::Expired { exp: 1_800_000_000 },
             },
         };
-        let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json["what"]["kind"], "refused");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["what"]["kind"], "jwt_refused");
         assert_eq!(json["what"]["reason"]["code"], "expired");
         assert_eq!(json["clientId"], "local-x");
-        assert_eq!(serde_json::from_value::<BrokerEvent>(json).unwrap(), e);
+        assert_eq!(serde_json::from_value::<BrokerReport>(json).unwrap(), r);
+    }
+
+    #[test]
+    fn an_event_names_its_kind_and_its_credential() {
+        let e = EventKind::Connected {
+            credential: CredentialRef::Static {
+                id: "c1".into(),
+                name: Some("ERP".into()),
+            },
+            peer: Peer {
+                address: "127.0.0.1".into(),
+                protocol_version: 4,
+            },
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], e.as_str());
+        assert_eq!(json["credential"]["type"], "static");
+        assert_eq!(e.reason(), None);
     }
 }

@@ -1,22 +1,22 @@
-//! Pure: the broker events an authentication outcome becomes, and who may
-//! read them. The plugin publishes what this returns.
+//! Pure: the reports the plugin makes of what it decides, and who may read
+//! them. The plugin publishes what this returns.
 
-use tillor_contract::broker_event::{BrokerEvent, DisconnectCause, EventKind, Peer, EVENTS_TOPIC};
+use tillor_contract::broker_event::{BrokerReport, Peer, Report, EVENTS_TOPIC};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_MAX_LEN, NAME_MAX_CHARS};
 
 use crate::verifier::{Access, Refused, Session};
 
-/// An event about one client. A clientId longer than any the API issues is
-/// cut, so an attacker cannot make events arbitrarily large.
-pub fn event(
+/// A report about one client. A clientId longer than any the API issues is
+/// cut, so an attacker cannot make reports arbitrarily large.
+pub fn report(
     org: Option<String>,
     client_id: &str,
-    what: EventKind,
+    what: Report,
     seq: u64,
     at_ms: i64,
-) -> BrokerEvent {
-    BrokerEvent {
+) -> BrokerReport {
+    BrokerReport {
         seq,
         at_ms,
         org,
@@ -27,11 +27,11 @@ pub fn event(
 
 /// A JWT connection's outcome, and the organisation it belongs to (only
 /// when the signature verified).
-pub fn auth_outcome(outcome: &Result<Session, Refused>, peer: Peer) -> (Option<String>, EventKind) {
+pub fn auth_outcome(outcome: &Result<Session, Refused>, peer: Peer) -> (Option<String>, Report) {
     match outcome {
         Ok(s) => (
             Some(s.org().to_owned()),
-            EventKind::Connected {
+            Report::JwtConnected {
                 jti: s.jti.clone(),
                 expires_at: s.expires_at,
                 peer,
@@ -39,7 +39,7 @@ pub fn auth_outcome(outcome: &Result<Session, Refused>, peer: Peer) -> (Option<S
         ),
         Err(r) => (
             r.org.clone(),
-            EventKind::Refused {
+            Report::JwtRefused {
                 reason: r.reason.clone(),
             },
         ),
@@ -48,12 +48,7 @@ pub fn auth_outcome(outcome: &Result<Session, Refused>, peer: Peer) -> (Option<S
 
 /// What a JWT session's refused SUBSCRIBE or PUBLISH becomes; `None` for
 /// accesses nobody needs to hear about (a message not delivered to it).
-pub fn access_refused(
-    session: &Session,
-    access: Access,
-    topic: &str,
-    now: i64,
-) -> Option<EventKind> {
+pub fn access_refused(session: &Session, access: Access, topic: &str, now: i64) -> Option<Report> {
     let reason = if session.is_expired(now) {
         RefusalReason::Expired {
             exp: session.expires_at,
@@ -64,11 +59,11 @@ pub fn access_refused(
         }
     };
     match access {
-        Access::Subscribe => Some(EventKind::SubscribeRefused {
+        Access::Subscribe => Some(Report::SubscribeRefused {
             filter: topic.to_owned(),
             reason,
         }),
-        Access::Write => Some(EventKind::PublishRefused {
+        Access::Write => Some(Report::PublishRefused {
             topic: topic.to_owned(),
             reason,
         }),
@@ -76,15 +71,11 @@ pub fn access_refused(
     }
 }
 
-pub fn disconnected(cause: DisconnectCause) -> EventKind {
-    EventKind::Disconnected { cause }
-}
-
 /// A client with a username that dynamic security refused. The username may
 /// be a pasted password: it is cut, and the server keeps it only when it is
 /// one of its own.
-pub fn static_refused(user_name: &str) -> EventKind {
-    EventKind::StaticRefused {
+pub fn static_refused(user_name: &str) -> Report {
+    Report::StaticRefused {
         user_name: user_name.chars().take(NAME_MAX_CHARS * 2).collect(),
     }
 }
@@ -139,7 +130,7 @@ mod tests {
         assert_eq!(org.as_deref(), Some("acme"));
         assert_eq!(
             what,
-            EventKind::Connected {
+            Report::JwtConnected {
                 jti: "j1".into(),
                 expires_at: 1_800_000_000,
                 peer: peer(),
@@ -154,7 +145,7 @@ mod tests {
             org: None,
         };
         let (org, what) = auth_outcome(&Err(refused), peer());
-        let e = event(org, &"x".repeat(10_000), what, 1, 0);
+        let e = report(org, &"x".repeat(10_000), what, 1, 0);
         assert_eq!(e.org, None);
         assert_eq!(e.client_id.len(), CLIENT_ID_MAX_LEN);
     }
@@ -170,7 +161,7 @@ mod tests {
                 "tillor/local/other/integration/#",
                 early
             ),
-            Some(EventKind::SubscribeRefused {
+            Some(Report::SubscribeRefused {
                 filter: "tillor/local/other/integration/#".into(),
                 reason: RefusalReason::OutsideNamespace {
                     topic: "tillor/local/other/integration/#".into()
@@ -179,7 +170,7 @@ mod tests {
         );
         assert_eq!(
             access_refused(&s, Access::Write, "x", s.expires_at),
-            Some(EventKind::PublishRefused {
+            Some(Report::PublishRefused {
                 topic: "x".into(),
                 reason: RefusalReason::Expired { exp: s.expires_at }
             })

@@ -10,12 +10,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tillor_contract::broker_event::{BrokerEvent, DisconnectCause, EventKind, Peer, EVENTS_TOPIC};
+use tillor_contract::broker_event::{BrokerReport, Peer, Report, EVENTS_TOPIC};
 use tillor_contract::Env;
 
-use crate::events::{
-    access_refused, auth_outcome, disconnected, event, events_topic_access, static_refused,
-};
+use crate::events::{access_refused, auth_outcome, events_topic_access, report, static_refused};
 use crate::ffi::*;
 use crate::verifier::{Access, Session, Verifier};
 
@@ -35,9 +33,9 @@ struct State {
 }
 
 impl State {
-    fn emit(&self, org: Option<String>, client_id: &str, what: EventKind) {
+    fn emit(&self, org: Option<String>, client_id: &str, what: Report) {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        publish(&event(org, client_id, what, seq, now_ms()));
+        publish(&report(org, client_id, what, seq, now_ms()));
     }
 }
 
@@ -50,7 +48,7 @@ fn now_ms() -> i64 {
 
 /// Publishes an event for the server. QoS 0 from inside the broker: it is
 /// queued and delivered in the broker's next loop, never waited for here.
-fn publish(event: &BrokerEvent) {
+fn publish(event: &BrokerReport) {
     let Ok(body) = serde_json::to_vec(event) else {
         return;
     };
@@ -323,11 +321,11 @@ unsafe extern "C" fn on_disconnect(_: c_int, data: *mut c_void, userdata: *mut c
     let _ = catch_unwind(AssertUnwindSafe(|| {
         let state = &*userdata.cast::<State>();
         let ev = &*data.cast::<mosquitto_evt_disconnect>();
+        // How a session ended is Mosquitto's log's to say (the server reads
+        // it); the plugin only forgets the session.
         let key = ev.client as usize;
-        let ended = state.sessions.lock().ok().and_then(|mut s| s.remove(&key));
-        if let Some(session) = ended {
-            let what = disconnected(DisconnectCause::Closed);
-            state.emit(Some(session.org().to_owned()), &session.client_id, what);
+        if let Ok(mut sessions) = state.sessions.lock() {
+            sessions.remove(&key);
         }
         let attempt = state
             .pending_static
@@ -362,9 +360,9 @@ unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void
             }
             Err(_) => Vec::new(),
         };
+        // The kick is logged as an administrative action; the server knows
+        // the token's expiry from its JwtConnected report and says why.
         for session in expired {
-            let what = disconnected(DisconnectCause::TokenExpired);
-            state.emit(Some(session.org().to_owned()), &session.client_id, what);
             let id = session.client_id;
             log(
                 MOSQ_LOG_NOTICE,

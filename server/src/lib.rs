@@ -10,6 +10,7 @@ pub mod events;
 pub mod orgs;
 pub mod routes;
 pub mod secrets;
+pub mod sessions;
 pub mod store;
 pub mod tokens;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub signer: Arc<TokenSigner>,
     /// None when started with `--broker none`.
     pub broker: Option<Arc<dyn broker::Broker>>,
+    /// Who is connected now, as the broker reported it.
+    pub sessions: Arc<sessions::Sessions>,
 }
 
 pub fn rfc3339(t: time::OffsetDateTime) -> String {
@@ -63,6 +66,10 @@ pub fn app(state: AppState) -> Router {
             delete(routes::static_credentials::delete),
         )
         .route("/orgs/{orgId}/mqtt/events", get(routes::events::list))
+        .route(
+            "/orgs/{orgId}/mqtt/connections",
+            get(routes::connections::list),
+        )
         .route("/openapi.json", get(routes::meta::openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -163,6 +170,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
     // The HTTP port is bound before the broker starts, so a busy port fails
     // fast and leaves no broker behind.
     let event_stats = Arc::new(events::EventStats::default());
+    let live = Arc::new(sessions::Sessions::default());
     let broker = match config.broker {
         config::BrokerKind::None => None,
         config::BrokerKind::Mosquitto => {
@@ -170,7 +178,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
                 .all_static_user_names()
                 .await
                 .map_err(|e| format!("cannot read the store: {e}"))?;
-            let sink = events::start(store.clone(), event_stats.clone());
+            let sink = events::start(store.clone(), live.clone(), event_stats.clone());
             Some(broker::mosquitto::Mosquitto::start(config.broker_settings(), stored, sink).await?)
         }
     };
@@ -179,6 +187,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         store,
         signer: Arc::new(signer),
         broker,
+        sessions: live,
     };
     let server = tokio::spawn(async move {
         axum::serve(listener, app(state))

@@ -134,7 +134,8 @@ async fn a_jwt_connection_and_its_refusals_reach_their_organisation_with_the_rea
 
     assert!(connect(&s, &id, &token));
     let connected = event_of(&s, &id, "connected").await;
-    assert!(connected["what"]["jti"]
+    assert_eq!(connected["what"]["credential"]["type"], "jwt");
+    assert!(connected["what"]["credential"]["jti"]
         .as_str()
         .is_some_and(|j| !j.is_empty()));
 
@@ -401,4 +402,88 @@ async fn a_refused_subscribe_and_a_dropped_publish_name_their_topic() {
         events(&s, ORG_B, KEY_B).await.is_empty(),
         "org-b's topics, acme's event"
     );
+}
+
+/// A running `mosquitto_sub` with a static credential, stopped on drop.
+struct Subscriber(std::process::Child);
+
+impl Drop for Subscriber {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn subscriber(s: &Stack, cred: &Value) -> Subscriber {
+    Subscriber(
+        Command::new("mosquitto_sub")
+            .args(["-h", "127.0.0.1", "-p", &s.mqtt_port.to_string()])
+            .args(["-u", cred["userName"].as_str().unwrap()])
+            .args(["-P", cred["password"].as_str().unwrap()])
+            .args(["-i", cred["clientId"].as_str().unwrap()])
+            .args(["-t", "tillor/local/acme/integration/#"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+async fn connections(s: &Stack, org: &str, key: &str) -> Vec<Value> {
+    as_org(
+        s,
+        org,
+        key,
+        Method::GET,
+        &tillor_contract::api::connections_path(org),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_static_session_is_listed_while_it_lasts_and_its_end_is_explained() {
+    let (_dir, s) = stack();
+    let cred = create_static(&s, "Listener").await;
+    let id = cred["clientId"].as_str().unwrap();
+    let sub = subscriber(&s, &cred);
+    let connected = event_of(&s, id, "connected").await;
+    assert_eq!(
+        connected["what"]["credential"],
+        json!({"type": "static", "id": cred["id"], "name": "Listener"})
+    );
+    let live = connections(&s, ORG_A, KEY_A).await;
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!(live[0]["clientId"], id);
+    assert_eq!(live[0]["peer"]["protocolVersion"], 4);
+    assert!(connections(&s, ORG_B, KEY_B).await.is_empty());
+
+    // Killed: the socket closes without a DISCONNECT.
+    drop(sub);
+    let gone = event_of(&s, id, "disconnected").await;
+    assert_eq!(gone["what"]["cause"], "connection_lost");
+    assert!(connections(&s, ORG_A, KEY_A).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_connection_with_the_same_client_id_is_reported_as_a_takeover() {
+    let (_dir, s) = stack();
+    let cred = create_static(&s, "Twice").await;
+    let id = cred["clientId"].as_str().unwrap();
+    let _first = subscriber(&s, &cred);
+    event_of(&s, id, "connected").await;
+    // The same credential and clientId from somewhere else.
+    assert!(cli(
+        &s,
+        "mosquitto_pub",
+        cred["userName"].as_str().unwrap(),
+        cred["password"].as_str().unwrap(),
+        id,
+        &["-t", "tillor/local/acme/integration/x", "-m", "x"],
+    ));
+    let over = event_of(&s, id, "disconnected").await;
+    assert_eq!(over["what"]["cause"], "taken_over");
 }

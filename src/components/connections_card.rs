@@ -28,16 +28,7 @@ const KINDS: [(&str, Msg); 5] = [
 ];
 
 fn reason_code(what: &EventKind) -> Option<&'static str> {
-    match what {
-        EventKind::Refused { reason }
-        | EventKind::SubscribeRefused { reason, .. }
-        | EventKind::PublishRefused { reason, .. } => Some(reason.code()),
-        _ => None,
-    }
-}
-
-fn is_refusal(what: &EventKind) -> bool {
-    reason_code(what).is_some()
+    what.reason().map(RefusalReason::code)
 }
 
 /// For a topic outside the namespace: level by level what differs, in the
@@ -157,7 +148,7 @@ pub fn ConnectionsCard() -> impl IntoView {
                         view! {
                             <li data-kind=e.what.as_str() data-reason=reason_code(&e.what)
                                 data-client-id=e.client_id.clone() data-count=e.count.to_string()
-                                class:refused=is_refusal(&e.what)>
+                                class:refused=e.what.reason().is_some()>
                                 <time datetime=e.last_at.clone()>{local_time(when, lang)}</time>" "
                                 <code>{e.client_id.clone()}</code>" "
                                 <span class="what">{translation(lang).event(&e.what)}{findings(namespace.as_ref(), &e.what, lang)}</span>

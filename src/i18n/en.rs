@@ -1,7 +1,7 @@
 //! English. Exhaustive matches: a new message cannot ship untranslated.
 
 use const_format::formatcp;
-use tillor_contract::broker_event::{DisconnectCause, EventKind};
+use tillor_contract::broker_event::{CredentialRef, DisconnectCause, EventKind};
 use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
@@ -303,28 +303,26 @@ impl Translation for En {
 
     fn event(&self, what: &EventKind) -> String {
         match what {
-            EventKind::Connected { peer, .. } => format!(
-                "Connected with a JWT from {} ({})",
-                peer.address,
-                protocol(peer.protocol_version)
-            ),
-            EventKind::Refused { reason } => {
-                format!("Connection refused: {}", self.refusal(reason))
+            EventKind::Connected { credential, peer } => {
+                let with = match credential {
+                    CredentialRef::Jwt { .. } => "a JWT".to_owned(),
+                    CredentialRef::Static { name: Some(name), .. } => format!("static credentials ‘{name}’"),
+                    CredentialRef::Static { name: None, .. } => "static credentials".to_owned(),
+                };
+                format!("Connected with {with} from {} ({})", peer.address, protocol(peer.protocol_version))
             }
-            EventKind::StaticRefused { .. } => "Connection refused".into(),
-            EventKind::Disconnected {
-                cause: DisconnectCause::TokenExpired,
-            } => "Cut off by the broker: the token had expired.".into(),
-            EventKind::Disconnected {
-                cause: DisconnectCause::Closed,
-            } => "Connection closed.".into(),
-            EventKind::SubscribeRefused { filter, reason } => format!(
-                "Subscription to {filter} refused (SUBACK 0x80): {}",
-                self.refusal(reason)
-            ),
-            EventKind::PublishRefused { topic, reason } => {
-                format!("Message to {topic} not delivered: {}", self.refusal(reason))
-            }
+            EventKind::Refused { reason } => format!("Connection refused: {}", self.refusal(reason)),
+            EventKind::Disconnected { cause } => match cause {
+                DisconnectCause::ClientDisconnected => "The integration closed the connection properly.".into(),
+                DisconnectCause::ConnectionLost => "The connection dropped without a goodbye: the network, or the integration's process stopped.".into(),
+                DisconnectCause::KeepAliveTimeout => "Cut off: the integration was silent for longer than its keep-alive. Check the network and the keep-alive.".into(),
+                DisconnectCause::TakenOver => "Taken over: another connection used the same client id. Give every integration a client id of its own.".into(),
+                DisconnectCause::TokenExpired => "Cut off by the broker: the token had expired. Renew tokens in time.".into(),
+                DisconnectCause::Kicked => "Cut off by the broker: the credentials were deleted or changed.".into(),
+                DisconnectCause::Error => "Cut off after an error: an invalid packet or a network error.".into(),
+            },
+            EventKind::SubscribeRefused { filter, reason } => format!("Subscription to {filter} refused (SUBACK 0x80): {}", self.refusal(reason)),
+            EventKind::PublishRefused { topic, reason } => format!("Message to {topic} not delivered: {}", self.refusal(reason)),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Nederlands (default). Exhaustive matches: a new message cannot ship untranslated.
 
 use const_format::formatcp;
-use tillor_contract::broker_event::{DisconnectCause, EventKind};
+use tillor_contract::broker_event::{CredentialRef, DisconnectCause, EventKind};
 use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
@@ -309,29 +309,26 @@ impl Translation for Nl {
 
     fn event(&self, what: &EventKind) -> String {
         match what {
-            EventKind::Connected { peer, .. } => format!(
-                "Verbonden met een JWT vanaf {} ({})",
-                peer.address,
-                protocol(peer.protocol_version)
-            ),
-            EventKind::Refused { reason } => {
-                format!("Verbinding geweigerd: {}", self.refusal(reason))
+            EventKind::Connected { credential, peer } => {
+                let with = match credential {
+                    CredentialRef::Jwt { .. } => "een JWT".to_owned(),
+                    CredentialRef::Static { name: Some(name), .. } => format!("statische inloggegevens ‘{name}’"),
+                    CredentialRef::Static { name: None, .. } => "statische inloggegevens".to_owned(),
+                };
+                format!("Verbonden met {with} vanaf {} ({})", peer.address, protocol(peer.protocol_version))
             }
-            EventKind::StaticRefused { .. } => "Verbinding geweigerd".into(),
-            EventKind::Disconnected {
-                cause: DisconnectCause::TokenExpired,
-            } => "Verbroken door de broker: het token was verlopen.".into(),
-            EventKind::Disconnected {
-                cause: DisconnectCause::Closed,
-            } => "Verbinding gesloten.".into(),
-            EventKind::SubscribeRefused { filter, reason } => format!(
-                "Abonnement op {filter} geweigerd (SUBACK 0x80): {}",
-                self.refusal(reason)
-            ),
-            EventKind::PublishRefused { topic, reason } => format!(
-                "Bericht naar {topic} niet afgeleverd: {}",
-                self.refusal(reason)
-            ),
+            EventKind::Refused { reason } => format!("Verbinding geweigerd: {}", self.refusal(reason)),
+            EventKind::Disconnected { cause } => match cause {
+                DisconnectCause::ClientDisconnected => "Verbinding netjes beëindigd door de koppeling.".into(),
+                DisconnectCause::ConnectionLost => "Verbinding weggevallen zonder afmelding: netwerk, of het proces van de koppeling stopte.".into(),
+                DisconnectCause::KeepAliveTimeout => "Verbroken: de koppeling zweeg langer dan haar keep-alive. Controleer het netwerk en de keep-alive.".into(),
+                DisconnectCause::TakenOver => "Overgenomen: een andere verbinding gebruikte dezelfde client-id. Geef elke koppeling een eigen client-id.".into(),
+                DisconnectCause::TokenExpired => "Verbroken door de broker: het token was verlopen. Vernieuw het token op tijd.".into(),
+                DisconnectCause::Kicked => "Verbroken door de broker: de inloggegevens zijn verwijderd of gewijzigd.".into(),
+                DisconnectCause::Error => "Verbroken na een fout: een ongeldig pakket of een netwerkfout.".into(),
+            },
+            EventKind::SubscribeRefused { filter, reason } => format!("Abonnement op {filter} geweigerd (SUBACK 0x80): {}", self.refusal(reason)),
+            EventKind::PublishRefused { topic, reason } => format!("Bericht naar {topic} niet afgeleverd: {}", self.refusal(reason)),
         }
     }
 

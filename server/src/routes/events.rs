@@ -11,7 +11,8 @@ use crate::auth::Org;
 use crate::error::Error;
 use crate::{rfc3339, AppState};
 
-fn at(ms: i64) -> String {
+/// Unix milliseconds as RFC 3339.
+pub(crate) fn at(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .map(rfc3339)
         .unwrap_or_default()

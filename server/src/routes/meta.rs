@@ -46,6 +46,7 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
         super::static_credentials::create,
         super::static_credentials::delete,
         super::events::list,
+        super::connections::list,
     ),
     components(schemas(tillor_contract::error::ErrorCode)),
     modifiers(&Security)

@@ -1,3 +1,4 @@
+pub mod connections;
 pub mod credentials;
 pub mod events;
 pub mod meta;

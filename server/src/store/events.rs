@@ -1,7 +1,7 @@
 //! The store's part of broker events: grouped records per organisation, and
 //! what a static username belongs (or belonged) to.
 
-use tillor_contract::broker_event::BrokerEvent;
+use tillor_contract::broker_event::EventKind;
 
 use super::{StaticRow, Store};
 use crate::events::{GROUP_WINDOW_MS, KEEP_PER_ORG};
@@ -19,8 +19,14 @@ pub struct EventRow {
 impl Store {
     /// Records a broker event for `org`: a repeat of its newest entry for the
     /// same clientId and event within the group window adds to that entry.
-    pub async fn record_event(&self, org: &str, event: &BrokerEvent) -> Result<(), sqlx::Error> {
-        let what = serde_json::to_string(&event.what).expect("an event always serializes");
+    pub async fn record_event(
+        &self,
+        org: &str,
+        client_id: &str,
+        what: &EventKind,
+        at_ms: i64,
+    ) -> Result<(), sqlx::Error> {
+        let what = serde_json::to_string(what).expect("an event always serializes");
         let mut tx = self.pool.begin().await?;
         let grouped = sqlx::query(
             "UPDATE broker_events SET count = count + 1, last_at_ms = max(last_at_ms, ?1)
@@ -28,9 +34,9 @@ impl Store {
                          ORDER BY id DESC LIMIT 1)
                AND what = ?4 AND last_at_ms >= ?1 - ?5",
         )
-        .bind(event.at_ms)
+        .bind(at_ms)
         .bind(org)
-        .bind(&event.client_id)
+        .bind(client_id)
         .bind(&what)
         .bind(GROUP_WINDOW_MS)
         .execute(&mut *tx)
@@ -42,9 +48,9 @@ impl Store {
                  VALUES (?1, ?2, ?3, 1, ?4, ?4)",
             )
             .bind(org)
-            .bind(&event.client_id)
+            .bind(client_id)
             .bind(&what)
-            .bind(event.at_ms)
+            .bind(at_ms)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -89,6 +95,14 @@ impl Store {
     ) -> Result<Option<String>, sqlx::Error> {
         sqlx::query_scalar("SELECT org_id FROM deleted_static_credentials WHERE user_name = ?1")
             .bind(user_name)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// The organisation a clientId is reserved for.
+    pub async fn org_of_client_id(&self, client_id: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT org_id FROM client_ids WHERE client_id = ?1")
+            .bind(client_id)
             .fetch_optional(&self.pool)
             .await
     }

@@ -16,7 +16,20 @@ use tokio::sync::oneshot;
 use super::settings::{Settings, ADMIN_USER};
 use crate::broker::error::BrokerError;
 use crate::events::EventSink;
-use tillor_contract::broker_event::EVENTS_TOPIC;
+use tillor_contract::broker_event::{BrokerReport, EVENTS_TOPIC};
+
+use super::log_line::{self, LogLine};
+
+/// Mosquitto's log levels that say who connected and how they left (notice),
+/// and who was taken over (error).
+const LOG_TOPICS: [&str; 2] = ["$SYS/broker/log/N", "$SYS/broker/log/E"];
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
 
 const COMMAND_TOPIC: &str = "$CONTROL/dynamic-security/v1";
 const RESPONSE_TOPIC: &str = "$CONTROL/dynamic-security/v1/response";
@@ -61,6 +74,9 @@ impl Dynsec {
                             // next ConnAck subscribes again.
                             let _lost = client.subscribe(RESPONSE_TOPIC, QoS::AtLeastOnce).await;
                             let _lost = client.subscribe(EVENTS_TOPIC, QoS::AtMostOnce).await;
+                            for level in LOG_TOPICS {
+                                let _lost = client.subscribe(level, QoS::AtMostOnce).await;
+                            }
                         }
                         Ok(Event::Incoming(Packet::SubAck(_))) => {
                             ready.store(true, Ordering::SeqCst);
@@ -73,8 +89,24 @@ impl Dynsec {
                         }
                         Ok(Event::Incoming(Packet::Publish(p))) if p.topic == EVENTS_TOPIC => {
                             match serde_json::from_slice(&p.payload) {
-                                Ok(event) => sink.offer(event),
-                                Err(e) => tracing::warn!(%e, "a broker event that is not one"),
+                                Ok(report) => sink.offer(report),
+                                Err(e) => tracing::warn!(%e, "a broker report that is not one"),
+                            }
+                        }
+                        Ok(Event::Incoming(Packet::Publish(p)))
+                            if LOG_TOPICS.contains(&p.topic.as_str()) =>
+                        {
+                            let line = String::from_utf8_lossy(&p.payload);
+                            if let Some((client_id, what)) =
+                                log_line::parse(&line).and_then(LogLine::report)
+                            {
+                                sink.offer(BrokerReport {
+                                    seq: 0,
+                                    at_ms: now_ms(),
+                                    org: None,
+                                    client_id,
+                                    what,
+                                });
                             }
                         }
                         Ok(_) => {}

@@ -5,6 +5,7 @@
 //!    which we drive through its control API as an admin client.
 
 mod dynsec;
+mod log_line;
 pub mod settings;
 mod supervisor;
 

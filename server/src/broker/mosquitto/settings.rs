@@ -55,6 +55,7 @@ impl Settings {
              persistence false\n\
              max_queued_messages 100000\n\
              log_dest stderr\n\
+             log_dest topic\n\
              log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
              connection_messages true\n\
              \n\
