@@ -135,6 +135,21 @@ pub enum DisconnectCause {
     Error,
 }
 
+impl DisconnectCause {
+    /// The stable name (the JSON value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisconnectCause::ClientDisconnected => "client_disconnected",
+            DisconnectCause::ConnectionLost => "connection_lost",
+            DisconnectCause::KeepAliveTimeout => "keep_alive_timeout",
+            DisconnectCause::TakenOver => "taken_over",
+            DisconnectCause::TokenExpired => "token_expired",
+            DisconnectCause::Kicked => "kicked",
+            DisconnectCause::Error => "error",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -222,5 +237,16 @@ mod tests {
         assert_eq!(json["kind"], e.as_str());
         assert_eq!(json["credential"]["type"], "static");
         assert_eq!(e.reason(), None);
+        let gone = EventKind::Disconnected {
+            cause: DisconnectCause::KeepAliveTimeout,
+        };
+        assert_eq!(
+            serde_json::to_value(&gone).unwrap()["cause"],
+            "keep_alive_timeout"
+        );
+        assert_eq!(
+            DisconnectCause::KeepAliveTimeout.as_str(),
+            "keep_alive_timeout"
+        );
     }
 }

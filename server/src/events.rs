@@ -6,7 +6,6 @@
 //! waits for the store; what does not fit is counted as dropped, so a flood of
 //! connection attempts can slow down neither the broker nor the API.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -25,9 +24,6 @@ pub const QUEUE: usize = 4096;
 pub const GROUP_WINDOW_MS: i64 = 10 * 60 * 1000;
 /// The newest entries kept per organisation.
 pub const KEEP_PER_ORG: i64 = 10_000;
-/// A connection's end logged this soon after a takeover of its clientId is
-/// the old connection going, already reported as taken over.
-const TAKEOVER_ECHO_MS: i64 = 2_000;
 
 /// Counters anyone may read: reports lost on the way, and events that no
 /// organisation can be trusted to own (forged tokens, unknown usernames).
@@ -61,11 +57,7 @@ pub fn start(store: Store, sessions: Arc<Sessions>, stats: Arc<EventStats>) -> E
         stats: stats.clone(),
     };
     tokio::spawn(async move {
-        let mut recorder = Recorder {
-            store,
-            sessions,
-            taken_over: HashMap::new(),
-        };
+        let recorder = Recorder { store, sessions };
         while let Some(report) = rx.recv().await {
             let (client_id, at_ms) = (report.client_id.clone(), report.at_ms);
             match recorder.event_of(report).await {
@@ -89,15 +81,13 @@ pub fn start(store: Store, sessions: Arc<Sessions>, stats: Arc<EventStats>) -> E
 struct Recorder {
     store: Store,
     sessions: Arc<Sessions>,
-    /// When each clientId was last taken over.
-    taken_over: HashMap<String, i64>,
 }
 
 impl Recorder {
     /// What a report means to an organisation: its event and whose it is;
     /// `None` when it belongs to nobody for certain, or says nothing new.
     async fn event_of(
-        &mut self,
+        &self,
         report: BrokerReport,
     ) -> Result<Option<(String, EventKind)>, sqlx::Error> {
         let BrokerReport {
@@ -139,8 +129,10 @@ impl Recorder {
             Report::PublishRefused { topic, reason } => {
                 (org, EventKind::PublishRefused { topic, reason })
             }
+            // The old connection goes without a line of its own (Mosquitto
+            // closes it as a duplicate, src/handle_connect.c); the new one's
+            // Connected follows.
             Report::TakenOver => {
-                self.taken_over.insert(client_id.clone(), at_ms);
                 let org = self.owner(&client_id).await?;
                 (
                     org,
@@ -150,13 +142,6 @@ impl Recorder {
                 )
             }
             Report::Ended { how } => {
-                if self
-                    .taken_over
-                    .remove(&client_id)
-                    .is_some_and(|t| at_ms - t < TAKEOVER_ECHO_MS)
-                {
-                    return Ok(None);
-                }
                 let session = self.sessions.end(&client_id);
                 let cause = cause(how, session.as_ref(), at_ms);
                 let org = match session {

@@ -31,6 +31,14 @@ fn reason_code(what: &EventKind) -> Option<&'static str> {
     what.reason().map(RefusalReason::code)
 }
 
+/// A disconnect's cause, for `data-cause`.
+fn cause(what: &EventKind) -> Option<&'static str> {
+    match what {
+        EventKind::Disconnected { cause } => Some(cause.as_str()),
+        _ => None,
+    }
+}
+
 /// For a topic outside the namespace: level by level what differs, in the
 /// words of the test client's guard (one source of truth for that text).
 fn findings(ns: Option<&Namespace>, what: &EventKind, lang: Language) -> Option<String> {
@@ -146,7 +154,7 @@ pub fn ConnectionsCard() -> impl IntoView {
                         let when = js_sys::Date::parse(&e.last_at);
                         let count = (e.count > 1).then(|| format!(" · {} {}", grouped(e.count, lang), i18n.now(Msg::Times)));
                         view! {
-                            <li data-kind=e.what.as_str() data-reason=reason_code(&e.what)
+                            <li data-kind=e.what.as_str() data-reason=reason_code(&e.what) data-cause=cause(&e.what)
                                 data-client-id=e.client_id.clone() data-count=e.count.to_string()
                                 class:refused=e.what.reason().is_some()>
                                 <time datetime=e.last_at.clone()>{local_time(when, lang)}</time>" "

@@ -80,3 +80,177 @@ async fn failing_integrations_show_their_reason_in_their_organisation_only() {
     })
     .await;
 }
+
+/// An expired token, signed with the stack's own key, as an integration
+/// would still hold one a day later.
+fn expired_token(stack: &E2eStack, client_id: &str) -> (String, i64) {
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+    let ns = tillor_contract::Namespace::new(tillor_contract::Env::Local, &stack.org).unwrap();
+    let exp = time_now() - 3600;
+    let claims =
+        tillor_contract::claims::MqttTokenClaims::new(&ns, client_id, "old".into(), exp - 60, exp);
+    let pem = std::fs::read(stack.data_dir.join("jwt-signing-key.pem")).unwrap();
+    let token = encode(
+        &Header::new(Algorithm::ES256),
+        &claims,
+        &EncodingKey::from_ec_pem(&pem).unwrap(),
+    )
+    .unwrap();
+    (token, exp)
+}
+
+fn time_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Runs one of Mosquitto's clients with a JWT (an empty username).
+fn with_jwt(port: u16, tool: &str, client_id: &str, token: &str, args: &[&str]) {
+    let _ = Command::new(tool)
+        .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(["-u", "", "-P", token, "-i", client_id])
+        .args(args)
+        .output()
+        .unwrap();
+}
+
+/// The six ways support hears about, each in the organisation's
+/// Verbindingen with its specific reason, and none in another's.
+#[tokio::test(flavor = "multi_thread")]
+async fn six_failing_integrations_each_show_their_specific_reason() {
+    let stack = E2eStack::start();
+    let cred = stack.create_static("Counter").await;
+    let jwt: serde_json::Value = stack
+        .as_demo(
+            reqwest::Method::POST,
+            &tillor_contract::api::jwt_credentials_path(&stack.org),
+        )
+        .json(&serde_json::json!({ "clientId": "device" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (old_token, _) = expired_token(&stack, "local-old-device");
+    let url = stack.url("/");
+    let (org, key, prefix) = (stack.org.clone(), stack.key.clone(), stack.prefix());
+    let port = stack.mqtt_port;
+    with_browser(move |b| async move {
+        let (page, connections) = (ConsolePage::new(&b), ConnectionsPage::new(&b));
+        page.open(&url).await;
+        page.choose_organisation(&org, &key).await;
+        let (token, device) = (
+            jwt["token"].as_str().unwrap(),
+            jwt["clientId"].as_str().unwrap(),
+        );
+        let static_id = cred["clientId"].as_str().unwrap();
+        let publish = ["-t", &format!("{prefix}/x") as &str, "-m", "x"];
+
+        // 1. The wrong password.
+        let mut wrong = cred.clone();
+        wrong["password"] = "not-the-password".into();
+        let _ = mosquitto("mosquitto_pub", port, &wrong, &publish).output();
+        assert_eq!(
+            connections
+                .wait_for_event(static_id, "refused")
+                .await
+                .as_deref(),
+            Some("wrong_password")
+        );
+
+        // 2. An expired JWT.
+        with_jwt(
+            port,
+            "mosquitto_pub",
+            "local-old-device",
+            &old_token,
+            &publish,
+        );
+        assert_eq!(
+            connections
+                .wait_for_event("local-old-device", "refused")
+                .await
+                .as_deref(),
+            Some("expired")
+        );
+
+        // 3. A JWT with another clientId than its own.
+        with_jwt(port, "mosquitto_pub", "local-borrowed", token, &publish);
+        assert_eq!(
+            connections
+                .wait_for_event("local-borrowed", "refused")
+                .await
+                .as_deref(),
+            Some("client_id_mismatch")
+        );
+
+        // 4. A subscription outside the namespace.
+        with_jwt(
+            port,
+            "mosquitto_sub",
+            device,
+            token,
+            &[
+                "-t",
+                "tillor/local/org-b/integration/#",
+                "-C",
+                "1",
+                "-W",
+                "1",
+            ],
+        );
+        assert_eq!(
+            connections
+                .wait_for_event(device, "subscribe_refused")
+                .await
+                .as_deref(),
+            Some("outside_namespace")
+        );
+
+        // 5. A publish outside the namespace.
+        with_jwt(
+            port,
+            "mosquitto_pub",
+            device,
+            token,
+            &["-t", "tillor/local/org-b/integration/x", "-m", "x"],
+        );
+        assert_eq!(
+            connections
+                .wait_for_event(device, "publish_refused")
+                .await
+                .as_deref(),
+            Some("outside_namespace")
+        );
+
+        // 6. A second connection with the same clientId takes the first over.
+        let mut first = mosquitto(
+            "mosquitto_sub",
+            port,
+            &cred,
+            &["-t", &format!("{prefix}/#")],
+        )
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+        connections.wait_for_event(static_id, "connected").await;
+        let _ = mosquitto("mosquitto_pub", port, &cred, &publish).output();
+        assert_eq!(
+            connections.wait_for_cause(static_id, "taken_over").await,
+            "taken_over"
+        );
+        let _ = first.kill();
+        let _ = first.wait();
+        connections.show().await;
+        b.screenshot("connections-six-failures").await;
+
+        // None of it reaches another organisation.
+        page.switch_organisation().await;
+        page.choose_organisation(ORG_B, KEY_B).await;
+        assert!(connections.shows_nothing().await);
+    })
+    .await;
+}

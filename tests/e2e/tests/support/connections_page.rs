@@ -31,6 +31,17 @@ impl ConnectionsPage {
         self.0.attr(&css, "data-reason").await
     }
 
+    /// Waits for a disconnect of `client_id` with this cause.
+    pub async fn wait_for_cause(&self, client_id: &str, cause: &str) -> String {
+        let css = format!(
+            "{}[data-cause={}]",
+            row(client_id, "disconnected"),
+            js(cause)
+        );
+        self.0.find(&css).await;
+        self.0.attr(&css, "data-cause").await.unwrap_or_default()
+    }
+
     /// The words of an event (for the facts in them: ids, topics, levels).
     pub async fn text_of(&self, client_id: &str, kind: &str) -> String {
         self.0.text(&row(client_id, kind)).await
