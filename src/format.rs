@@ -37,3 +37,24 @@ pub fn grouped(n: u64, lang: Language) -> String {
         .to_locale_string(lang.as_str())
         .into()
 }
+
+/// "10 minutes ago" / "10 minuten geleden", by the browser's own words.
+pub fn ago(then_ms: f64, now_ms: f64, lang: Language) -> String {
+    let secs = ((now_ms - then_ms) / 1000.0).max(0.0);
+    let (value, unit) = if secs < 60.0 {
+        (secs.round(), "second")
+    } else if secs < 3600.0 {
+        ((secs / 60.0).round(), "minute")
+    } else if secs < 86_400.0 {
+        ((secs / 3600.0).round(), "hour")
+    } else {
+        ((secs / 86_400.0).round(), "day")
+    };
+    let locales = js_sys::Array::of1(&JsValue::from_str(lang.as_str()));
+    let options = js_sys::Object::new();
+    // "numeric: auto" says "now" and "yesterday" where a language has words for them.
+    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+    js_sys::Intl::RelativeTimeFormat::new(&locales, &options)
+        .format(-value, unit)
+        .into()
+}

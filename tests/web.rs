@@ -26,6 +26,8 @@ fn credential(id: &str, name: Option<&str>) -> StaticCredential {
         broker_url: Some("mqtt://127.0.0.1:1883".into()),
         created_at: "2026-11-25T17:34:49.715Z".into(),
         broker_status: None,
+        connected: None,
+        last_seen_at: None,
     }
 }
 

@@ -111,6 +111,14 @@ pub struct StaticCredential {
     /// without a broker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broker_status: Option<BrokerStatus>,
+    /// Live sessions using it now, as the broker reported them; absent
+    /// without a broker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected: Option<u32>,
+    /// When a session of it was last seen (connected or ended), RFC 3339;
+    /// absent when never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

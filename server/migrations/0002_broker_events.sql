@@ -5,6 +5,8 @@ CREATE TABLE broker_events (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id       TEXT NOT NULL,
     client_id    TEXT NOT NULL,
+    -- connected, refused, disconnected, subscribe_refused, publish_refused.
+    kind         TEXT NOT NULL,
     -- The event as JSON (EventKind): its kind and its facts, never a secret.
     what         TEXT NOT NULL,
     count        INTEGER NOT NULL,
@@ -12,6 +14,7 @@ CREATE TABLE broker_events (
     last_at_ms   INTEGER NOT NULL
 );
 CREATE INDEX broker_events_by_org ON broker_events(org_id, id);
+CREATE INDEX broker_events_by_client ON broker_events(org_id, client_id, kind);
 
 -- Usernames of deleted static credentials, kept so that an integration still
 -- connecting with one is reported to its organisation as "deleted" rather

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use tillor_contract::api::StaticCredential;
 
 use crate::components::modal::Modal;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{translation, use_i18n, Msg};
 
 /// Asks before deleting, naming the credential and what deleting does.
 #[component]
@@ -25,6 +25,9 @@ pub fn DeleteDialog(
             <h2 id="delete-title">{i18n.t(Msg::DeleteTitle)}</h2>
             <p><strong class="mono">{label}</strong></p>
             <p>{i18n.t(Msg::DeleteText)}</p>
+            {credential.connected.filter(|n| *n > 0).map(|n| view! {
+                <p class="warning" data-sessions=n.to_string()>{move || translation(i18n.0.get()).sessions_cut(n)}</p>
+            })}
             <div class="dialog-footer">
                 <button type="button" class="secondary" id="delete-cancel" data-autofocus
                     on:click=move |_| on_cancel.run(())>{i18n.t(Msg::Cancel)}</button>

@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use tillor_contract::api::{BrokerStatus, StaticCredential};
 
 use crate::components::copy_button::CopyButton;
-use crate::i18n::{use_i18n, Msg};
+use crate::format::ago;
+use crate::i18n::{translation, use_i18n, Msg};
 
 /// The organisation's static credentials, as the API lists them (newest first),
 /// each non-secret value copyable.
@@ -21,6 +22,8 @@ pub fn StaticCredentialsTable(
     if rows.is_empty() {
         return view! { <p class="empty-state">{i18n.t(Msg::StaticEmpty)}</p> }.into_any();
     }
+    // Without a broker the server says nothing about connections.
+    let with_broker = rows.iter().any(|c| c.connected.is_some());
     let rows = rows
         .into_iter()
         .map(|c| {
@@ -55,6 +58,7 @@ pub fn StaticCredentialsTable(
                     <td class="created">
                         <time datetime=c.created_at.clone()>{display_time(&c.created_at)}</time>
                     </td>
+                    {c.connected.map(|n| view! { <ConnectionCell connected=n last_seen_at=c.last_seen_at.clone()/> })}
                     <td class="actions">
                         {on_delete.map(|cb| view! {
                             <button type="button" class="danger delete" disabled=move || pending.get()
@@ -77,6 +81,7 @@ pub fn StaticCredentialsTable(
                         <th scope="col">{i18n.t(Msg::ColClientId)}</th>
                         <th scope="col">{i18n.t(Msg::ColTopicPrefix)}</th>
                         <th scope="col">{i18n.t(Msg::ColCreated)}</th>
+                        {with_broker.then(|| view! { <th scope="col">{i18n.t(Msg::ColConnection)}</th> })}
                         <th scope="col"><span class="sr-only">{i18n.t(Msg::ColActions)}</span></th>
                     </tr>
                 </thead>
@@ -85,6 +90,30 @@ pub fn StaticCredentialsTable(
         </div>
     }
     .into_any()
+}
+
+/// "verbonden (2)", "laatst gezien 10 minuten geleden" or "nooit verbonden".
+#[component]
+fn ConnectionCell(
+    /// Live sessions now.
+    connected: u32,
+    /// RFC 3339, when a session was last seen.
+    last_seen_at: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        let lang = i18n.0.get();
+        match (connected, &last_seen_at) {
+            (n, _) if n > 0 => translation(lang).connected_count(n),
+            (_, Some(at)) => format!(
+                "{} {}",
+                i18n.now(Msg::LastSeen),
+                ago(js_sys::Date::parse(at), js_sys::Date::now(), lang)
+            ),
+            (_, None) => i18n.now(Msg::NeverConnected).to_owned(),
+        }
+    };
+    view! { <td class="connection" data-connected=connected.to_string()>{text}</td> }
 }
 
 /// `2026-11-25T17:34:49.7Z` → `2026-11-25 17:34 UTC`: unambiguous for support

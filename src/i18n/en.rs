@@ -157,6 +157,9 @@ impl Translation for En {
             Msg::KindPublishRefused => "Message refused",
             Msg::Times => "times",
             Msg::EventKindLabel => "Kind",
+            Msg::ColConnection => "Connection",
+            Msg::LastSeen => "last seen",
+            Msg::NeverConnected => "never connected",
             Msg::AutoRenew => "Renew the JWT automatically a minute before it expires (reconnects and resubscribes)",
         }
     }
@@ -343,6 +346,17 @@ impl Translation for En {
             RefusalReason::NotYetValid { nbf } => format!("the token is valid only from {}. Check the device's clock.", at(nbf)),
             RefusalReason::WrongEnv { token, broker } => format!("the token is for env {token}, this broker serves {broker}."),
             RefusalReason::OutsideNamespace { topic } => format!("{topic} is outside your organisation's namespace."),
+        }
+    }
+
+    fn connected_count(&self, n: u32) -> String {
+        format!("connected ({n})")
+    }
+
+    fn sessions_cut(&self, n: u32) -> String {
+        match n {
+            1 => "1 connection uses these credentials now; it is cut off at once.".into(),
+            n => format!("{n} connections use these credentials now; they are cut off at once."),
         }
     }
 }

@@ -157,6 +157,9 @@ impl Translation for Nl {
             Msg::KindPublishRefused => "Bericht geweigerd",
             Msg::Times => "keer",
             Msg::EventKindLabel => "Soort",
+            Msg::ColConnection => "Verbinding",
+            Msg::LastSeen => "laatst gezien",
+            Msg::NeverConnected => "nooit verbonden",
             Msg::AutoRenew => "JWT automatisch vernieuwen, een minuut voor het verloopt (verbindt opnieuw en abonneert opnieuw)",
         }
     }
@@ -349,6 +352,21 @@ impl Translation for Nl {
             RefusalReason::NotYetValid { nbf } => format!("het token is pas geldig vanaf {}. Controleer de klok van het apparaat.", at(nbf)),
             RefusalReason::WrongEnv { token, broker } => format!("het token is voor omgeving {token}, deze broker is {broker}."),
             RefusalReason::OutsideNamespace { topic } => format!("{topic} valt buiten de namespace van uw organisatie."),
+        }
+    }
+
+    fn connected_count(&self, n: u32) -> String {
+        format!("verbonden ({n})")
+    }
+
+    fn sessions_cut(&self, n: u32) -> String {
+        match n {
+            1 => {
+                "Er is nu 1 verbinding met deze inloggegevens; die wordt direct afgesloten.".into()
+            }
+            n => format!(
+                "Er zijn nu {n} verbindingen met deze inloggegevens; die worden direct afgesloten."
+            ),
         }
     }
 }

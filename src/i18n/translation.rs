@@ -150,6 +150,9 @@ pub enum Msg {
     KindPublishRefused,
     Times,
     EventKindLabel,
+    ColConnection,
+    LastSeen,
+    NeverConnected,
 }
 
 /// Everything the console says, in one language.
@@ -172,6 +175,10 @@ pub trait Translation: Sync {
     fn event(&self, what: &EventKind) -> String;
     /// Why the broker refused, and what to do about it.
     fn refusal(&self, reason: &RefusalReason) -> String;
+    /// "verbonden (2)": live sessions of a credential.
+    fn connected_count(&self, n: u32) -> String;
+    /// What deleting a credential with `n` live sessions does to them.
+    fn sessions_cut(&self, n: u32) -> String;
 }
 
 /// "code 1006: …", as both languages write a close code.

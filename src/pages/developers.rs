@@ -183,7 +183,7 @@ fn StaticCredentialsSection() -> impl IntoView {
         <section class="card" aria-labelledby="static-title">
             <div class="card-header">
                 <h2 id="static-title">{i18n.t(Msg::StaticTitle)}</h2>
-                <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>
+                <button type="button" class="secondary" id="static-reload" on:click=move |_| refresh.update(|n| *n += 1)>
                     {i18n.t(Msg::Reload)}
                 </button>
             </div>

@@ -16,9 +16,22 @@ use crate::secrets::{hash_password, new_password, random_slug};
 use crate::store::StaticRow;
 use crate::{now_rfc3339, AppState};
 
-fn public(state: &AppState, row: StaticRow, ns: &Namespace) -> StaticCredential {
+async fn public(
+    state: &AppState,
+    row: StaticRow,
+    ns: &Namespace,
+) -> Result<StaticCredential, Error> {
     let broker_status = state.broker.as_ref().map(|b| b.health(&row.user_name));
-    StaticCredential {
+    let connected = state
+        .broker
+        .as_ref()
+        .map(|_| u32::try_from(state.sessions.count_static(&row.id)).unwrap_or(u32::MAX));
+    let last_seen_at = state
+        .store
+        .last_seen_ms(&row.org_id, &row.client_id)
+        .await?
+        .map(crate::routes::events::at);
+    Ok(StaticCredential {
         id: row.id,
         name: row.name,
         user_name: row.user_name,
@@ -27,7 +40,9 @@ fn public(state: &AppState, row: StaticRow, ns: &Namespace) -> StaticCredential 
         broker_url: Some(state.config.broker_url()),
         created_at: row.created_at,
         broker_status,
-    }
+        connected,
+        last_seen_at,
+    })
 }
 
 #[utoipa::path(
@@ -48,11 +63,11 @@ pub async fn list(
     org: Org,
 ) -> Result<Json<Vec<StaticCredential>>, Error> {
     let rows = state.store.list_static(&org.id).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| public(&state, r, &org.namespace))
-            .collect(),
-    ))
+    let mut list = Vec::with_capacity(rows.len());
+    for row in rows {
+        list.push(public(&state, row, &org.namespace).await?);
+    }
+    Ok(Json(list))
 }
 
 #[utoipa::path(
@@ -119,7 +134,7 @@ pub async fn create(
         return Err(e.into());
     }
     tracing::info!(org = %org.id, id = %row.id, user_name = %row.user_name, "created static credential");
-    let credential = public(&state, row, &org.namespace);
+    let credential = public(&state, row, &org.namespace).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedStaticCredential {

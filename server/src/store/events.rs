@@ -26,6 +26,7 @@ impl Store {
         what: &EventKind,
         at_ms: i64,
     ) -> Result<(), sqlx::Error> {
+        let kind = what.as_str();
         let what = serde_json::to_string(what).expect("an event always serializes");
         let mut tx = self.pool.begin().await?;
         let grouped = sqlx::query(
@@ -44,11 +45,12 @@ impl Store {
         .rows_affected();
         if grouped == 0 {
             sqlx::query(
-                "INSERT INTO broker_events (org_id, client_id, what, count, first_at_ms, last_at_ms)
-                 VALUES (?1, ?2, ?3, 1, ?4, ?4)",
+                "INSERT INTO broker_events (org_id, client_id, kind, what, count, first_at_ms, last_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
             )
             .bind(org)
             .bind(client_id)
+            .bind(kind)
             .bind(&what)
             .bind(at_ms)
             .execute(&mut *tx)
@@ -105,5 +107,22 @@ impl Store {
             .bind(client_id)
             .fetch_optional(&self.pool)
             .await
+    }
+
+    /// When a session of this clientId was last seen: its newest connect or
+    /// end, in Unix milliseconds.
+    pub async fn last_seen_ms(
+        &self,
+        org: &str,
+        client_id: &str,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT max(last_at_ms) FROM broker_events
+             WHERE org_id = ?1 AND client_id = ?2 AND kind IN ('connected', 'disconnected')",
+        )
+        .bind(org)
+        .bind(client_id)
+        .fetch_one(&self.pool)
+        .await
     }
 }

@@ -242,6 +242,17 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
             connections.wait_for_cause(static_id, "taken_over").await,
             "taken_over"
         );
+        // mosquitto_sub reconnects: the credential is in use, and deleting
+        // it says so first.
+        let cred_id = cred["id"].as_str().unwrap();
+        page.reload_static_list().await;
+        page.wait_for_connected(cred_id, 1).await;
+        b.eval("document.getElementById('static-title').scrollIntoView(); return ''").await;
+        b.screenshot("static-credentials-connected").await;
+        assert_eq!(
+            page.delete_warns_of_sessions(cred_id).await.as_deref(),
+            Some("1")
+        );
         let _ = first.kill();
         let _ = first.wait();
         connections.show().await;

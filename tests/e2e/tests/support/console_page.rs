@@ -149,6 +149,42 @@ impl ConsolePage {
         self.0.eval("return document.activeElement?.id || ''").await
     }
 
+    /// Asks the server for the list again.
+    pub async fn reload_static_list(&self) {
+        self.0.click("#static-reload").await;
+    }
+
+    /// Waits until a credential's row shows `n` live sessions.
+    pub async fn wait_for_connected(&self, credential_id: &str, n: u32) {
+        let css = format!(
+            "tr[data-credential-id={}] td.connection[data-connected=\"{n}\"]",
+            js(credential_id)
+        );
+        self.0.find(&css).await;
+    }
+
+    /// Opens the delete confirmation of a credential; the sessions it says
+    /// will be cut off (`None` when it mentions none).
+    pub async fn delete_warns_of_sessions(&self, credential_id: &str) -> Option<String> {
+        self.0
+            .click(&format!(
+                "tr[data-credential-id={}] button.delete",
+                js(credential_id)
+            ))
+            .await;
+        self.0.find(".delete-dialog").await;
+        let warned = self.0.exists(".delete-dialog [data-sessions]").await;
+        let sessions = if warned {
+            self.0
+                .attr(".delete-dialog [data-sessions]", "data-sessions")
+                .await
+        } else {
+            None
+        };
+        self.0.click("#delete-cancel").await;
+        sessions
+    }
+
     pub async fn delete_first_static(&self) -> String {
         self.0.click("button.delete").await;
         self.0.text(".delete-dialog").await
