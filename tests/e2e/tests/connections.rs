@@ -247,7 +247,8 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
         let cred_id = cred["id"].as_str().unwrap();
         page.reload_static_list().await;
         page.wait_for_connected(cred_id, 1).await;
-        b.eval("document.getElementById('static-title').scrollIntoView(); return ''").await;
+        b.eval("document.getElementById('static-title').scrollIntoView(); return ''")
+            .await;
         b.screenshot("static-credentials-connected").await;
         assert_eq!(
             page.delete_warns_of_sessions(cred_id).await.as_deref(),
