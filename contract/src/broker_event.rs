@@ -235,6 +235,7 @@ mod tests {
         };
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], e.as_str());
+        assert!(crate::rules::EVENT_KINDS.contains(&e.as_str()));
         assert_eq!(json["credential"]["type"], "static");
         assert_eq!(e.reason(), None);
         let gone = EventKind::Disconnected {

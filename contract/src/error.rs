@@ -27,6 +27,10 @@ pub enum ErrorCode {
     Empty,
     TooLong,
     InvalidCharacters,
+    /// Not one of the values the field allows (a list names them).
+    UnknownValue,
+    /// Not an RFC 3339 time.
+    NotATime,
     // others
     UnsupportedMediaType,
     PayloadTooLarge,
@@ -54,6 +58,8 @@ impl ErrorCode {
             ErrorCode::Empty => "empty",
             ErrorCode::TooLong => "too_long",
             ErrorCode::InvalidCharacters => "invalid_characters",
+            ErrorCode::UnknownValue => "unknown_value",
+            ErrorCode::NotATime => "not_a_time",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
@@ -116,6 +122,13 @@ impl FieldError {
                 format!("{f} may not contain control characters or start or end with whitespace")
             }
             (ErrorCode::UnknownField, ..) => format!("{f} is not a field of this request"),
+            (ErrorCode::UnknownValue, ..) if f == crate::rules::field::KIND => format!(
+                "{f} must be one of {}",
+                crate::rules::EVENT_KINDS.join(", ")
+            ),
+            (ErrorCode::NotATime, ..) => {
+                format!("{f} must be an RFC 3339 time, e.g. 2026-11-26T12:00:00Z")
+            }
             (code, ..) => format!("{f} is invalid ({})", code.as_str()),
         }
     }

@@ -26,6 +26,25 @@ pub mod field {
     pub const CLIENT_ID: &str = "clientId";
     pub const NAME: &str = "name";
     pub const LIMIT: &str = "limit";
+    pub const KIND: &str = "kind";
+    pub const SINCE: &str = "since";
+}
+
+/// The kinds of connection event, as the events list filters by them.
+pub const EVENT_KINDS: [&str; 5] = [
+    "connected",
+    "refused",
+    "disconnected",
+    "subscribe_refused",
+    "publish_refused",
+];
+
+/// The `kind` query parameter of the events list.
+pub fn event_kind(raw: &str) -> Result<&'static str, FieldError> {
+    EVENT_KINDS
+        .into_iter()
+        .find(|k| *k == raw)
+        .ok_or_else(|| FieldError::new(field::KIND, ErrorCode::UnknownValue))
 }
 
 /// The `limit` query parameter of the events list, as sent (text).
@@ -112,6 +131,17 @@ pub fn check_name(name: &str) -> Result<(), FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_kind_is_one_of_the_five() {
+        assert_eq!(event_kind("refused"), Ok("refused"));
+        let e = event_kind("Refused").unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            (field::KIND, ErrorCode::UnknownValue)
+        );
+        assert!(e.message().contains("subscribe_refused"));
+    }
 
     #[test]
     fn an_events_limit_is_a_whole_number_in_its_range() {

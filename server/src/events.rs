@@ -22,8 +22,10 @@ use crate::store::Store;
 pub const QUEUE: usize = 4096;
 /// Repeats of one event by one clientId within this window are one entry.
 pub const GROUP_WINDOW_MS: i64 = 10 * 60 * 1000;
-/// The newest entries kept per organisation.
+/// The newest entries kept per organisation…
 pub const KEEP_PER_ORG: i64 = 10_000;
+/// …and for no longer than this (7 days), whichever is less.
+pub const KEEP_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// Counters anyone may read: reports lost on the way, and events that no
 /// organisation can be trusted to own (forged tokens, unknown usernames).

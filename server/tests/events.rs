@@ -245,7 +245,9 @@ async fn a_bad_limit_is_refused_field_by_field() {
     for (query, code) in [
         ("limit=0", "out_of_range"),
         ("limit=many", "not_an_integer"),
-        ("since=yesterday", "unknown_field"),
+        ("kind=everything", "unknown_value"),
+        ("since=yesterday", "not_a_time"),
+        ("before=x", "unknown_field"),
     ] {
         let resp = as_org(
             &s,
@@ -260,6 +262,8 @@ async fn a_bad_limit_is_refused_field_by_field() {
         assert_eq!(resp.status(), 400, "{query}");
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["error"]["code"], code, "{query}");
+        let field = query.split('=').next().unwrap();
+        assert_eq!(body["error"]["field"], field, "{query}");
     }
 }
 
@@ -503,4 +507,42 @@ async fn a_second_connection_with_the_same_client_id_is_reported_as_a_takeover()
         e["what"]["cause"] == "client_disconnected"
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_events_narrow_to_a_client_id_a_kind_and_a_time() {
+    let (_dir, s) = stack();
+    let (token, id) = jwt(&s, "narrow").await;
+    assert!(connect(&s, &id, &token));
+    assert!(!connect(&s, "local-not-narrow", &token));
+    event_of(&s, "local-not-narrow", "refused").await;
+    let get = |q: String| {
+        let req = as_org(
+            &s,
+            ORG_A,
+            KEY_A,
+            Method::GET,
+            &format!("{}?{q}", events_path(ORG_A)),
+        );
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<Vec<Value>>()
+                .await
+                .unwrap()
+        }
+    };
+    let mine = get(format!("clientId={id}")).await;
+    assert!(!mine.is_empty() && mine.iter().all(|e| e["clientId"] == id.as_str()));
+    let refused = get("kind=refused".into()).await;
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0]["clientId"], "local-not-narrow");
+    assert!(get("since=2999-01-01T00:00:00Z".into()).await.is_empty());
+    assert_eq!(
+        get("since=2000-01-01T00:00:00Z&limit=500".into())
+            .await
+            .len(),
+        events(&s, ORG_A, KEY_A).await.len()
+    );
 }

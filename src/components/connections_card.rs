@@ -12,6 +12,7 @@ use crate::api::{self, ApiError};
 use crate::components::error_notice::ErrorNotice;
 use crate::format::{grouped, local_time};
 use crate::i18n::{finding_text, translation, use_i18n, Doing, Msg};
+use crate::mqtt::client::MqttClient;
 use crate::state::use_console;
 
 /// How often the feed asks the server for news. The product promises a new
@@ -70,6 +71,11 @@ pub fn ConnectionsCard() -> impl IntoView {
     let client_filter = RwSignal::new(String::new());
     let kind_filter = RwSignal::new(String::new());
     let in_flight = StoredValue::new(false);
+    // The test client's own connection, marked as the console's.
+    let test_client = use_context::<MqttClient>();
+    let own_client_id = move || {
+        test_client.and_then(|c| c.params().with(|p| p.as_ref().map(|p| p.client_id.clone())))
+    };
     let namespace = state.session.with_untracked(|s| {
         s.as_ref()
             .and_then(|s| Namespace::new(state.env().unwrap_or(Env::Local), &s.org_id))
@@ -146,6 +152,7 @@ pub fn ConnectionsCard() -> impl IntoView {
             <ol class="events" aria-live="polite" data-loaded=move || loaded.get().to_string()>
                 {move || {
                     let lang = i18n.0.get();
+                    let own = own_client_id();
                     let list = shown();
                     if list.is_empty() {
                         return view! { <li class="empty-state">{i18n.t(Msg::EventsEmpty)}</li> }.into_any();
@@ -153,12 +160,14 @@ pub fn ConnectionsCard() -> impl IntoView {
                     list.into_iter().map(|e| {
                         let when = js_sys::Date::parse(&e.last_at);
                         let count = (e.count > 1).then(|| format!(" · {} {}", grouped(e.count, lang), i18n.now(Msg::Times)));
+                        let is_own = own.as_deref() == Some(e.client_id.as_str());
                         view! {
                             <li data-kind=e.what.as_str() data-reason=reason_code(&e.what) data-cause=cause(&e.what)
                                 data-client-id=e.client_id.clone() data-count=e.count.to_string()
                                 class:refused=e.what.reason().is_some()>
                                 <time datetime=e.last_at.clone()>{local_time(when, lang)}</time>" "
                                 <code>{e.client_id.clone()}</code>" "
+                                {is_own.then(|| view! { <span class="badge" data-own="true">{i18n.t(Msg::TestClientBadge)}</span>" " })}
                                 <span class="what">{translation(lang).event(&e.what)}{findings(namespace.as_ref(), &e.what, lang)}</span>
                                 {count}
                             </li>

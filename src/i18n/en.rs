@@ -160,6 +160,7 @@ impl Translation for En {
             Msg::ColConnection => "Connection",
             Msg::LastSeen => "last seen",
             Msg::NeverConnected => "never connected",
+            Msg::TestClientBadge => "the console's test client",
             Msg::AutoRenew => "Renew the JWT automatically a minute before it expires (reconnects and resubscribes)",
         }
     }
@@ -181,6 +182,8 @@ impl Translation for En {
             ErrorCode::Empty => "This field must not be empty.",
             ErrorCode::TooLong => "This value is too long.",
             ErrorCode::InvalidCharacters => "This value contains characters that are not allowed.",
+            ErrorCode::UnknownValue => "This value is not one of the allowed values.",
+            ErrorCode::NotATime => "This is not an RFC 3339 time.",
             ErrorCode::UnsupportedMediaType => "The server expects JSON.",
             ErrorCode::PayloadTooLarge => "The request is too large.",
             ErrorCode::NotFound => "This address does not exist on the server.",

@@ -160,6 +160,7 @@ impl Translation for Nl {
             Msg::ColConnection => "Verbinding",
             Msg::LastSeen => "laatst gezien",
             Msg::NeverConnected => "nooit verbonden",
+            Msg::TestClientBadge => "testclient van de console",
             Msg::AutoRenew => "JWT automatisch vernieuwen, een minuut voor het verloopt (verbindt opnieuw en abonneert opnieuw)",
         }
     }
@@ -181,6 +182,8 @@ impl Translation for Nl {
             ErrorCode::Empty => "Dit veld mag niet leeg zijn.",
             ErrorCode::TooLong => "Deze waarde is te lang.",
             ErrorCode::InvalidCharacters => "Deze waarde bevat tekens die niet zijn toegestaan.",
+            ErrorCode::UnknownValue => "Deze waarde is niet een van de toegestane waarden.",
+            ErrorCode::NotATime => "Dit is geen tijd in RFC 3339-vorm.",
             ErrorCode::UnsupportedMediaType => "De server verwacht JSON.",
             ErrorCode::PayloadTooLarge => "Het verzoek is te groot.",
             ErrorCode::NotFound => "Dit adres bestaat niet op de server.",

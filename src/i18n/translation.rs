@@ -153,6 +153,7 @@ pub enum Msg {
     ColConnection,
     LastSeen,
     NeverConnected,
+    TestClientBadge,
 }
 
 /// Everything the console says, in one language.

@@ -18,19 +18,45 @@ pub(crate) fn at(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The query's `limit`, refusing anything else it holds, field by field.
-fn limit(query: Option<&str>) -> Result<u32, Error> {
-    let mut limit = EVENTS_LIMIT_DEFAULT;
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        if key != field::LIMIT {
-            return Err(Error::Field(FieldError::new(
-                key.into_owned(),
-                ErrorCode::UnknownField,
-            )));
+/// What the events list may be narrowed by.
+struct Query {
+    limit: u32,
+    client_id: Option<String>,
+    kind: Option<&'static str>,
+    since_ms: Option<i64>,
+}
+
+/// The query string, field by field: a bad or unknown field is a 400 that
+/// names it.
+fn query(raw: Option<&str>) -> Result<Query, Error> {
+    let mut q = Query {
+        limit: EVENTS_LIMIT_DEFAULT,
+        client_id: None,
+        kind: None,
+        since_ms: None,
+    };
+    for (key, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            field::LIMIT => q.limit = rules::events_limit(&value).map_err(Error::Field)?,
+            field::CLIENT_ID => q.client_id = Some(value.into_owned()),
+            field::KIND => q.kind = Some(rules::event_kind(&value).map_err(Error::Field)?),
+            field::SINCE => {
+                let t = time::OffsetDateTime::parse(
+                    &value,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .map_err(|_| Error::Field(FieldError::new(field::SINCE, ErrorCode::NotATime)))?;
+                q.since_ms = Some((t.unix_timestamp_nanos() / 1_000_000) as i64);
+            }
+            _ => {
+                return Err(Error::Field(FieldError::new(
+                    key.into_owned(),
+                    ErrorCode::UnknownField,
+                )))
+            }
         }
-        limit = rules::events_limit(&value).map_err(Error::Field)?;
     }
-    Ok(limit)
+    Ok(q)
 }
 
 #[utoipa::path(
@@ -42,6 +68,9 @@ fn limit(query: Option<&str>) -> Result<u32, Error> {
     params(
         ("orgId" = String, Path, description = "The organisation; must equal X-Tillor-Org-Id"),
         ("limit" = Option<u32>, Query, description = "1..=500; 100 when absent", minimum = 1, maximum = 500),
+        ("clientId" = Option<String>, Query, description = "Only this clientId's events"),
+        ("kind" = Option<String>, Query, description = "connected, refused, disconnected, subscribe_refused or publish_refused"),
+        ("since" = Option<String>, Query, description = "RFC 3339: only events last seen at or after this time"),
     ),
     responses(
         (status = 200, body = Vec<ConnectionEvent>),
@@ -56,8 +85,11 @@ pub async fn list(
     org: Org,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<ConnectionEvent>>, Error> {
-    let limit = limit(query.as_deref())?;
-    let rows = state.store.list_events(&org.id, limit).await?;
+    let q = self::query(query.as_deref())?;
+    let rows = state
+        .store
+        .list_events(&org.id, q.limit, q.client_id.as_deref(), q.kind, q.since_ms)
+        .await?;
     let events = rows
         .into_iter()
         .map(|row| {

@@ -4,7 +4,7 @@
 use tillor_contract::broker_event::EventKind;
 
 use super::{StaticRow, Store};
-use crate::events::{GROUP_WINDOW_MS, KEEP_PER_ORG};
+use crate::events::{GROUP_WINDOW_MS, KEEP_FOR_MS, KEEP_PER_ORG};
 
 /// One grouped broker event as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -63,18 +63,37 @@ impl Store {
             .bind(KEEP_PER_ORG)
             .execute(&mut *tx)
             .await?;
+            // And nothing older than the retention period, whichever is less.
+            sqlx::query("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2")
+                .bind(org)
+                .bind(at_ms - KEEP_FOR_MS)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await
     }
 
-    /// The organisation's newest events, newest first.
-    pub async fn list_events(&self, org: &str, limit: u32) -> Result<Vec<EventRow>, sqlx::Error> {
+    /// The organisation's newest events, newest first, optionally only one
+    /// clientId's, one kind's, or those seen since a time.
+    pub async fn list_events(
+        &self,
+        org: &str,
+        limit: u32,
+        client_id: Option<&str>,
+        kind: Option<&str>,
+        since_ms: Option<i64>,
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
         sqlx::query_as(
             "SELECT client_id, what, count, first_at_ms, last_at_ms FROM broker_events
-             WHERE org_id = ?1 ORDER BY last_at_ms DESC, id DESC LIMIT ?2",
+             WHERE org_id = ?1 AND (?3 IS NULL OR client_id = ?3) AND (?4 IS NULL OR kind = ?4)
+               AND (?5 IS NULL OR last_at_ms >= ?5)
+             ORDER BY last_at_ms DESC, id DESC LIMIT ?2",
         )
         .bind(org)
         .bind(limit)
+        .bind(client_id)
+        .bind(kind)
+        .bind(since_ms)
         .fetch_all(&self.pool)
         .await
     }

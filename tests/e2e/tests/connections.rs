@@ -5,7 +5,9 @@ mod support;
 
 use std::process::Command;
 
-use support::{mosquitto, with_browser, ConnectionsPage, ConsolePage, E2eStack, KEY_B, ORG_B};
+use support::{
+    mosquitto, with_browser, ConnectionsPage, ConsolePage, E2eStack, TestClientPage, KEY_B, ORG_B,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn failing_integrations_show_their_reason_in_their_organisation_only() {
@@ -72,6 +74,16 @@ async fn failing_integrations_show_their_reason_in_their_organisation_only() {
             "only the device's events",
         )
         .await;
+
+        // The console's own test client is marked as such.
+        connections.filter_by_client("").await;
+        page.create_jwt().await;
+        page.use_jwt_in_test_client().await;
+        let own_id = page.jwt_value("jwt-client-id-value").await;
+        TestClientPage::new(&b).connect_and_wait().await;
+        connections.wait_for_event(&own_id, "connected").await;
+        assert!(connections.marked_as_own(&own_id, "connected").await);
+        assert!(!connections.marked_as_own(device, "connected").await);
 
         // Another organisation sees none of it.
         page.switch_organisation().await;

@@ -47,6 +47,13 @@ impl ConnectionsPage {
         self.0.text(&row(client_id, kind)).await
     }
 
+    /// Whether an event of `client_id` is marked as the console's own.
+    pub async fn marked_as_own(&self, client_id: &str, kind: &str) -> bool {
+        self.0
+            .exists(&format!("{} [data-own=true]", row(client_id, kind)))
+            .await
+    }
+
     pub async fn count_of(&self, client_id: &str, kind: &str) -> u64 {
         self.0
             .attr(&row(client_id, kind), "data-count")
