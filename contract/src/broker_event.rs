@@ -22,6 +22,19 @@ use crate::refusal::RefusalReason;
 /// subscription matches it, and only the server's admin client may read it.
 pub const EVENTS_TOPIC: &str = "$tillor/events/v1";
 
+/// Where the server's admin client asks the plugin to act. A `$CONTROL/`
+/// topic: Mosquitto hands it to the plugin alone and never stores it.
+pub const CONTROL_TOPIC: &str = "$CONTROL/tillor/v1";
+
+/// What the server asks of the plugin on `CONTROL_TOPIC`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum ControlCommand {
+    /// Disconnect the session with this clientId (support's "kick").
+    #[serde(rename_all = "camelCase")]
+    Kick { client_id: String },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BrokerReport {

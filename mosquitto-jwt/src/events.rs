@@ -1,7 +1,7 @@
 //! Pure: the reports the plugin makes of what it decides, and who may read
 //! them. The plugin publishes what this returns.
 
-use tillor_contract::broker_event::{BrokerReport, Peer, Report, EVENTS_TOPIC};
+use tillor_contract::broker_event::{BrokerReport, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_MAX_LEN, NAME_MAX_CHARS};
 
@@ -80,25 +80,26 @@ pub fn static_refused(user_name: &str) -> Report {
     }
 }
 
-/// What the events topic allows: `None` when the topic is not the events
-/// topic (the usual rules decide), else whether this access is allowed. Only
-/// the server's admin client may read or subscribe; nobody may publish there
-/// (the plugin publishes from inside the broker, past the ACLs).
+/// What the plugin's own topics allow: `None` for any other topic (the
+/// usual rules decide), else whether this access is allowed. Only the
+/// server's admin client may read the reports or send commands; nobody may
+/// publish reports (the plugin does, from inside the broker, past the ACLs)
+/// or read commands.
 pub fn events_topic_access(
     topic: &str,
     access: Access,
     user_name: Option<&str>,
     reader: Option<&str>,
 ) -> Option<bool> {
-    if topic != EVENTS_TOPIC {
-        return None;
+    let is_reader = reader.is_some() && user_name == reader;
+    match topic {
+        EVENTS_TOPIC => Some(match access {
+            Access::Read | Access::Subscribe | Access::Unsubscribe => is_reader,
+            Access::Write => false,
+        }),
+        CONTROL_TOPIC => Some(access == Access::Write && is_reader),
+        _ => None,
     }
-    Some(match access {
-        Access::Read | Access::Subscribe | Access::Unsubscribe => {
-            reader.is_some() && user_name == reader
-        }
-        Access::Write => false,
-    })
 }
 
 #[cfg(test)]
@@ -197,6 +198,14 @@ mod tests {
         assert_eq!(
             events_topic_access("tillor/local/acme/integration", Access::Read, None, reader),
             None
+        );
+        // Commands: only the reader sends them, nobody reads them.
+        let control = |access, user| events_topic_access(CONTROL_TOPIC, access, user, reader);
+        assert_eq!(control(Access::Write, Some("tillor-admin")), Some(true));
+        assert_eq!(control(Access::Write, Some("acme-123")), Some(false));
+        assert_eq!(
+            control(Access::Subscribe, Some("tillor-admin")),
+            Some(false)
         );
     }
 }

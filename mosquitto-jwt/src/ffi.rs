@@ -16,6 +16,7 @@ pub const MOSQ_ERR_PLUGIN_DEFER: c_int = 17;
 
 pub const MOSQ_EVT_ACL_CHECK: c_int = 2;
 pub const MOSQ_EVT_BASIC_AUTH: c_int = 3;
+pub const MOSQ_EVT_CONTROL: c_int = 6;
 pub const MOSQ_EVT_TICK: c_int = 9;
 pub const MOSQ_EVT_DISCONNECT: c_int = 10;
 
@@ -76,6 +77,21 @@ pub struct mosquitto_evt_disconnect {
     pub future2: [*mut c_void; 4],
 }
 
+#[repr(C)]
+pub struct mosquitto_evt_control {
+    pub future: *mut c_void,
+    pub client: *mut mosquitto,
+    pub topic: *const c_char,
+    pub payload: *const c_void,
+    pub properties: *const c_void,
+    pub reason_string: *mut c_char,
+    pub payloadlen: u32,
+    pub qos: u8,
+    pub reason_code: u8,
+    pub retain: bool,
+    pub future2: [*mut c_void; 4],
+}
+
 pub type generic_callback = unsafe extern "C" fn(c_int, *mut c_void, *mut c_void) -> c_int;
 
 extern "C" {
@@ -124,5 +140,9 @@ mod tests {
         assert_eq!(offset_of!(mosquitto_evt_acl_check, retain), 49);
         assert_eq!(size_of::<mosquitto_evt_acl_check>(), 88);
         assert_eq!(offset_of!(mosquitto_evt_disconnect, reason), 16);
+        assert_eq!(offset_of!(mosquitto_evt_control, payload), 24);
+        assert_eq!(offset_of!(mosquitto_evt_control, payloadlen), 48);
+        assert_eq!(offset_of!(mosquitto_evt_control, retain), 54);
+        assert_eq!(size_of::<mosquitto_evt_control>(), 88);
     }
 }

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tillor_contract::broker_event::{BrokerReport, Peer, Report, EVENTS_TOPIC};
+use tillor_contract::broker_event::{
+    BrokerReport, ControlCommand, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC,
+};
 use tillor_contract::Env;
 
 use crate::events::{access_refused, auth_outcome, events_topic_access, report, static_refused};
@@ -30,6 +32,9 @@ struct State {
     /// by client pointer: (username, clientId). A refused one leaves without
     /// a clientId, which is how its refusal is told apart on disconnect.
     pending_static: Mutex<HashMap<usize, (String, String)>>,
+    /// The topic the control callback is registered for (kept alive here:
+    /// Mosquitto keeps the pointer).
+    control_topic: CString,
 }
 
 impl State {
@@ -154,8 +159,24 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
             events_reader,
             seq: AtomicU64::new(0),
             pending_static: Mutex::new(HashMap::new()),
+            control_topic: CString::new(CONTROL_TOPIC).expect("a topic has no NUL"),
         }));
         *userdata = state.cast();
+        let control = (*state).control_topic.as_ptr().cast::<c_void>();
+        let rc = mosquitto_callback_register(
+            identifier,
+            MOSQ_EVT_CONTROL,
+            on_control,
+            control,
+            state.cast(),
+        );
+        if rc != MOSQ_ERR_SUCCESS {
+            log(
+                MOSQ_LOG_ERR,
+                &format!("cannot register {CONTROL_TOPIC}: {rc}"),
+            );
+            return rc;
+        }
         for (event, cb) in callbacks() {
             let rc =
                 mosquitto_callback_register(identifier, event, cb, std::ptr::null(), state.cast());
@@ -191,6 +212,12 @@ pub unsafe extern "C" fn mosquitto_plugin_cleanup(
     for (event, cb) in callbacks() {
         mosquitto_callback_unregister(state.identifier, event, cb, std::ptr::null());
     }
+    mosquitto_callback_unregister(
+        state.identifier,
+        MOSQ_EVT_CONTROL,
+        on_control,
+        state.control_topic.as_ptr().cast(),
+    );
     MOSQ_ERR_SUCCESS
 }
 
@@ -374,4 +401,40 @@ unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void
         }
     }));
     MOSQ_ERR_SUCCESS
+}
+
+/// A command from the server's admin client on `CONTROL_TOPIC`; anyone else's
+/// is refused (the ACL already kept them out; this is the second lock).
+unsafe extern "C" fn on_control(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
+    catch_unwind(AssertUnwindSafe(|| {
+        let state = &*userdata.cast::<State>();
+        let ev = &*data.cast::<mosquitto_evt_control>();
+        let user = mosquitto_client_username(ev.client);
+        let user = (!user.is_null()).then(|| CStr::from_ptr(user).to_string_lossy());
+        if state.events_reader.is_none() || user.as_deref() != state.events_reader.as_deref() {
+            return MOSQ_ERR_ACL_DENIED;
+        }
+        let payload = if ev.payload.is_null() {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(ev.payload.cast::<u8>(), ev.payloadlen as usize)
+        };
+        match serde_json::from_slice::<ControlCommand>(payload) {
+            Ok(ControlCommand::Kick { client_id }) => {
+                log(
+                    MOSQ_LOG_NOTICE,
+                    &format!("{client_id}: disconnecting, as the server asked"),
+                );
+                if let Ok(c) = CString::new(client_id) {
+                    mosquitto_kick_client_by_clientid(c.as_ptr(), false);
+                }
+                MOSQ_ERR_SUCCESS
+            }
+            Err(e) => {
+                log(MOSQ_LOG_WARNING, &format!("not a command: {e}"));
+                MOSQ_ERR_SUCCESS
+            }
+        }
+    }))
+    .unwrap_or(MOSQ_ERR_SUCCESS)
 }

@@ -70,6 +70,10 @@ pub fn app(state: AppState) -> Router {
             "/orgs/{orgId}/mqtt/connections",
             get(routes::connections::list),
         )
+        .route(
+            "/orgs/{orgId}/mqtt/connections/{clientId}",
+            delete(routes::connections::kick),
+        )
         .route("/openapi.json", get(routes::meta::openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)

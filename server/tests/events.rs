@@ -546,3 +546,25 @@ async fn the_events_narrow_to_a_client_id_a_kind_and_a_time() {
         events(&s, ORG_A, KEY_A).await.len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn support_can_kick_a_session_of_its_own_organisation_only() {
+    let (_dir, s) = stack();
+    let cred = create_static(&s, "Kickable").await;
+    let id = cred["clientId"].as_str().unwrap();
+    let _sub = subscriber(&s, &cred);
+    event_of(&s, id, "connected").await;
+    let kick = |org: &str, key: &str, client: &str| {
+        let path = format!("{}/{client}", tillor_contract::api::connections_path(org));
+        as_org(&s, org, key, Method::DELETE, &path).send()
+    };
+    // Not another organisation's, and not one that is not connected.
+    assert_eq!(kick(ORG_B, KEY_B, id).await.unwrap().status(), 404);
+    assert_eq!(
+        kick(ORG_A, KEY_A, "local-nobody").await.unwrap().status(),
+        404
+    );
+
+    assert_eq!(kick(ORG_A, KEY_A, id).await.unwrap().status(), 204);
+    event_where(&s, id, "disconnected", |e| e["what"]["cause"] == "kicked").await;
+}

@@ -31,6 +31,10 @@ pub trait Broker: Send + Sync {
     /// broker's own administrative clients.
     async fn list_static(&self) -> Result<HashSet<String>, BrokerError>;
 
+    /// Disconnects the session with this clientId, whatever its credential
+    /// (support's "kick"). The broker reports the end like any other.
+    async fn kick(&self, client_id: &str) -> Result<(), BrokerError>;
+
     /// Whether a stored credential can connect, as far as the broker knows.
     fn health(&self, user_name: &str) -> BrokerStatus;
 }

@@ -56,6 +56,9 @@ mod tests {
         async fn list_static(&self) -> Result<HashSet<String>, BrokerError> {
             Ok(self.0.lock().unwrap().clone())
         }
+        async fn kick(&self, _: &str) -> Result<(), BrokerError> {
+            Ok(())
+        }
         fn health(&self, _: &str) -> BrokerStatus {
             BrokerStatus::Active
         }

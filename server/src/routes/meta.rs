@@ -47,6 +47,7 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
         super::static_credentials::delete,
         super::events::list,
         super::connections::list,
+        super::connections::kick,
     ),
     components(schemas(tillor_contract::error::ErrorCode)),
     modifiers(&Security)

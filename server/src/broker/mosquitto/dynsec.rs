@@ -16,7 +16,7 @@ use tokio::sync::oneshot;
 use super::settings::{Settings, ADMIN_USER};
 use crate::broker::error::BrokerError;
 use crate::events::EventSink;
-use tillor_contract::broker_event::{BrokerReport, EVENTS_TOPIC};
+use tillor_contract::broker_event::{BrokerReport, ControlCommand, CONTROL_TOPIC, EVENTS_TOPIC};
 
 use super::log_line::{self, LogLine};
 
@@ -210,6 +210,22 @@ impl Dynsec {
             ])
             .await?;
         check(&r[0], &["Client not found"])
+    }
+
+    /// Asks our plugin to disconnect a session. Mosquitto answers nothing on
+    /// `$CONTROL/tillor/v1`: the broker's log reports the disconnect.
+    pub async fn kick(&self, client_id: &str) -> Result<(), BrokerError> {
+        if !self.ready.load(Ordering::SeqCst) {
+            return Err(BrokerError::Unavailable("not connected".into()));
+        }
+        let command = ControlCommand::Kick {
+            client_id: client_id.to_owned(),
+        };
+        let body = serde_json::to_vec(&command).expect("a command always serializes");
+        self.client
+            .publish(CONTROL_TOPIC, QoS::AtLeastOnce, false, body)
+            .await
+            .map_err(|e| BrokerError::Unavailable(e.to_string()))
     }
 
     /// Queues a deleteClient without waiting: after a timed-out create, the broker

@@ -85,6 +85,10 @@ impl Broker for Mosquitto {
         Ok(clients)
     }
 
+    async fn kick(&self, client_id: &str) -> Result<(), BrokerError> {
+        self.dynsec.kick(client_id).await
+    }
+
     fn health(&self, user_name: &str) -> BrokerStatus {
         let missing = self
             .missing
