@@ -142,7 +142,8 @@ pub enum DisconnectCause {
     TakenOver,
     /// The broker cut the session when its token expired.
     TokenExpired,
-    /// The broker cut it off: the credential was deleted or changed.
+    /// The broker cut it off: support's Disconnect, or the credential was
+    /// deleted or changed.
     Kicked,
     /// A protocol error, an oversize packet or a socket error.
     Error,

@@ -4,8 +4,9 @@
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use tillor_contract::api::{
-    self as contract, ConnectionEvent, CreateJwtCredentialsRequest, CreateStaticCredentialRequest,
-    CreatedStaticCredential, JwtCredentials, StaticCredential, API_KEY_HEADER, ORG_HEADER,
+    self as contract, Connection, ConnectionEvent, CreateJwtCredentialsRequest,
+    CreateStaticCredentialRequest, CreatedStaticCredential, JwtCredentials, StaticCredential,
+    API_KEY_HEADER, ORG_HEADER,
 };
 use tillor_contract::config::ConsoleConfig;
 use tillor_contract::error::{ApiErrorBody, ApiErrorDetail};
@@ -162,6 +163,29 @@ pub async fn list_events(
 ) -> Result<Vec<ConnectionEvent>, ApiError> {
     let url = url(api_base, contract::events_path(&session.org_id));
     request(authorised(Request::get(&url), session)).await
+}
+
+/// Who is connected now.
+pub async fn list_connections(
+    api_base: &str,
+    session: &OrgSession,
+) -> Result<Vec<Connection>, ApiError> {
+    let url = url(api_base, contract::connections_path(&session.org_id));
+    request(authorised(Request::get(&url), session)).await
+}
+
+/// Support's kick: the broker disconnects the session now.
+pub async fn kick_connection(
+    api_base: &str,
+    session: &OrgSession,
+    client_id: &str,
+) -> Result<(), ApiError> {
+    let path = format!(
+        "{}/{client_id}",
+        contract::connections_path(&session.org_id)
+    );
+    let builder = Request::delete(&url(api_base, path));
+    send(authorised(builder, session).build()).await.map(|_| ())
 }
 
 pub async fn delete_static_credential(

@@ -2,7 +2,7 @@
 //! the server recorded it. Support reads here why a device cannot connect.
 
 use leptos::prelude::*;
-use tillor_contract::api::ConnectionEvent;
+use tillor_contract::api::{Connection, ConnectionEvent};
 use tillor_contract::broker_event::EventKind;
 use tillor_contract::config::Language;
 use tillor_contract::refusal::RefusalReason;
@@ -10,6 +10,7 @@ use tillor_contract::{Env, Namespace};
 
 use crate::api::{self, ApiError};
 use crate::components::error_notice::ErrorNotice;
+use crate::components::live_sessions::LiveSessions;
 use crate::format::{grouped, local_time};
 use crate::i18n::{finding_text, translation, use_i18n, Doing, Msg};
 use crate::mqtt::client::MqttClient;
@@ -66,6 +67,7 @@ pub fn ConnectionsCard() -> impl IntoView {
     let state = use_console();
     let i18n = use_i18n();
     let events = RwSignal::new(Vec::<ConnectionEvent>::new());
+    let live = RwSignal::new(Vec::<Connection>::new());
     let error = RwSignal::new(None::<ApiError>);
     let paused = RwSignal::new(false);
     let client_filter = RwSignal::new(String::new());
@@ -93,7 +95,13 @@ pub fn ConnectionsCard() -> impl IntoView {
         in_flight.set_value(true);
         let base = state.api_base();
         leptos::task::spawn_local(async move {
+            // One after the other, in one poll: the sessions and the feed
+            // then describe the same moment, give or take a request.
+            let sessions = api::list_connections(&base, &session).await;
             let outcome = api::list_events(&base, &session).await;
+            if let Ok(list) = sessions {
+                live.try_set(list);
+            }
             // The card may be gone (another organisation): then nothing is set.
             in_flight.try_set_value(false);
             match outcome {
@@ -108,6 +116,7 @@ pub fn ConnectionsCard() -> impl IntoView {
             }
         });
     };
+    let refresh = Callback::new(move |_| poll());
     poll();
     let timer = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)).ok();
     on_cleanup(move || {
@@ -149,6 +158,8 @@ pub fn ConnectionsCard() -> impl IntoView {
                 </select>
             </div>
             {move || error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Loading/> })}
+            <LiveSessions sessions=live.read_only() own=Signal::derive(own_client_id) refresh/>
+            <h3>{i18n.t(Msg::EventsHeading)}</h3>
             <ol class="events" aria-live="polite" data-loaded=move || loaded.get().to_string()>
                 {move || {
                     let lang = i18n.0.get();

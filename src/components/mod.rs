@@ -9,6 +9,7 @@ pub mod error_notice;
 pub mod expiry_countdown;
 pub mod jwt_credentials_card;
 pub mod language_switch;
+pub mod live_sessions;
 pub mod modal;
 pub mod organisation_picker;
 pub mod reveal_once_dialog;

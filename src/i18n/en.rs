@@ -161,6 +161,12 @@ impl Translation for En {
             Msg::LastSeen => "last seen",
             Msg::NeverConnected => "never connected",
             Msg::TestClientBadge => "the console's test client",
+            Msg::LiveSessions => "Connected now",
+            Msg::NoLiveSessions => "Nothing is connected now.",
+            Msg::Kick => "Disconnect",
+            Msg::KickTitle => "Disconnect this connection?",
+            Msg::KickText => "The broker closes this connection at once. If the integration reconnects with valid credentials it is simply back: delete the credentials to keep it out.",
+            Msg::EventsHeading => "What the broker saw",
             Msg::AutoRenew => "Renew the JWT automatically a minute before it expires (reconnects and resubscribes)",
         }
     }
@@ -324,7 +330,7 @@ impl Translation for En {
                 DisconnectCause::KeepAliveTimeout => "Cut off: the integration was silent for longer than its keep-alive. Check the network and the keep-alive.".into(),
                 DisconnectCause::TakenOver => "Taken over: another connection used the same client id. Give every integration a client id of its own.".into(),
                 DisconnectCause::TokenExpired => "Cut off by the broker: the token had expired. Renew tokens in time.".into(),
-                DisconnectCause::Kicked => "Cut off by the broker: the credentials were deleted or changed.".into(),
+                DisconnectCause::Kicked => "Cut off by the broker: on request (Disconnect), or because the credentials were deleted or changed.".into(),
                 DisconnectCause::Error => "Cut off after an error: an invalid packet or a network error.".into(),
             },
             EventKind::SubscribeRefused { filter, reason } => format!("Subscription to {filter} refused (SUBACK 0x80): {}", self.refusal(reason)),

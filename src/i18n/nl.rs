@@ -161,6 +161,12 @@ impl Translation for Nl {
             Msg::LastSeen => "laatst gezien",
             Msg::NeverConnected => "nooit verbonden",
             Msg::TestClientBadge => "testclient van de console",
+            Msg::LiveSessions => "Nu verbonden",
+            Msg::NoLiveSessions => "Er is nu niets verbonden.",
+            Msg::Kick => "Verbreken",
+            Msg::KickTitle => "Verbinding verbreken?",
+            Msg::KickText => "De broker sluit deze verbinding direct. Verbindt de koppeling opnieuw met geldige inloggegevens, dan komt ze gewoon terug: verwijder de inloggegevens om haar buiten te houden.",
+            Msg::EventsHeading => "Wat de broker zag",
             Msg::AutoRenew => "JWT automatisch vernieuwen, een minuut voor het verloopt (verbindt opnieuw en abonneert opnieuw)",
         }
     }
@@ -330,7 +336,7 @@ impl Translation for Nl {
                 DisconnectCause::KeepAliveTimeout => "Verbroken: de koppeling zweeg langer dan haar keep-alive. Controleer het netwerk en de keep-alive.".into(),
                 DisconnectCause::TakenOver => "Overgenomen: een andere verbinding gebruikte dezelfde client-id. Geef elke koppeling een eigen client-id.".into(),
                 DisconnectCause::TokenExpired => "Verbroken door de broker: het token was verlopen. Vernieuw het token op tijd.".into(),
-                DisconnectCause::Kicked => "Verbroken door de broker: de inloggegevens zijn verwijderd of gewijzigd.".into(),
+                DisconnectCause::Kicked => "Verbroken door de broker: op verzoek (Verbreken), of omdat de inloggegevens zijn verwijderd of gewijzigd.".into(),
                 DisconnectCause::Error => "Verbroken na een fout: een ongeldig pakket of een netwerkfout.".into(),
             },
             EventKind::SubscribeRefused { filter, reason } => format!("Abonnement op {filter} geweigerd (SUBACK 0x80): {}", self.refusal(reason)),

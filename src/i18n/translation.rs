@@ -154,6 +154,12 @@ pub enum Msg {
     LastSeen,
     NeverConnected,
     TestClientBadge,
+    LiveSessions,
+    NoLiveSessions,
+    Kick,
+    KickTitle,
+    KickText,
+    EventsHeading,
 }
 
 /// Everything the console says, in one language.

@@ -266,6 +266,13 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
             page.delete_warns_of_sessions(cred_id).await.as_deref(),
             Some("1")
         );
+        // Support disconnects it from Verbindingen, after a confirmation.
+        connections.wait_for_live(static_id).await;
+        connections.kick(static_id).await;
+        assert_eq!(
+            connections.wait_for_cause(static_id, "kicked").await,
+            "kicked"
+        );
         let _ = first.kill();
         let _ = first.wait();
         connections.show().await;

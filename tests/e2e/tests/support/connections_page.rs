@@ -47,6 +47,29 @@ impl ConnectionsPage {
         self.0.text(&row(client_id, kind)).await
     }
 
+    /// Waits until `client_id` is among the live sessions.
+    pub async fn wait_for_live(&self, client_id: &str) {
+        self.0
+            .find(&format!(
+                ".live-sessions li[data-client-id={}]",
+                js(client_id)
+            ))
+            .await;
+    }
+
+    /// Disconnects a live session the way support does: the button, then
+    /// the confirmation.
+    pub async fn kick(&self, client_id: &str) {
+        self.0
+            .click(&format!(
+                ".live-sessions li[data-client-id={}] button.kick",
+                js(client_id)
+            ))
+            .await;
+        self.0.find("[role=dialog][aria-modal=true]").await;
+        self.0.click("#kick-confirm").await;
+    }
+
     /// Whether an event of `client_id` is marked as the console's own.
     pub async fn marked_as_own(&self, client_id: &str, kind: &str) -> bool {
         self.0
