@@ -1,6 +1,10 @@
-//! Mosquitto's entry points and event callbacks, translated to `verifier` calls.
-//! Every callback catches panics: unwinding into C would be undefined behaviour,
-//! and a refusal is the safe answer.
+//! Mosquitto's entry points and event callbacks, translated to `verifier` and
+//! `events` calls. Every callback catches panics: unwinding into C would be
+//! undefined behaviour, and a refusal is the safe answer.
+//!
+//! Longer than most files (some 440 lines) on purpose: it is the whole FFI
+//! surface, one callback per Mosquitto event, each a thin unsafe shell over
+//! the pure modules; splitting it would scatter the unsafe code.
 
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
