@@ -46,6 +46,24 @@ pub fn rfc3339(t: time::OffsetDateTime) -> String {
         .expect("a UTC timestamp always formats")
 }
 
+/// Unix milliseconds (the broker's clock in events) as RFC 3339.
+pub fn rfc3339_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(rfc3339)
+        .unwrap_or_default()
+}
+
+impl AppState {
+    /// The broker, or the error every call that needs one answers without it.
+    pub fn broker(&self) -> Result<&Arc<dyn broker::Broker>, Error> {
+        self.broker.as_ref().ok_or_else(|| {
+            Error::BrokerUnavailable(
+                "this server runs without a broker (TILLOR_BROKER=none)".into(),
+            )
+        })
+    }
+}
+
 pub fn now_rfc3339() -> String {
     rfc3339(time::OffsetDateTime::now_utc())
 }

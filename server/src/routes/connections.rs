@@ -7,8 +7,7 @@ use tillor_contract::api::Connection;
 
 use crate::auth::Org;
 use crate::error::Error;
-use crate::routes::events::at;
-use crate::AppState;
+use crate::{rfc3339_ms, AppState};
 
 #[utoipa::path(
     get,
@@ -34,7 +33,7 @@ pub async fn list(State(state): State<AppState>, org: Org) -> Result<Json<Vec<Co
                 client_id: s.client_id,
                 credential: s.credential,
                 peer: s.peer,
-                since: at(s.since_ms),
+                since: rfc3339_ms(s.since_ms),
             })
             .collect(),
     ))
@@ -68,10 +67,7 @@ pub async fn kick(
             "no live session with clientId {client_id:?} in this organisation"
         )));
     }
-    let broker = state.broker.as_ref().ok_or_else(|| {
-        Error::BrokerUnavailable("this server runs without a broker (TILLOR_BROKER=none)".into())
-    })?;
-    broker.kick(&client_id).await?;
+    state.broker()?.kick(&client_id).await?;
     tracing::info!(org = %org.id, %client_id, "kicked a session");
     Ok(StatusCode::NO_CONTENT)
 }

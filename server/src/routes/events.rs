@@ -9,14 +9,7 @@ use tillor_contract::rules::{self, field, EVENTS_LIMIT_DEFAULT};
 
 use crate::auth::Org;
 use crate::error::Error;
-use crate::{rfc3339, AppState};
-
-/// Unix milliseconds as RFC 3339.
-pub(crate) fn at(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(rfc3339)
-        .unwrap_or_default()
-}
+use crate::{rfc3339_ms, AppState};
 
 /// What the events list may be narrowed by.
 struct Query {
@@ -97,8 +90,8 @@ pub async fn list(
                 client_id: row.client_id,
                 what: serde_json::from_str(&row.what).map_err(Error::internal)?,
                 count: u64::try_from(row.count).unwrap_or(0),
-                first_at: at(row.first_at_ms),
-                last_at: at(row.last_at_ms),
+                first_at: rfc3339_ms(row.first_at_ms),
+                last_at: rfc3339_ms(row.last_at_ms),
             })
         })
         .collect::<Result<_, Error>>()?;

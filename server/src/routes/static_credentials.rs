@@ -14,24 +14,22 @@ use crate::broker::NewStatic;
 use crate::error::Error;
 use crate::secrets::{hash_password, new_password, random_slug};
 use crate::store::StaticRow;
-use crate::{now_rfc3339, AppState};
+use crate::{now_rfc3339, rfc3339_ms, AppState};
 
-async fn public(
+/// `last_seen_ms`: when a session of it was last seen, if ever.
+fn public(
     state: &AppState,
     row: StaticRow,
     ns: &Namespace,
-) -> Result<StaticCredential, Error> {
+    last_seen_ms: Option<i64>,
+) -> StaticCredential {
     let broker_status = state.broker.as_ref().map(|b| b.health(&row.user_name));
+    // Without a broker there are no sessions to count.
     let connected = state
         .broker
         .as_ref()
         .map(|_| u32::try_from(state.sessions.count_static(&row.id)).unwrap_or(u32::MAX));
-    let last_seen_at = state
-        .store
-        .last_seen_ms(&row.org_id, &row.client_id)
-        .await?
-        .map(crate::routes::events::at);
-    Ok(StaticCredential {
+    StaticCredential {
         id: row.id,
         name: row.name,
         user_name: row.user_name,
@@ -41,8 +39,8 @@ async fn public(
         created_at: row.created_at,
         broker_status,
         connected,
-        last_seen_at,
-    })
+        last_seen_at: last_seen_ms.map(rfc3339_ms),
+    }
 }
 
 #[utoipa::path(
@@ -63,11 +61,15 @@ pub async fn list(
     org: Org,
 ) -> Result<Json<Vec<StaticCredential>>, Error> {
     let rows = state.store.list_static(&org.id).await?;
-    let mut list = Vec::with_capacity(rows.len());
-    for row in rows {
-        list.push(public(&state, row, &org.namespace).await?);
-    }
-    Ok(Json(list))
+    let seen = state.store.last_seen_ms(&org.id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| {
+                let last_seen = seen.get(&row.client_id).copied();
+                public(&state, row, &org.namespace, last_seen)
+            })
+            .collect(),
+    ))
 }
 
 #[utoipa::path(
@@ -117,7 +119,7 @@ pub async fn create(
     };
     // Broker first, store second: the broker keeps the only usable form of the
     // password, so a store row without a broker client would be a dead credential.
-    let broker = state.broker.as_ref().ok_or_else(no_broker)?;
+    let broker = state.broker()?;
     broker
         .create_static(NewStatic {
             namespace: &org.namespace,
@@ -134,7 +136,8 @@ pub async fn create(
         return Err(e.into());
     }
     tracing::info!(org = %org.id, id = %row.id, user_name = %row.user_name, "created static credential");
-    let credential = public(&state, row, &org.namespace).await?;
+    // Its clientId is new: nothing has connected with it yet.
+    let credential = public(&state, row, &org.namespace, None);
     Ok((
         StatusCode::CREATED,
         Json(CreatedStaticCredential {
@@ -173,13 +176,9 @@ pub async fn delete(
         .ok_or(Error::CredentialNotFound)?;
     // Broker first: once it answers, the credential can no longer connect and
     // any session using it has been cut off.
-    let broker = state.broker.as_ref().ok_or_else(no_broker)?;
+    let broker = state.broker()?;
     broker.delete_static(&row.user_name).await?;
     state.store.delete_static(&org.id, &id).await?;
     tracing::info!(org = %org.id, %id, user_name = %row.user_name, "deleted static credential");
     Ok(StatusCode::NO_CONTENT)
-}
-
-fn no_broker() -> Error {
-    Error::BrokerUnavailable("this server runs without a broker (TILLOR_BROKER=none)".into())
 }

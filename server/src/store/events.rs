@@ -1,6 +1,8 @@
 //! The store's part of broker events: grouped records per organisation, and
 //! what a static username belongs (or belonged) to.
 
+use std::collections::HashMap;
+
 use tillor_contract::broker_event::EventKind;
 
 use super::{StaticRow, Store};
@@ -128,20 +130,18 @@ impl Store {
             .await
     }
 
-    /// When a session of this clientId was last seen: its newest connect or
-    /// end, in Unix milliseconds.
-    pub async fn last_seen_ms(
-        &self,
-        org: &str,
-        client_id: &str,
-    ) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT max(last_at_ms) FROM broker_events
-             WHERE org_id = ?1 AND client_id = ?2 AND kind IN ('connected', 'disconnected')",
+    /// When a session of each of the organisation's clientIds was last seen
+    /// (its newest connect or end), in Unix milliseconds: one query for a
+    /// whole list.
+    pub async fn last_seen_ms(&self, org: &str) -> Result<HashMap<String, i64>, sqlx::Error> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT client_id, max(last_at_ms) FROM broker_events
+             WHERE org_id = ?1 AND kind IN ('connected', 'disconnected')
+             GROUP BY client_id",
         )
         .bind(org)
-        .bind(client_id)
-        .fetch_one(&self.pool)
-        .await
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
     }
 }
