@@ -80,6 +80,11 @@ pub fn static_refused(user_name: &str) -> Report {
     }
 }
 
+/// Whether `user_name` is the configured reader (nobody is, without one).
+pub fn is_reader(user_name: Option<&str>, reader: Option<&str>) -> bool {
+    reader.is_some() && user_name == reader
+}
+
 /// What the plugin's own topics allow: `None` for any other topic (the
 /// usual rules decide), else whether this access is allowed. Only the
 /// server's admin client may read the reports or send commands; nobody may
@@ -91,7 +96,7 @@ pub fn events_topic_access(
     user_name: Option<&str>,
     reader: Option<&str>,
 ) -> Option<bool> {
-    let is_reader = reader.is_some() && user_name == reader;
+    let is_reader = is_reader(user_name, reader);
     match topic {
         EVENTS_TOPIC => Some(match access {
             Access::Read | Access::Subscribe | Access::Unsubscribe => is_reader,

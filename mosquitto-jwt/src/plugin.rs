@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
-use std::os::raw::{c_int, c_void};
+use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -19,7 +19,9 @@ use tillor_contract::broker_event::{
 };
 use tillor_contract::Env;
 
-use crate::events::{access_refused, auth_outcome, events_topic_access, report, static_refused};
+use crate::events::{
+    access_refused, auth_outcome, events_topic_access, is_reader, report, static_refused,
+};
 use crate::ffi::*;
 use crate::verifier::{Access, Session, Verifier};
 
@@ -234,21 +236,24 @@ fn callbacks() -> [(c_int, generic_callback); 4] {
     ]
 }
 
+/// A NUL-terminated string Mosquitto owns, copied; `None` for NULL.
+unsafe fn owned(s: *const c_char) -> Option<String> {
+    (!s.is_null()).then(|| CStr::from_ptr(s).to_string_lossy().into_owned())
+}
+
 unsafe fn peer(client: *const mosquitto) -> Peer {
-    let address = mosquitto_client_address(client);
     Peer {
-        address: if address.is_null() {
-            String::new()
-        } else {
-            CStr::from_ptr(address).to_string_lossy().into_owned()
-        },
+        address: owned(mosquitto_client_address(client)).unwrap_or_default(),
         protocol_version: u8::try_from(mosquitto_client_protocol_version(client)).unwrap_or(0),
     }
 }
 
 unsafe fn client_id(client: *const mosquitto) -> Option<String> {
-    let id = mosquitto_client_id(client);
-    (!id.is_null()).then(|| CStr::from_ptr(id).to_string_lossy().into_owned())
+    owned(mosquitto_client_id(client))
+}
+
+unsafe fn user_name(client: *const mosquitto) -> Option<String> {
+    owned(mosquitto_client_username(client))
 }
 
 unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
@@ -258,8 +263,7 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
         // An empty username reaches plugins as NULL. Anyone with a username is a
         // static credential: dynamic security decides. Remember who it was, to
         // report a refusal when the client leaves without a clientId.
-        if !ev.username.is_null() {
-            let user = CStr::from_ptr(ev.username).to_string_lossy().into_owned();
+        if let Some(user) = owned(ev.username) {
             let id = client_id(ev.client).unwrap_or_default();
             if let Ok(mut pending) = state.pending_static.lock() {
                 pending.insert(ev.client as usize, (user, id));
@@ -316,8 +320,7 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
             return MOSQ_ERR_ACL_DENIED;
         };
         // The events topic is decided here for every client, ours or not.
-        let user = mosquitto_client_username(ev.client);
-        let user = (!user.is_null()).then(|| CStr::from_ptr(user).to_string_lossy());
+        let user = user_name(ev.client);
         if let Some(allowed) = events_topic_access(
             topic,
             access,
@@ -413,9 +416,10 @@ unsafe extern "C" fn on_control(_: c_int, data: *mut c_void, userdata: *mut c_vo
     catch_unwind(AssertUnwindSafe(|| {
         let state = &*userdata.cast::<State>();
         let ev = &*data.cast::<mosquitto_evt_control>();
-        let user = mosquitto_client_username(ev.client);
-        let user = (!user.is_null()).then(|| CStr::from_ptr(user).to_string_lossy());
-        if state.events_reader.is_none() || user.as_deref() != state.events_reader.as_deref() {
+        if !is_reader(
+            user_name(ev.client).as_deref(),
+            state.events_reader.as_deref(),
+        ) {
             return MOSQ_ERR_ACL_DENIED;
         }
         let payload = if ev.payload.is_null() {
