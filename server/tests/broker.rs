@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::mqtt::{connect, Conn, ConnectError, SubOutcome, Via};
-use common::{creds_path, static_path, Stack, KEY_B, ORG_B};
+use common::{creds_path, mosquitto_as, static_path, Stack, KEY_B, ORG_B};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use rumqttc::ConnectReturnCode;
@@ -127,10 +127,8 @@ async fn cli(s: &Stack, tool: &str, c: &Cred, args: &[&str]) -> std::process::Ou
     let (tool, port, c) = (tool.to_owned(), s.mqtt_port, c.clone());
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     tokio::task::spawn_blocking(move || {
-        Command::new(&tool)
-            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-            .args(["-u", &c.user, "-P", &c.password, "-i", &c.client_id])
-            .args(&args)
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        mosquitto_as(&tool, port, &c.user, &c.password, &c.client_id, &args)
             .output()
             .unwrap_or_else(|e| panic!("{tool}: {e} (apt-get install mosquitto-clients)"))
     })

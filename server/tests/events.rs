@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{creds_path, Stack, KEY_B, ORG_B};
+use common::{mosquitto, mosquitto_as, Stack, KEY_B, ORG_B};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -39,14 +38,7 @@ fn as_org(s: &Stack, org: &str, key: &str, method: Method, path: &str) -> reqwes
 
 /// A JWT for `client_id` from the API: (token, clientId with its prefix).
 async fn jwt(s: &Stack, client_id: &str) -> (String, String) {
-    let v: Value = as_org(s, ORG_A, KEY_A, Method::POST, &creds_path(ORG_A))
-        .json(&json!({ "clientId": client_id }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = s.create_jwt(client_id).await;
     (
         v["token"].as_str().unwrap().into(),
         v["clientId"].as_str().unwrap().into(),
@@ -68,10 +60,7 @@ fn connect(s: &Stack, client_id: &str, token: &str) -> bool {
 
 /// One of Mosquitto's own clients, once; true when it exited 0.
 fn cli(s: &Stack, tool: &str, user: &str, password: &str, client_id: &str, args: &[&str]) -> bool {
-    Command::new(tool)
-        .args(["-h", "127.0.0.1", "-p", &s.mqtt_port.to_string()])
-        .args(["-u", user, "-P", password, "-i", client_id])
-        .args(args)
+    mosquitto_as(tool, s.mqtt_port, user, password, client_id, args)
         .output()
         .expect("mosquitto-clients (apt-get install mosquitto-clients)")
         .status
@@ -430,15 +419,15 @@ impl Drop for Subscriber {
 
 fn subscriber(s: &Stack, cred: &Value) -> Subscriber {
     Subscriber(
-        Command::new("mosquitto_sub")
-            .args(["-h", "127.0.0.1", "-p", &s.mqtt_port.to_string()])
-            .args(["-u", cred["userName"].as_str().unwrap()])
-            .args(["-P", cred["password"].as_str().unwrap()])
-            .args(["-i", cred["clientId"].as_str().unwrap()])
-            .args(["-t", "tillor/local/acme/integration/#"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
+        mosquitto(
+            "mosquitto_sub",
+            s.mqtt_port,
+            cred,
+            &["-t", "tillor/local/acme/integration/#"],
+        )
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap(),
     )
 }
 

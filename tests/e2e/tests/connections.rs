@@ -3,10 +3,9 @@
 
 mod support;
 
-use std::process::Command;
-
 use support::{
-    mosquitto, with_browser, ConnectionsPage, ConsolePage, E2eStack, TestClientPage, KEY_B, ORG_B,
+    mosquitto, mosquitto_as, with_browser, ConnectionsPage, ConsolePage, E2eStack, TestClientPage,
+    KEY_B, ORG_B,
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -17,18 +16,7 @@ async fn failing_integrations_show_their_reason_in_their_organisation_only() {
     let (org, key, prefix) = (stack.org.clone(), stack.key.clone(), stack.prefix());
     let port = stack.mqtt_port;
     // A JWT for a device that subscribes where it may not.
-    let jwt: serde_json::Value = stack
-        .as_demo(
-            reqwest::Method::POST,
-            &tillor_contract::api::jwt_credentials_path(&org),
-        )
-        .json(&serde_json::json!({ "clientId": "nosy-device" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwt = stack.create_jwt("nosy-device").await;
     with_browser(move |b| async move {
         let (page, connections) = (ConsolePage::new(&b), ConnectionsPage::new(&b));
         page.open(&url).await;
@@ -51,12 +39,7 @@ async fn failing_integrations_show_their_reason_in_their_organisation_only() {
         // The device subscribes in another organisation's namespace.
         let token = jwt["token"].as_str().unwrap();
         let device = jwt["clientId"].as_str().unwrap();
-        let _ = Command::new("mosquitto_sub")
-            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-            .args(["-u", "", "-P", token, "-i", device])
-            .args(["-t", "tillor/local/org-b/integration/#", "-C", "1", "-W", "1"])
-            .output()
-            .unwrap();
+        with_jwt(port, "mosquitto_sub", device, token, &["-t", "tillor/local/org-b/integration/#", "-C", "1", "-W", "1"]);
         assert_eq!(
             connections.wait_for_event(device, "subscribe_refused").await.as_deref(),
             Some("outside_namespace")
@@ -120,10 +103,7 @@ fn time_now() -> i64 {
 
 /// Runs one of Mosquitto's clients with a JWT (an empty username).
 fn with_jwt(port: u16, tool: &str, client_id: &str, token: &str, args: &[&str]) {
-    let _ = Command::new(tool)
-        .args(["-h", "127.0.0.1", "-p", &port.to_string()])
-        .args(["-u", "", "-P", token, "-i", client_id])
-        .args(args)
+    let _ = mosquitto_as(tool, port, "", token, client_id, args)
         .output()
         .unwrap();
 }
@@ -134,18 +114,7 @@ fn with_jwt(port: u16, tool: &str, client_id: &str, token: &str, args: &[&str]) 
 async fn six_failing_integrations_each_show_their_specific_reason() {
     let stack = E2eStack::start();
     let cred = stack.create_static("Counter").await;
-    let jwt: serde_json::Value = stack
-        .as_demo(
-            reqwest::Method::POST,
-            &tillor_contract::api::jwt_credentials_path(&stack.org),
-        )
-        .json(&serde_json::json!({ "clientId": "device" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwt = stack.create_jwt("device").await;
     let (old_token, _) = expired_token(&stack, "local-old-device");
     let url = stack.url("/");
     let (org, key, prefix) = (stack.org.clone(), stack.key.clone(), stack.prefix());

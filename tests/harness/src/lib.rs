@@ -173,6 +173,22 @@ impl Stack {
         resp.json().await.unwrap()
     }
 
+    /// Creates a JWT credential for the demo organisation through the API,
+    /// for `client_id` (the env prefix is added).
+    pub async fn create_jwt(&self, client_id: &str) -> serde_json::Value {
+        let resp = self
+            .as_demo(
+                reqwest::Method::POST,
+                &tillor_contract::api::jwt_credentials_path(&self.org),
+            )
+            .json(&serde_json::json!({ "clientId": client_id }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+        resp.json().await.unwrap()
+    }
+
     /// The dynamic-security admin's password (it can watch every topic: `#`).
     pub fn admin_password(&self) -> String {
         std::fs::read_to_string(self.data_dir.join("mosquitto/admin-password"))
@@ -241,11 +257,30 @@ impl Drop for Stack {
 /// `mosquitto_pub` / `mosquitto_sub` on the broker's TCP port with a static
 /// credential from the API.
 pub fn mosquitto(tool: &str, port: u16, cred: &serde_json::Value, args: &[&str]) -> Command {
+    let field = |name: &str| cred[name].as_str().unwrap();
+    mosquitto_as(
+        tool,
+        port,
+        field("userName"),
+        field("password"),
+        field("clientId"),
+        args,
+    )
+}
+
+/// The same with any username, password and clientId: an empty username and
+/// a token as the password is how a JWT integration connects.
+pub fn mosquitto_as(
+    tool: &str,
+    port: u16,
+    user: &str,
+    password: &str,
+    client_id: &str,
+    args: &[&str],
+) -> Command {
     let mut cmd = Command::new(tool);
     cmd.args(["-h", "127.0.0.1", "-p", &port.to_string()])
-        .args(["-u", cred["userName"].as_str().unwrap()])
-        .args(["-P", cred["password"].as_str().unwrap()])
-        .args(["-i", cred["clientId"].as_str().unwrap()])
+        .args(["-u", user, "-P", password, "-i", client_id])
         .args(args);
     cmd
 }

@@ -22,7 +22,7 @@ pub use browser::{with_browser, Browser};
 pub use connections_page::ConnectionsPage;
 pub use console_page::ConsolePage;
 pub use test_client_page::{TestClientPage, ROW_PX};
-pub use tillor_harness::{mosquitto, Launch, KEY_B, ORG_B};
+pub use tillor_harness::{mosquitto, mosquitto_as, Launch, KEY_B, ORG_B};
 
 /// The stack serving the built console, in a data directory of its own.
 pub struct E2eStack {
