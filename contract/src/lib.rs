@@ -11,5 +11,6 @@ pub mod error;
 pub mod namespace;
 pub mod refusal;
 pub mod rules;
+pub mod static_user;
 
 pub use namespace::{Env, Namespace};

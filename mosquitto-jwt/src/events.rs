@@ -4,8 +4,9 @@
 use tillor_contract::broker_event::{BrokerReport, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_MAX_LEN, NAME_MAX_CHARS};
+use tillor_contract::{static_user, Env, Namespace};
 
-use crate::verifier::{Access, Refused, Session};
+use crate::verifier::{namespace_allows, Access, Refused, Session};
 
 /// A report about one client. A clientId longer than any the API issues is
 /// cut, so an attacker cannot make reports arbitrarily large.
@@ -58,6 +59,42 @@ pub fn access_refused(session: &Session, access: Access, topic: &str, now: i64) 
             topic: topic.to_owned(),
         }
     };
+    refused(access, topic, reason)
+}
+
+/// What a static client's access is, decided the way its dynamic-security
+/// role would: dynamic security refuses silently, so the plugin applies the
+/// same namespace rule first to be able to say so.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StaticAccess {
+    /// Inside the namespace, or a username that names no organisation:
+    /// dynamic security decides.
+    Defer,
+    /// Outside the namespace: refused, and reported to the organisation the
+    /// username names (nothing to report for a delivery).
+    Refuse(Option<(String, Report)>),
+}
+
+/// Only called for a client dynamic security has authenticated (an ACL
+/// check comes after authentication), so the organisation its username
+/// names is certain.
+pub fn static_access(user_name: &str, env: Env, access: Access, topic: &str) -> StaticAccess {
+    let Some(namespace) = static_user::org_of(user_name).and_then(|org| Namespace::new(env, org))
+    else {
+        return StaticAccess::Defer;
+    };
+    if namespace_allows(&namespace, access, topic) {
+        return StaticAccess::Defer;
+    }
+    let reason = RefusalReason::OutsideNamespace {
+        topic: topic.to_owned(),
+    };
+    StaticAccess::Refuse(
+        refused(access, topic, reason).map(|what| (namespace.org_id().to_owned(), what)),
+    )
+}
+
+fn refused(access: Access, topic: &str, reason: RefusalReason) -> Option<Report> {
     match access {
         Access::Subscribe => Some(Report::SubscribeRefused {
             filter: topic.to_owned(),
@@ -110,7 +147,6 @@ pub fn events_topic_access(
 #[cfg(test)]
 mod tests {
     use tillor_contract::refusal::RefusalReason;
-    use tillor_contract::{Env, Namespace};
 
     use super::*;
 
@@ -182,6 +218,52 @@ mod tests {
             })
         );
         assert_eq!(access_refused(&s, Access::Read, "x", early), None);
+    }
+
+    #[test]
+    fn a_static_client_outside_its_namespace_is_refused_and_reported_to_its_organisation() {
+        let user = static_user::user_name("acme", "k3j9x0qa");
+        let check = |access, topic| static_access(&user, Env::Local, access, topic);
+        assert_eq!(
+            check(Access::Subscribe, "tillor/local/acme/integration/#"),
+            StaticAccess::Defer
+        );
+        assert_eq!(
+            check(Access::Write, "tillor/local/acme/integration/a"),
+            StaticAccess::Defer
+        );
+        assert_eq!(
+            check(Access::Subscribe, "#"),
+            StaticAccess::Refuse(Some((
+                "acme".into(),
+                Report::SubscribeRefused {
+                    filter: "#".into(),
+                    reason: RefusalReason::OutsideNamespace { topic: "#".into() }
+                }
+            )))
+        );
+        assert_eq!(
+            check(Access::Write, "tillor/local/other/integration"),
+            StaticAccess::Refuse(Some((
+                "acme".into(),
+                Report::PublishRefused {
+                    topic: "tillor/local/other/integration".into(),
+                    reason: RefusalReason::OutsideNamespace {
+                        topic: "tillor/local/other/integration".into()
+                    }
+                }
+            )))
+        );
+        // Another env's namespace is outside too; a delivery is refused quietly.
+        assert_eq!(
+            check(Access::Read, "tillor/prod/acme/integration"),
+            StaticAccess::Refuse(None)
+        );
+        // A username that names no organisation (the admin): dynamic security's.
+        assert_eq!(
+            static_access("tillor-admin", Env::Local, Access::Subscribe, "#"),
+            StaticAccess::Defer
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ use tillor_contract::broker_event::{
 use tillor_contract::Env;
 
 use crate::events::{
-    access_refused, auth_outcome, events_topic_access, is_reader, report, static_refused,
+    access_refused, auth_outcome, events_topic_access, is_reader, report, static_access,
+    static_refused, StaticAccess,
 };
 use crate::ffi::*;
 use crate::verifier::{Access, Session, Verifier};
@@ -337,7 +338,22 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
             return MOSQ_ERR_ACL_DENIED;
         };
         let Some(session) = sessions.get(&(ev.client as usize)) else {
-            return MOSQ_ERR_PLUGIN_DEFER;
+            drop(sessions);
+            // Not a JWT session of ours: a static client (or the admin).
+            let Some(user) = user.filter(|u| !is_reader(Some(u), state.events_reader.as_deref()))
+            else {
+                return MOSQ_ERR_PLUGIN_DEFER;
+            };
+            return match static_access(&user, state.verifier.env(), access, topic) {
+                StaticAccess::Defer => MOSQ_ERR_PLUGIN_DEFER,
+                StaticAccess::Refuse(report) => {
+                    if let Some((org, what)) = report {
+                        let id = client_id(ev.client).unwrap_or_default();
+                        state.emit(Some(org), &id, what);
+                    }
+                    MOSQ_ERR_ACL_DENIED
+                }
+            };
         };
         let now = now();
         if session.allows(access, topic, now) {

@@ -66,12 +66,18 @@ impl Session {
         if self.is_expired(now) {
             return false;
         }
-        match access {
-            Access::Read | Access::Write => self.namespace.is_topic_allowed(topic),
-            Access::Subscribe => self.namespace.is_filter_allowed(topic),
-            // Dropping a subscription can never widen access.
-            Access::Unsubscribe => true,
-        }
+        namespace_allows(&self.namespace, access, topic)
+    }
+}
+
+/// Whether a namespace allows an access: the one rule for JWT sessions and
+/// for static clients (whose dynamic-security role encodes the same).
+pub fn namespace_allows(namespace: &Namespace, access: Access, topic: &str) -> bool {
+    match access {
+        Access::Read | Access::Write => namespace.is_topic_allowed(topic),
+        Access::Subscribe => namespace.is_filter_allowed(topic),
+        // Dropping a subscription can never widen access.
+        Access::Unsubscribe => true,
     }
 }
 
@@ -82,6 +88,10 @@ pub struct Verifier {
 
 impl Verifier {
     /// Reads the ES256 keys of a JWKS document (the one tillor-local writes).
+    pub fn env(&self) -> Env {
+        self.env
+    }
+
     pub fn from_jwks(jwks: &str, env: Env) -> Result<Self, String> {
         let doc: serde_json::Value =
             serde_json::from_str(jwks).map_err(|e| format!("JWKS is not JSON: {e}"))?;

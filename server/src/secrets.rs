@@ -45,7 +45,7 @@ fn random_base64(bytes: usize) -> String {
 
 /// Lower-case letters and digits: readable in a clientId or username and valid everywhere.
 pub fn random_slug(len: usize) -> String {
-    random_from(len, b"abcdefghijklmnopqrstuvwxyz0123456789")
+    random_from(len, tillor_contract::static_user::SLUG_ALPHABET)
 }
 
 fn random_from(len: usize, alphabet: &[u8]) -> String {

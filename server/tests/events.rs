@@ -407,6 +407,79 @@ async fn a_refused_subscribe_and_a_dropped_publish_name_their_topic() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_static_clients_refused_topics_are_reported_to_its_organisation_only() {
+    let (_dir, s) = stack();
+    let cred = create_static(&s, "Sensor").await;
+    let id = cred["clientId"].as_str().unwrap();
+    let (user, password) = (
+        cred["userName"].as_str().unwrap(),
+        cred["password"].as_str().unwrap(),
+    );
+    let other = "tillor/local/org-b/integration/#";
+    cli(
+        &s,
+        "mosquitto_sub",
+        user,
+        password,
+        id,
+        &["-t", other, "-C", "1", "-W", "1"],
+    );
+    let sub = event_of(&s, id, "subscribe_refused").await;
+    assert_eq!(
+        sub["what"]["reason"],
+        json!({"code": "outside_namespace", "topic": other})
+    );
+    let topic = "tillor/local/org-b/integration/x";
+    assert!(cli(
+        &s,
+        "mosquitto_pub",
+        user,
+        password,
+        id,
+        &["-t", topic, "-m", "x"]
+    ));
+    let publish = event_of(&s, id, "publish_refused").await;
+    assert_eq!(publish["what"]["topic"], topic);
+    assert!(events(&s, ORG_B, KEY_B).await.is_empty());
+
+    // Inside its namespace dynamic security still decides, and allows: a
+    // message published there reaches a subscriber of the same credential.
+    let mine = "tillor/local/acme/integration/ok";
+    let receiver = mosquitto_as(
+        "mosquitto_sub",
+        s.mqtt_port,
+        user,
+        password,
+        id,
+        &["-t", mine, "-C", "1", "-W", "5"],
+    )
+    .stdout(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !connections(&s, ORG_A, KEY_A)
+        .await
+        .iter()
+        .any(|c| c["clientId"] == id)
+    {
+        assert!(Instant::now() < deadline, "the receiver never connected");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let other_cred = create_static(&s, "Sender").await;
+    assert!(mosquitto(
+        "mosquitto_pub",
+        s.mqtt_port,
+        &other_cred,
+        &["-t", mine, "-m", "hello"]
+    )
+    .status()
+    .unwrap()
+    .success());
+    let out = receiver.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "hello");
+}
+
 /// A running `mosquitto_sub` with a static credential, stopped on drop.
 struct Subscriber(std::process::Child);
 

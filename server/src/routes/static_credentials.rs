@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use tillor_contract::api::{CreatedStaticCredential, StaticCredential};
 use tillor_contract::rules::{self, field};
-use tillor_contract::Namespace;
+use tillor_contract::{static_user, Namespace};
 
 use crate::auth::Org;
 use crate::body::JsonObject;
@@ -112,7 +112,7 @@ pub async fn create(
         id: uuid::Uuid::new_v4().to_string(),
         org_id: org.id.clone(),
         name: name.map(str::to_owned),
-        user_name: format!("{}-{}", org.id, random_slug(8)),
+        user_name: static_user::user_name(&org.id, &random_slug(static_user::SLUG_LEN)),
         client_id: rules::normalize_client_id(env, &format!("static-{}", random_slug(12)))?,
         password_hash: hash,
         created_at: now_rfc3339(),
