@@ -45,12 +45,34 @@ pub fn events_path(org_id: &str) -> String {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectionEvent {
+    /// The entry's id: the same entry comes again, with a higher count, as
+    /// repeats add to it.
+    pub id: i64,
     pub client_id: String,
     pub what: crate::broker_event::EventKind,
     /// How many times it happened between `firstAt` and `lastAt`.
     pub count: u64,
     pub first_at: String,
     pub last_at: String,
+}
+
+/// One answer of the events list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventPage {
+    /// Newest first.
+    pub events: Vec<ConnectionEvent>,
+    /// Pass as `cursor` for the next, older page; absent on the last page
+    /// and on a live answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Pass as `after` (with `wait`) for what is added or changed from now on.
+    pub live_cursor: String,
+    /// Broker reports lost since the server started (the broker or the
+    /// server was too busy to take them): when not 0, the list may miss
+    /// events.
+    pub dropped: u64,
 }
 
 /// `POST /api/orgs/:orgId/mqtt/credentials`; the whole body is optional.

@@ -33,6 +33,10 @@ pub enum ControlCommand {
     /// Disconnect the session with this clientId (support's "kick").
     #[serde(rename_all = "camelCase")]
     Kick { client_id: String },
+    /// Report every session now (`Report::Live`): the server was not
+    /// listening for a while (its admin client (re)connected), and clients
+    /// that connected meanwhile would otherwise go unseen.
+    Snapshot,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +86,31 @@ pub enum Report {
     Ended { how: Ending },
     /// Mosquitto logged that another connection took this clientId over.
     TakenOver,
+    /// Every session the plugin knows of, at the server's request.
+    Live { sessions: Vec<LiveClient> },
+}
+
+/// One session as the plugin knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveClient {
+    pub client_id: String,
+    /// Set for a JWT session (its token verified).
+    pub org: Option<String>,
+    pub credential: SeenCredential,
+    pub peer: Peer,
+    /// When it connected, Unix milliseconds.
+    pub since_ms: i64,
+}
+
+/// A credential as the broker sees it: the store resolves a username.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SeenCredential {
+    #[serde(rename_all = "camelCase")]
+    Jwt { jti: String, expires_at: i64 },
+    #[serde(rename_all = "camelCase")]
+    Static { user_name: String },
 }
 
 /// How Mosquitto says a connection ended (its log, src/loop.c).
@@ -147,6 +176,8 @@ pub enum DisconnectCause {
     Kicked,
     /// A protocol error, an oversize packet or a socket error.
     Error,
+    /// The broker stopped (and was restarted): every session ended.
+    BrokerRestarted,
 }
 
 impl DisconnectCause {
@@ -160,6 +191,7 @@ impl DisconnectCause {
             DisconnectCause::TokenExpired => "token_expired",
             DisconnectCause::Kicked => "kicked",
             DisconnectCause::Error => "error",
+            DisconnectCause::BrokerRestarted => "broker_restarted",
         }
     }
 }

@@ -31,6 +31,11 @@ pub enum ErrorCode {
     UnknownValue,
     /// Not an RFC 3339 time.
     NotATime,
+    /// Not a cursor this API handed out.
+    NotACursor,
+    /// Given together with a parameter it cannot be combined with, or
+    /// without the one it needs.
+    InvalidCombination,
     // others
     UnsupportedMediaType,
     PayloadTooLarge,
@@ -60,6 +65,8 @@ impl ErrorCode {
             ErrorCode::InvalidCharacters => "invalid_characters",
             ErrorCode::UnknownValue => "unknown_value",
             ErrorCode::NotATime => "not_a_time",
+            ErrorCode::NotACursor => "not_a_cursor",
+            ErrorCode::InvalidCombination => "invalid_combination",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
@@ -128,6 +135,15 @@ impl FieldError {
             ),
             (ErrorCode::NotATime, ..) => {
                 format!("{f} must be an RFC 3339 time, e.g. 2026-11-26T12:00:00Z")
+            }
+            (ErrorCode::NotACursor, ..) => {
+                format!("{f} must be a cursor from an earlier answer, unchanged")
+            }
+            (ErrorCode::InvalidCombination, ..) if f == crate::rules::field::WAIT => {
+                format!("{f} needs after (the liveCursor of an earlier answer)")
+            }
+            (ErrorCode::InvalidCombination, ..) => {
+                format!("{f} (older entries) cannot be combined with after (newer ones)")
             }
             (code, ..) => format!("{f} is invalid ({})", code.as_str()),
         }

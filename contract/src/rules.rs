@@ -20,6 +20,9 @@ pub const NAME_MAX_CHARS: usize = 64;
 pub const EVENTS_LIMIT_MIN: i64 = 1;
 pub const EVENTS_LIMIT_MAX: i64 = 500;
 pub const EVENTS_LIMIT_DEFAULT: u32 = 100;
+/// How long a live request for newer events may wait for one, in seconds:
+/// under the idle timeouts of common proxies (60 s).
+pub const EVENTS_WAIT_MAX: i64 = 30;
 
 pub mod field {
     pub const EXPIRES_IN_SECONDS: &str = "expiresInSeconds";
@@ -28,6 +31,9 @@ pub mod field {
     pub const LIMIT: &str = "limit";
     pub const KIND: &str = "kind";
     pub const SINCE: &str = "since";
+    pub const CURSOR: &str = "cursor";
+    pub const AFTER: &str = "after";
+    pub const WAIT: &str = "wait";
 }
 
 /// The kinds of connection event, as the events list filters by them.
@@ -45,6 +51,42 @@ pub fn event_kind(raw: &str) -> Result<&'static str, FieldError> {
         .into_iter()
         .find(|k| *k == raw)
         .ok_or_else(|| FieldError::new(field::KIND, ErrorCode::UnknownValue))
+}
+
+/// The `wait` query parameter of the events list, in seconds.
+pub fn events_wait(raw: &str) -> Result<u32, FieldError> {
+    let range = |code| FieldError::new(field::WAIT, code).with_range(0, EVENTS_WAIT_MAX);
+    let n: i64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| range(ErrorCode::NotAnInteger))?;
+    if (0..=EVENTS_WAIT_MAX).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(range(ErrorCode::OutOfRange))
+    }
+}
+
+/// A position in an organisation's events, as the API hands it out: opaque
+/// to clients, which only pass it back (`cursor` for older entries, `after`
+/// for newer ones).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EventCursor(pub i64);
+
+impl EventCursor {
+    pub fn text(self) -> String {
+        format!("e{:x}", self.0)
+    }
+
+    /// `name` is the query parameter it came in, for the error.
+    pub fn parse(name: &str, raw: &str) -> Result<EventCursor, FieldError> {
+        raw.strip_prefix('e')
+            .filter(|hex| !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|hex| i64::from_str_radix(hex, 16).ok())
+            .filter(|n| *n >= 0)
+            .map(EventCursor)
+            .ok_or_else(|| FieldError::new(name, ErrorCode::NotACursor))
+    }
 }
 
 /// The `limit` query parameter of the events list, as sent (text).
@@ -131,6 +173,43 @@ pub fn check_name(name: &str) -> Result<(), FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_what_it_wrote_and_nothing_else() {
+        for n in [0, 1, 255, i64::MAX] {
+            assert_eq!(
+                EventCursor::parse(field::AFTER, &EventCursor(n).text()),
+                Ok(EventCursor(n))
+            );
+        }
+        for bad in [
+            "",
+            "e",
+            "12",
+            "ex",
+            "e-1",
+            "E1",
+            "e1 ",
+            "e10000000000000000",
+        ] {
+            assert_eq!(
+                EventCursor::parse(field::CURSOR, bad),
+                Err(FieldError::new(field::CURSOR, ErrorCode::NotACursor)),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_wait_is_whole_seconds_up_to_the_maximum() {
+        assert_eq!(events_wait("0"), Ok(0));
+        assert_eq!(events_wait("30"), Ok(30));
+        assert_eq!(events_wait("31").unwrap_err().code, ErrorCode::OutOfRange);
+        assert_eq!(
+            events_wait("1.5").unwrap_err().code,
+            ErrorCode::NotAnInteger
+        );
+    }
 
     #[test]
     fn an_event_kind_is_one_of_the_five() {

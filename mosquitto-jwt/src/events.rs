@@ -1,7 +1,9 @@
 //! Pure: the reports the plugin makes of what it decides, and who may read
 //! them. The plugin publishes what this returns.
 
-use tillor_contract::broker_event::{BrokerReport, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC};
+use tillor_contract::broker_event::{
+    BrokerReport, LiveClient, Peer, Report, SeenCredential, CONTROL_TOPIC, EVENTS_TOPIC,
+};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_MAX_LEN, NAME_MAX_CHARS};
 use tillor_contract::{static_user, Env, Namespace};
@@ -114,6 +116,33 @@ fn refused(access: Access, topic: &str, reason: RefusalReason) -> Option<Report>
 pub fn static_refused(user_name: &str) -> Report {
     Report::StaticRefused {
         user_name: user_name.chars().take(NAME_MAX_CHARS * 2).collect(),
+    }
+}
+
+/// A JWT session in a snapshot.
+pub fn jwt_client(session: &Session, peer: Peer, since_ms: i64) -> LiveClient {
+    LiveClient {
+        client_id: session.client_id.clone(),
+        org: Some(session.org().to_owned()),
+        credential: SeenCredential::Jwt {
+            jti: session.jti.clone(),
+            expires_at: session.expires_at,
+        },
+        peer,
+        since_ms,
+    }
+}
+
+/// A static client in a snapshot: whose it is, the server's store says.
+pub fn static_client(user_name: &str, client_id: String, peer: Peer, since_ms: i64) -> LiveClient {
+    LiveClient {
+        client_id,
+        org: None,
+        credential: SeenCredential::Static {
+            user_name: user_name.to_owned(),
+        },
+        peer,
+        since_ms,
     }
 }
 

@@ -20,8 +20,8 @@ use tillor_contract::broker_event::{
 use tillor_contract::Env;
 
 use crate::events::{
-    access_refused, auth_outcome, events_topic_access, is_reader, report, static_access,
-    static_refused, StaticAccess,
+    access_refused, auth_outcome, events_topic_access, is_reader, jwt_client, report,
+    static_access, static_client, static_refused, StaticAccess,
 };
 use crate::ffi::*;
 use crate::verifier::{Access, Session, Verifier};
@@ -29,16 +29,22 @@ use crate::verifier::{Access, Session, Verifier};
 struct State {
     identifier: *mut mosquitto_plugin_id_t,
     verifier: Verifier,
-    /// Authenticated JWT sessions by client pointer; removed on disconnect.
-    sessions: Mutex<HashMap<usize, Session>>,
+    /// Authenticated JWT sessions by client pointer, with when they
+    /// connected (Unix ms); removed on disconnect.
+    sessions: Mutex<HashMap<usize, (Session, i64)>>,
     /// The username that may read `EVENTS_TOPIC` (the server's admin client).
     events_reader: Option<String>,
     /// The last event's sequence number.
     seq: AtomicU64,
+    /// `plugin_opt_events off` stops the reports (the broker bench's
+    /// baseline); decisions stay the same.
+    reporting: bool,
     /// Clients with a username (dynamic security's) seen at authentication,
     /// by client pointer: (username, clientId). A refused one leaves without
     /// a clientId, which is how its refusal is told apart on disconnect.
-    pending_static: Mutex<HashMap<usize, (String, String)>>,
+    /// They stay until they disconnect, with when they connected (Unix ms),
+    /// so that a snapshot can list the accepted ones.
+    pending_static: Mutex<HashMap<usize, (String, String, i64)>>,
     /// The topic the control callback is registered for (kept alive here:
     /// Mosquitto keeps the pointer).
     control_topic: CString,
@@ -46,6 +52,9 @@ struct State {
 
 impl State {
     fn emit(&self, org: Option<String>, client_id: &str, what: Report) {
+        if !self.reporting {
+            return;
+        }
         let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
         publish(&report(org, client_id, what, seq, now_ms()));
     }
@@ -158,13 +167,16 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
                 return MOSQ_ERR_UNKNOWN;
             }
         };
-        let events_reader = options(opts, count).remove("events_reader");
+        let mut opts = options(opts, count);
+        let events_reader = opts.remove("events_reader");
+        let reporting = opts.remove("events").as_deref() != Some("off");
         let state = Box::into_raw(Box::new(State {
             identifier,
             verifier,
             sessions: Mutex::new(HashMap::new()),
             events_reader,
             seq: AtomicU64::new(0),
+            reporting,
             pending_static: Mutex::new(HashMap::new()),
             control_topic: CString::new(CONTROL_TOPIC).expect("a topic has no NUL"),
         }));
@@ -266,8 +278,10 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
         // report a refusal when the client leaves without a clientId.
         if let Some(user) = owned(ev.username) {
             let id = client_id(ev.client).unwrap_or_default();
-            if let Ok(mut pending) = state.pending_static.lock() {
-                pending.insert(ev.client as usize, (user, id));
+            if state.reporting {
+                if let Ok(mut pending) = state.pending_static.lock() {
+                    pending.insert(ev.client as usize, (user, id, now_ms()));
+                }
             }
             return MOSQ_ERR_PLUGIN_DEFER;
         }
@@ -289,7 +303,7 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
                     ),
                 );
                 if let Ok(mut sessions) = state.sessions.lock() {
-                    sessions.insert(ev.client as usize, session);
+                    sessions.insert(ev.client as usize, (session, now_ms()));
                 }
                 MOSQ_ERR_SUCCESS
             }
@@ -337,7 +351,7 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
         let Ok(sessions) = state.sessions.lock() else {
             return MOSQ_ERR_ACL_DENIED;
         };
-        let Some(session) = sessions.get(&(ev.client as usize)) else {
+        let Some((session, _)) = sessions.get(&(ev.client as usize)) else {
             drop(sessions);
             // Not a JWT session of ours: a static client (or the admin).
             let Some(user) = user.filter(|u| !is_reader(Some(u), state.events_reader.as_deref()))
@@ -382,7 +396,7 @@ unsafe extern "C" fn on_disconnect(_: c_int, data: *mut c_void, userdata: *mut c
             .lock()
             .ok()
             .and_then(|mut p| p.remove(&key));
-        if let Some((user, id)) = attempt {
+        if let Some((user, id, _)) = attempt {
             // Mosquitto clears a refused client's id before it disconnects it.
             if client_id(ev.client).is_none() {
                 state.emit(None, &id, static_refused(&user));
@@ -403,10 +417,12 @@ unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void
             Ok(mut sessions) => {
                 let keys: Vec<usize> = sessions
                     .iter()
-                    .filter(|(_, s)| s.is_expired(now))
+                    .filter(|(_, (s, _))| s.is_expired(now))
                     .map(|(k, _)| *k)
                     .collect();
-                keys.iter().filter_map(|k| sessions.remove(k)).collect()
+                keys.iter()
+                    .filter_map(|k| sessions.remove(k).map(|(s, _)| s))
+                    .collect()
             }
             Err(_) => Vec::new(),
         };
@@ -454,6 +470,10 @@ unsafe extern "C" fn on_control(_: c_int, data: *mut c_void, userdata: *mut c_vo
                 }
                 MOSQ_ERR_SUCCESS
             }
+            Ok(ControlCommand::Snapshot) => {
+                state.emit(None, "", snapshot(state));
+                MOSQ_ERR_SUCCESS
+            }
             Err(e) => {
                 log(MOSQ_LOG_WARNING, &format!("not a command: {e}"));
                 MOSQ_ERR_SUCCESS
@@ -461,4 +481,26 @@ unsafe extern "C" fn on_control(_: c_int, data: *mut c_void, userdata: *mut c_vo
         }
     }))
     .unwrap_or(MOSQ_ERR_SUCCESS)
+}
+
+/// Every session: the JWT ones, and the static clients dynamic security let
+/// in (a refused one has lost its clientId by now). Client pointers in the
+/// maps are live: entries leave at DISCONNECT, before Mosquitto frees them.
+unsafe fn snapshot(state: &State) -> Report {
+    let mut sessions = Vec::new();
+    if let Ok(jwt) = state.sessions.lock() {
+        for (&client, (session, since_ms)) in jwt.iter() {
+            let client = client as *const mosquitto;
+            sessions.push(jwt_client(session, peer(client), *since_ms));
+        }
+    }
+    if let Ok(statics) = state.pending_static.lock() {
+        for (&client, (user, _, since_ms)) in statics.iter() {
+            let client = client as *const mosquitto;
+            if let Some(id) = client_id(client) {
+                sessions.push(static_client(user, id, peer(client), *since_ms));
+            }
+        }
+    }
+    Report::Live { sessions }
 }

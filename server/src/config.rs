@@ -98,6 +98,22 @@ pub struct Config {
     #[arg(long, env = "TILLOR_DYNSEC_PLUGIN")]
     pub dynsec_plugin: Option<PathBuf>,
 
+    /// Broker events kept per organisation: at most the newest this many
+    /// entries (a device retrying all day is one entry)…
+    #[arg(long, env = "TILLOR_EVENTS_KEEP", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub events_keep: u32,
+
+    /// …and none last seen longer ago than this many days, whichever is less.
+    #[arg(long, env = "TILLOR_EVENTS_KEEP_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u32).range(1..=366))]
+    pub events_keep_days: u32,
+
+    /// Whether the broker reports what it sees (the Verbindingen section):
+    /// on, or off (the broker bench measures what reporting costs).
+    #[arg(long, env = "TILLOR_BROKER_EVENTS", default_value = "on")]
+    pub broker_events: OnOff,
+
     /// Log format on stderr: text or json.
     #[arg(long, env = "TILLOR_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
@@ -107,6 +123,12 @@ pub struct Config {
 pub enum BrokerKind {
     Mosquitto,
     None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -163,6 +185,13 @@ pub fn check_api_key(key: &str) -> Result<(), String> {
 }
 
 impl Config {
+    pub fn events_retention(&self) -> crate::events::Retention {
+        crate::events::Retention {
+            keep: self.events_keep,
+            keep_for_ms: i64::from(self.events_keep_days) * 24 * 60 * 60 * 1000,
+        }
+    }
+
     pub fn broker_settings(&self) -> crate::broker::mosquitto::Settings {
         let jwt_plugin = self.jwt_plugin.clone().unwrap_or_else(|| {
             std::env::current_exe()
@@ -186,6 +215,7 @@ impl Config {
             env: self.env,
             tcp_addr: self.mqtt_addr,
             ws_addr: self.mqtt_ws_addr,
+            events: self.broker_events == OnOff::On,
         }
     }
 

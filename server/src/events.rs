@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tillor_contract::broker_event::{
-    BrokerReport, CredentialRef, DisconnectCause, Ending, EventKind, Report,
+    BrokerReport, CredentialRef, DisconnectCause, Ending, EventKind, LiveClient, Report,
+    SeenCredential,
 };
 use tillor_contract::refusal::RefusalReason;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::sessions::{LiveSession, Sessions};
 use crate::store::Store;
@@ -22,58 +23,137 @@ use crate::store::Store;
 pub const QUEUE: usize = 4096;
 /// Repeats of one event by one clientId within this window are one entry.
 pub const GROUP_WINDOW_MS: i64 = 10 * 60 * 1000;
-/// The newest entries kept per organisation…
-pub const KEEP_PER_ORG: i64 = 10_000;
-/// …and for no longer than this (7 days), whichever is less.
-pub const KEEP_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
-/// Counters anyone may read: reports lost on the way, and events that no
-/// organisation can be trusted to own (forged tokens, unknown usernames).
-#[derive(Debug, Default)]
-pub struct EventStats {
+/// How much of each organisation's events is kept: the newest `keep`
+/// entries, and none older than `keep_for_ms`, whichever is less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    pub keep: u32,
+    pub keep_for_ms: i64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            keep: 10_000,
+            keep_for_ms: 7 * 24 * 60 * 60 * 1000,
+        }
+    }
+}
+
+/// What readers of the events can see of the recorder: counters, and a
+/// signal whenever an entry is made or grows (the live feed waits on it).
+#[derive(Debug)]
+pub struct Feed {
+    /// Reports lost on the way: the queue was full, or the broker's sequence
+    /// numbers skipped some.
     pub dropped: AtomicU64,
+    /// Reports no organisation can be trusted to own (forged tokens, unknown
+    /// usernames).
     pub unattributed: AtomicU64,
+    changes: watch::Sender<i64>,
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Feed {
+            dropped: AtomicU64::new(0),
+            unattributed: AtomicU64::new(0),
+            changes: watch::Sender::new(0),
+        }
+    }
+}
+
+impl Feed {
+    /// Wakes at every change recorded after this call.
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.changes.subscribe()
+    }
+}
+
+/// What the broker side hands the recorder.
+#[derive(Debug)]
+enum Note {
+    Report(BrokerReport),
+    /// The broker process exited (the supervisor restarts it): every
+    /// session ended with it.
+    BrokerStopped {
+        at_ms: i64,
+    },
 }
 
 /// The broker side's end of the queue.
 #[derive(Clone)]
 pub struct EventSink {
-    tx: mpsc::Sender<BrokerReport>,
-    stats: Arc<EventStats>,
+    tx: mpsc::Sender<Note>,
+    feed: Arc<Feed>,
 }
 
 impl EventSink {
     /// Hands a report over without waiting; a full queue counts it dropped.
     pub fn offer(&self, report: BrokerReport) {
-        if self.tx.try_send(report).is_err() {
-            self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+        if self.tx.try_send(Note::Report(report)).is_err() {
+            self.feed.dropped.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Says the broker process exited. Queued behind its last reports, and
+    /// ahead of any from the next one, so their order holds.
+    pub async fn broker_stopped(&self, at_ms: i64) {
+        let _ = self.tx.send(Note::BrokerStopped { at_ms }).await;
     }
 }
 
 /// Starts the recorder; returns the sink for the broker client.
-pub fn start(store: Store, sessions: Arc<Sessions>, stats: Arc<EventStats>) -> EventSink {
-    let (tx, mut rx) = mpsc::channel::<BrokerReport>(QUEUE);
+pub fn start(
+    store: Store,
+    sessions: Arc<Sessions>,
+    feed: Arc<Feed>,
+    retention: Retention,
+) -> EventSink {
+    let (tx, mut rx) = mpsc::channel::<Note>(QUEUE);
     let sink = EventSink {
         tx,
-        stats: stats.clone(),
+        feed: feed.clone(),
     };
     tokio::spawn(async move {
-        let recorder = Recorder { store, sessions };
-        while let Some(report) = rx.recv().await {
-            let (client_id, at_ms) = (report.client_id.clone(), report.at_ms);
-            match recorder.event_of(report).await {
-                Ok(Some((org, what))) => {
-                    if let Err(e) = recorder
-                        .store
-                        .record_event(&org, &client_id, &what, at_ms)
-                        .await
-                    {
-                        tracing::warn!(%e, "could not record a broker event");
+        let recorder = Recorder {
+            store,
+            sessions,
+            feed,
+            retention,
+        };
+        let mut last_seq = 0;
+        while let Some(note) = rx.recv().await {
+            match note {
+                Note::Report(report) => {
+                    recorder.count_gap(last_seq, report.seq);
+                    last_seq = report.seq;
+                    if let Report::Live { sessions } = report.what {
+                        recorder.take_snapshot(sessions).await;
+                        continue;
+                    }
+                    let (client_id, at_ms) = (report.client_id.clone(), report.at_ms);
+                    match recorder.event_of(report).await {
+                        Ok(Some((org, what))) => {
+                            recorder.record(&org, &client_id, &what, at_ms).await
+                        }
+                        Ok(None) => {
+                            recorder.feed.unattributed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => tracing::warn!(%e, "could not attribute a broker report"),
                     }
                 }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(%e, "could not attribute a broker report"),
+                Note::BrokerStopped { at_ms } => {
+                    // The next broker's plugin counts from 1 again.
+                    last_seq = 0;
+                    let what = EventKind::Disconnected {
+                        cause: DisconnectCause::BrokerRestarted,
+                    };
+                    for s in recorder.sessions.clear() {
+                        recorder.record(&s.org, &s.client_id, &what, at_ms).await;
+                    }
+                }
             }
         }
     });
@@ -83,9 +163,79 @@ pub fn start(store: Store, sessions: Arc<Sessions>, stats: Arc<EventStats>) -> E
 struct Recorder {
     store: Store,
     sessions: Arc<Sessions>,
+    feed: Arc<Feed>,
+    retention: Retention,
 }
 
 impl Recorder {
+    async fn record(&self, org: &str, client_id: &str, what: &EventKind, at_ms: i64) {
+        match self
+            .store
+            .record_event(org, client_id, what, at_ms, self.retention)
+            .await
+        {
+            Ok(rev) => {
+                self.feed.changes.send_replace(rev);
+            }
+            Err(e) => tracing::warn!(%e, "could not record a broker event"),
+        }
+    }
+
+    /// Every session the broker has, after a time the server did not
+    /// listen: the live list becomes it, and a session the server had not
+    /// seen connect is recorded as connected at its time.
+    async fn take_snapshot(&self, clients: Vec<LiveClient>) {
+        let mut live = Vec::new();
+        for c in clients {
+            let resolved = match c.credential {
+                SeenCredential::Jwt { jti, expires_at } => c
+                    .org
+                    .map(|org| (org, CredentialRef::Jwt { jti, expires_at })),
+                SeenCredential::Static { user_name } => {
+                    match self.store.static_by_user_name(&user_name).await {
+                        Ok(row) => row.map(|r| {
+                            let credential = CredentialRef::Static {
+                                id: r.id,
+                                name: r.name,
+                            };
+                            (r.org_id, credential)
+                        }),
+                        Err(e) => {
+                            tracing::warn!(%e, "could not resolve a live session");
+                            None
+                        }
+                    }
+                }
+            };
+            if let Some((org, credential)) = resolved {
+                live.push(LiveSession {
+                    org,
+                    client_id: c.client_id,
+                    credential,
+                    peer: c.peer,
+                    since_ms: c.since_ms,
+                });
+            }
+        }
+        for s in self.sessions.replace_all(live) {
+            let what = EventKind::Connected {
+                credential: s.credential,
+                peer: s.peer,
+            };
+            self.record(&s.org, &s.client_id, &what, s.since_ms).await;
+        }
+    }
+
+    /// Reports the broker numbered but that never arrived (its own queue to
+    /// the admin client overflowed) are dropped too.
+    fn count_gap(&self, last: u64, seq: u64) {
+        if seq > last + 1 && last > 0 {
+            self.feed
+                .dropped
+                .fetch_add(seq - last - 1, Ordering::Relaxed);
+        }
+    }
+
     /// What a report means to an organisation: its event and whose it is;
     /// `None` when it belongs to nobody for certain, or says nothing new.
     async fn event_of(
@@ -143,6 +293,8 @@ impl Recorder {
                     },
                 )
             }
+            // Taken before this is called (`take_snapshot`).
+            Report::Live { .. } => return Ok(None),
             Report::Ended { how } => {
                 let session = self.sessions.end(&client_id);
                 let cause = cause(how, session.as_ref(), at_ms);

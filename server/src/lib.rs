@@ -39,11 +39,20 @@ pub struct AppState {
     pub broker: Option<Arc<dyn broker::Broker>>,
     /// Who is connected now, as the broker reported it.
     pub sessions: Arc<sessions::Sessions>,
+    /// The recorded events' counters and change signal.
+    pub events: Arc<events::Feed>,
+    /// Turns true when the server is shutting down: long waits end early.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 pub fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .expect("a UTC timestamp always formats")
+}
+
+/// Now, in Unix milliseconds (the clock of broker events).
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// Unix milliseconds (the broker's clock in events) as RFC 3339.
@@ -191,7 +200,8 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // The HTTP port is bound before the broker starts, so a busy port fails
     // fast and leaves no broker behind.
-    let event_stats = Arc::new(events::EventStats::default());
+    let feed = Arc::new(events::Feed::default());
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let live = Arc::new(sessions::Sessions::default());
     let broker = match config.broker {
         config::BrokerKind::None => None,
@@ -200,7 +210,12 @@ pub async fn start(config: Config) -> Result<Running, String> {
                 .all_static_user_names()
                 .await
                 .map_err(|e| format!("cannot read the store: {e}"))?;
-            let sink = events::start(store.clone(), live.clone(), event_stats.clone());
+            let sink = events::start(
+                store.clone(),
+                live.clone(),
+                feed.clone(),
+                config.events_retention(),
+            );
             Some(broker::mosquitto::Mosquitto::start(config.broker_settings(), stored, sink).await?)
         }
     };
@@ -210,10 +225,16 @@ pub async fn start(config: Config) -> Result<Running, String> {
         signer: Arc::new(signer),
         broker,
         sessions: live,
+        events: feed,
+        stopping: stopping_rx,
     };
     let server = tokio::spawn(async move {
         axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // Open long polls answer now rather than hold the shutdown.
+                let _ = stopping.send(true);
+            })
             .await
     });
     Ok(Running { addr, demo, server })

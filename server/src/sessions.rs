@@ -32,6 +32,36 @@ impl Sessions {
         self.0.lock().ok()?.remove(client_id)
     }
 
+    /// Makes `live` the sessions; returns those of them not known before
+    /// (by clientId and credential). A known one keeps what was known of it.
+    pub fn replace_all(&self, live: Vec<LiveSession>) -> Vec<LiveSession> {
+        let Ok(mut all) = self.0.lock() else {
+            return Vec::new();
+        };
+        let mut new = Vec::new();
+        let mut next = HashMap::new();
+        for s in live {
+            let known = all
+                .remove(&s.client_id)
+                .filter(|k| k.credential == s.credential);
+            let s = known.unwrap_or_else(|| {
+                new.push(s.clone());
+                s
+            });
+            next.insert(s.client_id.clone(), s);
+        }
+        *all = next;
+        new
+    }
+
+    /// Ends every session (the broker stopped); returns them.
+    pub fn clear(&self) -> Vec<LiveSession> {
+        self.0
+            .lock()
+            .map(|mut all| all.drain().map(|(_, s)| s).collect())
+            .unwrap_or_default()
+    }
+
     pub fn get(&self, client_id: &str) -> Option<LiveSession> {
         self.0.lock().ok()?.get(client_id).cloned()
     }
@@ -57,5 +87,45 @@ impl Sessions {
                     .count()
             })
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(client_id: &str, jti: &str, since_ms: i64) -> LiveSession {
+        LiveSession {
+            org: "acme".into(),
+            client_id: client_id.into(),
+            credential: CredentialRef::Jwt {
+                jti: jti.into(),
+                expires_at: 0,
+            },
+            peer: Peer {
+                address: "127.0.0.1".into(),
+                protocol_version: 4,
+            },
+            since_ms,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_replaces_the_sessions_and_names_the_ones_not_seen_connect() {
+        let all = Sessions::default();
+        all.start(session("known", "j1", 10));
+        all.start(session("gone", "j2", 10));
+        all.start(session("renewed", "j3", 10));
+        let new = all.replace_all(vec![
+            // Known: keeps its own time (the server's clock saw it connect).
+            session("known", "j1", 11),
+            session("renewed", "j4", 20),
+            session("unseen", "j5", 30),
+        ]);
+        let ids: Vec<_> = new.iter().map(|s| s.client_id.as_str()).collect();
+        assert_eq!(ids, ["renewed", "unseen"]);
+        assert_eq!(all.get("known").unwrap().since_ms, 10);
+        assert!(all.get("gone").is_none());
+        assert_eq!(all.of_org("acme").len(), 3);
     }
 }

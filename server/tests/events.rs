@@ -6,125 +6,14 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{mosquitto, mosquitto_as, Stack, KEY_B, ORG_B};
+use common::feed::*;
+use common::{mosquitto, mosquitto_as, KEY_B, ORG_B};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tillor_contract::api::events_path;
 use tillor_contract::claims::MqttTokenClaims;
 use tillor_contract::{Env, Namespace};
-
-const ORG_A: &str = "acme";
-const KEY_A: &str = "tk_acme-events-test-key-0123456789";
-
-fn stack() -> (tempfile::TempDir, Stack) {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Stack::start(
-        &dir.path().join("data"),
-        &[
-            ("TILLOR_DEMO_ORG_ID", ORG_A),
-            ("TILLOR_DEMO_API_KEY", KEY_A),
-        ],
-    );
-    (dir, s)
-}
-
-fn as_org(s: &Stack, org: &str, key: &str, method: Method, path: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::new()
-        .request(method, s.url(path))
-        .header("x-api-key", key)
-        .header("X-Tillor-Org-Id", org)
-}
-
-/// A JWT for `client_id` from the API: (token, clientId with its prefix).
-async fn jwt(s: &Stack, client_id: &str) -> (String, String) {
-    let v = s.create_jwt(client_id).await;
-    (
-        v["token"].as_str().unwrap().into(),
-        v["clientId"].as_str().unwrap().into(),
-    )
-}
-
-/// mosquitto_pub with an empty username, as a JWT integration connects;
-/// true when the broker let it publish.
-fn connect(s: &Stack, client_id: &str, token: &str) -> bool {
-    cli(
-        s,
-        "mosquitto_pub",
-        "",
-        token,
-        client_id,
-        &["-t", "tillor/local/acme/integration/x", "-m", "x"],
-    )
-}
-
-/// One of Mosquitto's own clients, once; true when it exited 0.
-fn cli(s: &Stack, tool: &str, user: &str, password: &str, client_id: &str, args: &[&str]) -> bool {
-    mosquitto_as(tool, s.mqtt_port, user, password, client_id, args)
-        .output()
-        .expect("mosquitto-clients (apt-get install mosquitto-clients)")
-        .status
-        .success()
-}
-
-async fn create_static(s: &Stack, name: &str) -> Value {
-    as_org(
-        s,
-        ORG_A,
-        KEY_A,
-        Method::POST,
-        &tillor_contract::api::static_credentials_path(ORG_A),
-    )
-    .json(&json!({ "name": name }))
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap()
-}
-
-async fn events(s: &Stack, org: &str, key: &str) -> Vec<Value> {
-    let resp = as_org(s, org, key, Method::GET, &events_path(org))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.json().await.unwrap()
-}
-
-/// Waits up to 2 s (the product's promise) for an event of `client_id`.
-async fn event_of(s: &Stack, client_id: &str, kind: &str) -> Value {
-    event_where(s, client_id, kind, |_| true).await
-}
-
-/// The same, for the first event that also satisfies `also`.
-async fn event_where(
-    s: &Stack,
-    client_id: &str,
-    kind: &str,
-    also: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let found = events(s, ORG_A, KEY_A)
-            .await
-            .into_iter()
-            .find(|e| e["clientId"] == client_id && e["what"]["kind"] == kind && also(e));
-        if let Some(e) = found {
-            return e;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no such {kind} event of {client_id} within 2 s"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_jwt_connection_and_its_refusals_reach_their_organisation_with_the_reason() {
@@ -480,46 +369,6 @@ async fn a_static_clients_refused_topics_are_reported_to_its_organisation_only()
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "hello");
 }
 
-/// A running `mosquitto_sub` with a static credential, stopped on drop.
-struct Subscriber(std::process::Child);
-
-impl Drop for Subscriber {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn subscriber(s: &Stack, cred: &Value) -> Subscriber {
-    Subscriber(
-        mosquitto(
-            "mosquitto_sub",
-            s.mqtt_port,
-            cred,
-            &["-t", "tillor/local/acme/integration/#"],
-        )
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap(),
-    )
-}
-
-async fn connections(s: &Stack, org: &str, key: &str) -> Vec<Value> {
-    as_org(
-        s,
-        org,
-        key,
-        Method::GET,
-        &tillor_contract::api::connections_path(org),
-    )
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_static_session_is_listed_while_it_lasts_and_its_end_is_explained() {
     let (_dir, s) = stack();
@@ -579,20 +428,12 @@ async fn the_events_narrow_to_a_client_id_a_kind_and_a_time() {
     assert!(!connect(&s, "local-not-narrow", &token));
     event_of(&s, "local-not-narrow", "refused").await;
     let get = |q: String| {
-        let req = as_org(
-            &s,
-            ORG_A,
-            KEY_A,
-            Method::GET,
-            &format!("{}?{q}", events_path(ORG_A)),
-        );
+        let s = &s;
         async move {
-            req.send()
-                .await
+            page(s, ORG_A, KEY_A, &q).await["events"]
+                .as_array()
                 .unwrap()
-                .json::<Vec<Value>>()
-                .await
-                .unwrap()
+                .clone()
         }
     };
     let mine = get(format!("clientId={id}")).await;

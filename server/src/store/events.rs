@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use tillor_contract::broker_event::EventKind;
 
 use super::{StaticRow, Store};
-use crate::events::{GROUP_WINDOW_MS, KEEP_FOR_MS, KEEP_PER_ORG};
+use crate::events::{Retention, GROUP_WINDOW_MS};
 
 /// One grouped broker event as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
+    pub id: i64,
+    pub rev: i64,
     pub client_id: String,
     pub what: String,
     pub count: i64,
@@ -18,21 +20,45 @@ pub struct EventRow {
     pub last_at_ms: i64,
 }
 
+/// Which of an organisation's events to list.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter<'a> {
+    pub client_id: Option<&'a str>,
+    pub kind: Option<&'static str>,
+    pub since_ms: Option<i64>,
+}
+
+/// Where in the list: a page of older entries, or what changed after a point.
+#[derive(Clone, Copy, Debug)]
+pub enum EventWindow {
+    /// Newest first, only entries last changed before this revision (all
+    /// when `None`).
+    Before(Option<i64>),
+    /// Entries changed after this revision, the oldest changes first (so a
+    /// reader catching up loses none), at most `limit` of them.
+    After(i64),
+}
+
 impl Store {
     /// Records a broker event for `org`: a repeat of its newest entry for the
     /// same clientId and event within the group window adds to that entry.
+    /// Returns the revision the change got.
     pub async fn record_event(
         &self,
         org: &str,
         client_id: &str,
         what: &EventKind,
         at_ms: i64,
-    ) -> Result<(), sqlx::Error> {
+        retention: Retention,
+    ) -> Result<i64, sqlx::Error> {
         let kind = what.as_str();
         let what = serde_json::to_string(what).expect("an event always serializes");
         let mut tx = self.pool.begin().await?;
+        let rev: i64 = sqlx::query_scalar("UPDATE broker_events_rev SET n = n + 1 RETURNING n")
+            .fetch_one(&mut *tx)
+            .await?;
         let grouped = sqlx::query(
-            "UPDATE broker_events SET count = count + 1, last_at_ms = max(last_at_ms, ?1)
+            "UPDATE broker_events SET count = count + 1, last_at_ms = max(last_at_ms, ?1), rev = ?6
              WHERE id = (SELECT id FROM broker_events WHERE org_id = ?2 AND client_id = ?3
                          ORDER BY id DESC LIMIT 1)
                AND what = ?4 AND last_at_ms >= ?1 - ?5",
@@ -42,19 +68,21 @@ impl Store {
         .bind(client_id)
         .bind(&what)
         .bind(GROUP_WINDOW_MS)
+        .bind(rev)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if grouped == 0 {
             sqlx::query(
-                "INSERT INTO broker_events (org_id, client_id, kind, what, count, first_at_ms, last_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
+                "INSERT INTO broker_events (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6)",
             )
             .bind(org)
             .bind(client_id)
             .bind(kind)
             .bind(&what)
             .bind(at_ms)
+            .bind(rev)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -62,42 +90,62 @@ impl Store {
                    (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
             )
             .bind(org)
-            .bind(KEEP_PER_ORG)
+            .bind(retention.keep)
             .execute(&mut *tx)
             .await?;
             // And nothing older than the retention period, whichever is less.
             sqlx::query("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2")
                 .bind(org)
-                .bind(at_ms - KEEP_FOR_MS)
+                .bind(at_ms - retention.keep_for_ms)
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(rev)
     }
 
-    /// The organisation's newest events, newest first, optionally only one
-    /// clientId's, one kind's, or those seen since a time.
+    /// The newest revision of any entry (0 before the first).
+    pub async fn events_rev(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT n FROM broker_events_rev")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// The organisation's events in `window`, newest first, at most `limit`.
     pub async fn list_events(
         &self,
         org: &str,
+        filter: &EventFilter<'_>,
+        window: EventWindow,
         limit: u32,
-        client_id: Option<&str>,
-        kind: Option<&str>,
-        since_ms: Option<i64>,
     ) -> Result<Vec<EventRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT client_id, what, count, first_at_ms, last_at_ms FROM broker_events
-             WHERE org_id = ?1 AND (?3 IS NULL OR client_id = ?3) AND (?4 IS NULL OR kind = ?4)
-               AND (?5 IS NULL OR last_at_ms >= ?5)
-             ORDER BY last_at_ms DESC, id DESC LIMIT ?2",
-        )
-        .bind(org)
-        .bind(limit)
-        .bind(client_id)
-        .bind(kind)
-        .bind(since_ms)
-        .fetch_all(&self.pool)
-        .await
+        const COLUMNS: &str = "SELECT id, rev, client_id, what, count, first_at_ms, last_at_ms
+             FROM broker_events
+             WHERE org_id = ?1 AND (?2 IS NULL OR client_id = ?2) AND (?3 IS NULL OR kind = ?3)
+               AND (?4 IS NULL OR last_at_ms >= ?4)";
+        let (sql, at) = match window {
+            EventWindow::Before(before) => (
+                format!("{COLUMNS} AND (?5 IS NULL OR rev < ?5) ORDER BY rev DESC LIMIT ?6"),
+                before,
+            ),
+            EventWindow::After(after) => (
+                format!("{COLUMNS} AND rev > ?5 ORDER BY rev ASC LIMIT ?6"),
+                Some(after),
+            ),
+        };
+        let mut rows: Vec<EventRow> = sqlx::query_as(&sql)
+            .bind(org)
+            .bind(filter.client_id)
+            .bind(filter.kind)
+            .bind(filter.since_ms)
+            .bind(at)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        if let EventWindow::After(_) = window {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// The static credential a username belongs to now.

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
-mod events;
+pub mod events;
 
 pub use events::EventRow;
 

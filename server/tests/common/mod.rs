@@ -3,6 +3,7 @@
 // Each test file uses a part of this.
 #![allow(dead_code, unused_imports)]
 
+pub mod feed;
 pub mod mqtt;
 
 pub use tillor_harness::{mosquitto, mosquitto_as, Stack, KEY_B, ORG_B};

@@ -24,13 +24,6 @@ use super::log_line::{self, LogLine};
 /// and who was taken over (error).
 const LOG_TOPICS: [&str; 2] = ["$SYS/broker/log/N", "$SYS/broker/log/E"];
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 const COMMAND_TOPIC: &str = "$CONTROL/dynamic-security/v1";
 const RESPONSE_TOPIC: &str = "$CONTROL/dynamic-security/v1/response";
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -77,6 +70,15 @@ impl Dynsec {
                             for level in LOG_TOPICS {
                                 let _lost = client.subscribe(level, QoS::AtMostOnce).await;
                             }
+                            // Clients that connected while nobody listened
+                            // (a broker restart lets them in before us): the
+                            // plugin lists every session, after the
+                            // subscriptions above, on the same connection.
+                            let body = serde_json::to_vec(&ControlCommand::Snapshot)
+                                .expect("a command always serializes");
+                            let _lost = client
+                                .publish(CONTROL_TOPIC, QoS::AtLeastOnce, false, body)
+                                .await;
                         }
                         Ok(Event::Incoming(Packet::SubAck(_))) => {
                             ready.store(true, Ordering::SeqCst);
@@ -102,7 +104,7 @@ impl Dynsec {
                             {
                                 sink.offer(BrokerReport {
                                     seq: 0,
-                                    at_ms: now_ms(),
+                                    at_ms: crate::now_ms(),
                                     org: None,
                                     client_id,
                                     what,

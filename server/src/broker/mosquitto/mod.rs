@@ -39,7 +39,7 @@ impl Mosquitto {
         stored: Vec<String>,
         events: EventSink,
     ) -> Result<Arc<dyn Broker>, String> {
-        let process = Supervisor::start(&settings).await?;
+        let process = Supervisor::start(&settings, events.clone()).await?;
         let dynsec = Dynsec::connect(&settings, events).await?;
         let broker = Mosquitto {
             dynsec,

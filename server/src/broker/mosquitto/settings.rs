@@ -25,6 +25,9 @@ pub struct Settings {
     pub env: Env,
     pub tcp_addr: SocketAddr,
     pub ws_addr: SocketAddr,
+    /// Whether the broker reports what it sees: the plugin's reports, and
+    /// its log lines on `$SYS/broker/log/…`.
+    pub events: bool,
 }
 
 impl Settings {
@@ -55,7 +58,7 @@ impl Settings {
              persistence false\n\
              max_queued_messages 100000\n\
              log_dest stderr\n\
-             log_dest topic\n\
+             {log_topic}\
              log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
              connection_messages true\n\
              \n\
@@ -63,6 +66,7 @@ impl Settings {
              plugin_opt_jwks_file {jwks}\n\
              plugin_opt_env {env}\n\
              plugin_opt_events_reader {admin}\n\
+             plugin_opt_events {events}\n\
              \n\
              plugin {dynsec}\n\
              plugin_opt_config_file {dynsec_file}\n\
@@ -77,6 +81,8 @@ impl Settings {
             jwks = self.jwks_file.display(),
             env = self.env,
             admin = ADMIN_USER,
+            events = if self.events { "on" } else { "off" },
+            log_topic = if self.events { "log_dest topic\n" } else { "" },
             dynsec = self.dynsec_plugin.display(),
             dynsec_file = self.dir.join(DYNSEC_FILE).display(),
             tcp_port = self.tcp_addr.port(),

@@ -9,6 +9,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 
+use crate::events::EventSink;
+
 use super::settings::{Settings, ADMIN_PASSWORD_FILE, ADMIN_USER, CONFIG_FILE, DYNSEC_FILE};
 
 /// Keeps Mosquitto running: restarts it when it exits, stops it when dropped.
@@ -24,7 +26,8 @@ impl Drop for Supervisor {
 }
 
 impl Supervisor {
-    pub async fn start(settings: &Settings) -> Result<Supervisor, String> {
+    /// `events` hears of every exit: the sessions end with the process.
+    pub async fn start(settings: &Settings, events: EventSink) -> Result<Supervisor, String> {
         prepare(settings).await?;
         for (what, addr) in [
             ("MQTT", settings.tcp_addr),
@@ -45,6 +48,7 @@ impl Supervisor {
             loop {
                 let status = child.wait().await;
                 tracing::error!(?status, "mosquitto exited; restarting it in 1 s");
+                events.broker_stopped(crate::now_ms()).await;
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 child = loop {
                     match spawn(&settings) {
