@@ -1,15 +1,18 @@
 //! The one typed way to talk to the management API: every call goes through
 //! `send`, which maps status codes to `ApiError` variants.
 
+pub mod feed;
+
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use tillor_contract::api::{
-    self as contract, Connection, ConnectionEvent, CreateJwtCredentialsRequest,
-    CreateStaticCredentialRequest, CreatedStaticCredential, JwtCredentials, StaticCredential,
-    API_KEY_HEADER, ORG_HEADER,
+    self as contract, Connection, CreateJwtCredentialsRequest, CreateStaticCredentialRequest,
+    CreatedStaticCredential, EventPage, JwtCredentials, StaticCredential, API_KEY_HEADER,
+    ORG_HEADER,
 };
 use tillor_contract::config::ConsoleConfig;
 use tillor_contract::error::{ApiErrorBody, ApiErrorDetail};
+use tillor_contract::rules::field;
 
 use crate::state::OrgSession;
 
@@ -156,13 +159,30 @@ pub async fn create_static_credential(
     request_json(authorised(builder, session).json(body)).await
 }
 
-/// What the broker saw of the organisation's connections, newest first.
-pub async fn list_events(
-    api_base: &str,
-    session: &OrgSession,
-) -> Result<Vec<ConnectionEvent>, ApiError> {
+/// What the broker saw of the organisation's connections: the newest page.
+pub async fn events_page(api_base: &str, session: &OrgSession) -> Result<EventPage, ApiError> {
     let url = url(api_base, contract::events_path(&session.org_id));
     request(authorised(Request::get(&url), session)).await
+}
+
+/// What changed after `after` (a live cursor); the server answers at the
+/// first change, or after `feed::LIVE_WAIT_S` with nothing. `abort` ends
+/// the wait early (the card is gone).
+pub async fn events_after(
+    api_base: &str,
+    session: &OrgSession,
+    after: &str,
+    abort: &web_sys::AbortSignal,
+) -> Result<EventPage, ApiError> {
+    let path = format!(
+        "{}?{}={after}&{}={}",
+        contract::events_path(&session.org_id),
+        field::AFTER,
+        field::WAIT,
+        feed::LIVE_WAIT_S
+    );
+    let builder = Request::get(&url(api_base, path)).abort_signal(Some(abort));
+    request(authorised(builder, session)).await
 }
 
 /// Who is connected now.

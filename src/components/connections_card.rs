@@ -1,24 +1,24 @@
 //! Verbindingen: what the broker saw of the organisation's integrations, as
 //! the server recorded it. Support reads here why a device cannot connect.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use tillor_contract::api::{Connection, ConnectionEvent};
-use tillor_contract::broker_event::EventKind;
-use tillor_contract::config::Language;
-use tillor_contract::refusal::RefusalReason;
+use tillor_contract::error::ErrorCode;
 use tillor_contract::{Env, Namespace};
 
+use crate::api::feed::Feed;
 use crate::api::{self, ApiError};
 use crate::components::error_notice::ErrorNotice;
+use crate::components::event_row::EventRow;
 use crate::components::live_sessions::LiveSessions;
-use crate::format::{grouped, local_time};
-use crate::i18n::{finding_text, translation, use_i18n, Doing, Msg};
+use crate::format::grouped;
+use crate::i18n::{use_i18n, Doing, Msg};
 use crate::mqtt::client::MqttClient;
 use crate::state::use_console;
-
-/// How often the feed asks the server for news. The product promises a new
-/// event on screen within 2 s of the broker seeing it.
-const POLL_MS: u64 = 1_500;
 
 /// The kinds the filter offers, with their names on screen.
 const KINDS: [(&str, Msg); 5] = [
@@ -29,50 +29,22 @@ const KINDS: [(&str, Msg); 5] = [
     ("publish_refused", Msg::KindPublishRefused),
 ];
 
-fn reason_code(what: &EventKind) -> Option<&'static str> {
-    what.reason().map(RefusalReason::code)
-}
-
-/// A disconnect's cause, for `data-cause`.
-fn cause(what: &EventKind) -> Option<&'static str> {
-    match what {
-        EventKind::Disconnected { cause } => Some(cause.as_str()),
-        _ => None,
-    }
-}
-
-/// For a topic outside the namespace: level by level what differs, in the
-/// words of the test client's guard (one source of truth for that text).
-fn findings(ns: Option<&Namespace>, what: &EventKind, lang: Language) -> Option<String> {
-    let (topic, filter) = match what {
-        EventKind::SubscribeRefused {
-            reason: RefusalReason::OutsideNamespace { topic },
-            ..
-        } => (topic, true),
-        EventKind::PublishRefused {
-            reason: RefusalReason::OutsideNamespace { topic },
-            ..
-        } => (topic, false),
-        _ => return None,
-    };
-    let found = ns?.explain(topic, filter);
-    (!found.is_empty()).then(|| {
-        let words: Vec<String> = found.iter().map(|f| finding_text(lang, f)).collect();
-        format!(" ({})", words.join("; "))
-    })
-}
+/// Counts the times the feed saw a session begin or end: the static
+/// credentials list tracks it, so "verbonden (2)" follows the broker.
+#[derive(Clone, Copy)]
+pub struct SessionsChanged(pub RwSignal<u32>);
 
 #[component]
 pub fn ConnectionsCard() -> impl IntoView {
     let state = use_console();
     let i18n = use_i18n();
-    let events = RwSignal::new(Vec::<ConnectionEvent>::new());
+    // Always up to date; `frozen` holds what a paused feed shows.
+    let feed = RwSignal::new(Feed::default());
+    let frozen = RwSignal::new(None::<Vec<ConnectionEvent>>);
     let live = RwSignal::new(Vec::<Connection>::new());
     let error = RwSignal::new(None::<ApiError>);
-    let paused = RwSignal::new(false);
     let client_filter = RwSignal::new(String::new());
     let kind_filter = RwSignal::new(String::new());
-    let in_flight = StoredValue::new(false);
     // The test client's own connection, marked as the console's.
     let test_client = use_context::<MqttClient>();
     let own_client_id = move || {
@@ -85,64 +57,54 @@ pub fn ConnectionsCard() -> impl IntoView {
     // Set once the server answered: "nothing seen" means something only then.
     let loaded = RwSignal::new(false);
 
-    let poll = move || {
-        if paused.get_untracked() || in_flight.get_value() {
-            return;
-        }
+    let load_sessions = move || {
         let Some(session) = state.session.get_untracked() else {
             return;
         };
-        in_flight.set_value(true);
         let base = state.api_base();
         leptos::task::spawn_local(async move {
-            // One after the other, in one poll: the sessions and the feed
-            // then describe the same moment, give or take a request.
-            let sessions = api::list_connections(&base, &session).await;
-            let outcome = api::list_events(&base, &session).await;
-            if let Ok(list) = sessions {
+            if let Ok(list) = api::list_connections(&base, &session).await {
                 live.try_set(list);
-            }
-            // The card may be gone (another organisation): then nothing is set.
-            in_flight.try_set_value(false);
-            match outcome {
-                Ok(list) => {
-                    error.try_set(None);
-                    events.try_set(list);
-                    loaded.try_set(true);
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
             }
         });
     };
-    let refresh = Callback::new(move |_| poll());
-    poll();
-    let timer = set_interval_with_handle(poll, std::time::Duration::from_millis(POLL_MS)).ok();
-    on_cleanup(move || {
-        if let Some(t) = timer {
-            t.clear();
+    let refresh = Callback::new(move |_| load_sessions());
+    load_sessions();
+    let changed = use_context::<SessionsChanged>();
+    follow(feed, error, loaded, move || {
+        load_sessions();
+        if let Some(SessionsChanged(n)) = changed {
+            n.try_update(|n| *n += 1);
         }
     });
 
-    let shown = move || {
-        let (client, kind) = (client_filter.get(), kind_filter.get());
-        events.with(|list| {
-            list.iter()
-                .filter(|e| client.is_empty() || e.client_id.contains(&client))
-                .filter(|e| kind.is_empty() || e.what.as_str() == kind)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+    let paused = move || frozen.with(Option::is_some);
+    let toggle_pause = move |_| {
+        if paused() {
+            frozen.set(None);
+        } else {
+            frozen.set(Some(feed.with_untracked(|f| f.entries.clone())));
+        }
     };
+    let shown = Memo::new(move |_| {
+        let (client, kind) = (client_filter.get(), kind_filter.get());
+        let keep = |e: &&ConnectionEvent| {
+            (client.is_empty() || e.client_id.contains(&client))
+                && (kind.is_empty() || e.what.as_str() == kind)
+        };
+        match frozen.get() {
+            Some(list) => list.iter().filter(keep).cloned().collect::<Vec<_>>(),
+            None => feed.with(|f| f.entries.iter().filter(keep).cloned().collect()),
+        }
+    });
     view! {
         <section class="card connections" id="connections" aria-labelledby="connections-title">
             <div class="card-header">
                 <h2 id="connections-title">{i18n.t(Msg::ConnectionsTitle)}</h2>
                 <button type="button" class="secondary" id="events-pause"
-                    aria-pressed=move || paused.get().to_string()
-                    on:click=move |_| paused.update(|p| *p = !*p)>
-                    {move || if paused.get() { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
+                    aria-pressed=move || paused().to_string()
+                    on:click=toggle_pause>
+                    {move || if paused() { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
                 </button>
             </div>
             <p class="hint">{i18n.t(Msg::ConnectionsIntro)}</p>
@@ -160,32 +122,109 @@ pub fn ConnectionsCard() -> impl IntoView {
             {move || error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Loading/> })}
             <LiveSessions sessions=live.read_only() own=Signal::derive(own_client_id) refresh/>
             <h3>{i18n.t(Msg::EventsHeading)}</h3>
+            {move || {
+                let dropped = feed.with(|f| f.dropped);
+                (dropped > 0).then(|| view! {
+                    <p class="warning" role="note" data-dropped=dropped.to_string()>
+                        {format!("{} {}", grouped(dropped, i18n.0.get()), i18n.now(Msg::EventsDropped))}
+                    </p>
+                })
+            }}
             <ol class="events" aria-live="polite" data-loaded=move || loaded.get().to_string()>
-                {move || {
-                    let lang = i18n.0.get();
-                    let own = own_client_id();
-                    let list = shown();
-                    if list.is_empty() {
-                        return view! { <li class="empty-state">{i18n.t(Msg::EventsEmpty)}</li> }.into_any();
-                    }
-                    list.into_iter().map(|e| {
-                        let when = js_sys::Date::parse(&e.last_at);
-                        let count = (e.count > 1).then(|| format!(" · {} {}", grouped(e.count, lang), i18n.now(Msg::Times)));
-                        let is_own = own.as_deref() == Some(e.client_id.as_str());
-                        view! {
-                            <li data-kind=e.what.as_str() data-reason=reason_code(&e.what) data-cause=cause(&e.what)
-                                data-client-id=e.client_id.clone() data-count=e.count.to_string()
-                                class:refused=e.what.reason().is_some()>
-                                <time datetime=e.last_at.clone()>{local_time(when, lang)}</time>" "
-                                <code>{e.client_id.clone()}</code>" "
-                                {is_own.then(|| view! { <span class="badge" data-own="true">{i18n.t(Msg::TestClientBadge)}</span>" " })}
-                                <span class="what">{translation(lang).event(&e.what)}{findings(namespace.as_ref(), &e.what, lang)}</span>
-                                {count}
-                            </li>
-                        }
-                    }).collect_view().into_any()
-                }}
+                <Show when=move || shown.with(|l| l.is_empty())>
+                    <li class="empty-state">{i18n.t(Msg::EventsEmpty)}</li>
+                </Show>
+                // Keyed by entry and count: a grown entry is drawn again, the
+                // others keep their elements (and screen readers stay quiet
+                // about them).
+                <For each=move || shown.get() key=|e| (e.id, e.count) let:event>
+                    <EventRow event namespace=namespace.clone() own=Signal::derive(own_client_id)/>
+                </For>
             </ol>
         </section>
     }
+}
+
+/// Keeps `feed` current while the card lives: the first page, then one live
+/// request after the other, each answered by the server at the next change.
+/// A failed request is shown and tried again after a pause; a change to a
+/// session fetches the live sessions again.
+fn follow(
+    feed: RwSignal<Feed>,
+    error: RwSignal<Option<ApiError>>,
+    loaded: RwSignal<bool>,
+    load_sessions: impl Fn() + 'static,
+) {
+    let state = use_console();
+    let Some(session) = state.session.get_untracked() else {
+        return;
+    };
+    let base = state.api_base();
+    let alive = Arc::new(AtomicBool::new(true));
+    // Ends a live request that is still waiting when the card goes (another
+    // organisation): it would hold one of the browser's few connections.
+    let abort = web_sys::AbortController::new().ok();
+    let signal = abort.as_ref().map(|a| a.signal());
+    let abort = SendWrapper::new(abort);
+    on_cleanup({
+        let alive = alive.clone();
+        move || {
+            alive.store(false, Ordering::Relaxed);
+            if let Some(a) = abort.take() {
+                a.abort();
+            }
+        }
+    });
+    leptos::task::spawn_local(async move {
+        let Some(signal) = signal else {
+            return;
+        };
+        while alive.load(Ordering::Relaxed) {
+            let cursor = feed.with_untracked(|f| f.cursor.clone());
+            let outcome = match &cursor {
+                None => api::events_page(&base, &session).await,
+                Some(after) => api::events_after(&base, &session, after, &signal).await,
+            };
+            if !alive.load(Ordering::Relaxed) {
+                return;
+            }
+            match outcome {
+                Ok(page) => {
+                    error.try_set(None);
+                    loaded.try_set(true);
+                    let changed = match cursor {
+                        None => {
+                            feed.try_set(Feed::start(page));
+                            false
+                        }
+                        Some(_) => feed.try_update(|f| f.apply(page)).unwrap_or(false),
+                    };
+                    if changed {
+                        load_sessions();
+                    }
+                }
+                Err(e) => {
+                    // A cursor the server no longer knows (its data was
+                    // reset): start again from the first page.
+                    if e.kind() == ErrorCode::NotACursor.as_str() {
+                        feed.try_update(|f| f.cursor = None);
+                    }
+                    error.try_set(Some(e));
+                    wait_ms(RETRY_MS).await;
+                }
+            }
+        }
+    });
+}
+
+/// How long a failed request waits before the next try.
+const RETRY_MS: i32 = 3_000;
+
+async fn wait_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -6,6 +6,7 @@ pub mod context_bar;
 pub mod copy_button;
 pub mod delete_dialog;
 pub mod error_notice;
+pub mod event_row;
 pub mod expiry_countdown;
 pub mod jwt_credentials_card;
 pub mod language_switch;

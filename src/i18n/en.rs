@@ -155,6 +155,7 @@ impl Translation for En {
             Msg::KindDisconnected => "Disconnected",
             Msg::KindSubscribeRefused => "Subscription refused",
             Msg::KindPublishRefused => "Message refused",
+            Msg::EventsDropped => "broker reports were lost on the way (the broker or the server was too busy): this list may miss events.",
             Msg::Times => "times",
             Msg::EventKindLabel => "Kind",
             Msg::ColConnection => "Connection",

@@ -155,6 +155,7 @@ impl Translation for Nl {
             Msg::KindDisconnected => "Verbroken",
             Msg::KindSubscribeRefused => "Abonnement geweigerd",
             Msg::KindPublishRefused => "Bericht geweigerd",
+            Msg::EventsDropped => "meldingen van de broker gingen onderweg verloren (de broker of de server had het te druk): deze lijst kan gebeurtenissen missen.",
             Msg::Times => "keer",
             Msg::EventKindLabel => "Soort",
             Msg::ColConnection => "Verbinding",

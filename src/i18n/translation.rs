@@ -149,6 +149,8 @@ pub enum Msg {
     KindSubscribeRefused,
     KindPublishRefused,
     Times,
+    /// After a number: reports the server lost.
+    EventsDropped,
     EventKindLabel,
     ColConnection,
     LastSeen,

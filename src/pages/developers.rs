@@ -8,6 +8,7 @@ use tillor_contract::rules::{self, field};
 
 use crate::action::take_outcome;
 use crate::api::{self, ApiError};
+use crate::components::connections_card::SessionsChanged;
 use crate::components::test_client_card::provide_test_client;
 use crate::components::{
     ConnectionsCard, ContextBar, DeleteDialog, ErrorNotice, JwtCredentialsCard, LanguageSwitch,
@@ -50,6 +51,7 @@ fn Workspace(
     org_id: String,
 ) -> impl IntoView {
     provide_test_client(org_id);
+    provide_context(SessionsChanged(RwSignal::new(0)));
     view! {
         <JwtCredentialsCard/>
         <StaticCredentialsSection/>
@@ -65,8 +67,12 @@ fn StaticCredentialsSection() -> impl IntoView {
     let state = use_console();
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
+    let sessions_changed = use_context::<SessionsChanged>();
     let credentials = LocalResource::new(move || {
         refresh.track();
+        if let Some(SessionsChanged(n)) = sessions_changed {
+            n.track();
+        }
         let session = state.session.get_untracked();
         let base = state.api_base();
         async move {

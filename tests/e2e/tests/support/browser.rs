@@ -178,6 +178,29 @@ impl Browser {
         self.0.execute(script, vec![]).await.unwrap() == serde_json::Value::Bool(true)
     }
 
+    /// Waits for an element and reads an attribute of it in the same look:
+    /// a live list may replace the element between two looks.
+    pub async fn wait_for_attr(&self, css: &str, name: &str, what: &str) -> Option<String> {
+        let script = format!(
+            "const e = document.querySelector({}); return e ? [e.getAttribute({})] : null",
+            js(css),
+            js(name)
+        );
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let serde_json::Value::Array(found) = self.0.execute(&script, vec![]).await.unwrap()
+            {
+                return found.first().and_then(|v| v.as_str()).map(str::to_owned);
+            }
+            if Instant::now() >= deadline {
+                // Gives up the way every wait does, with what the page showed.
+                self.wait_until_within("return false", what, Duration::ZERO)
+                    .await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until `script` returns true.
     pub async fn wait_until(&self, script: &str, what: &str) {
         self.wait_until_within(script, what, WAIT).await

@@ -21,14 +21,13 @@ impl ConnectionsPage {
     /// Waits (the product promises 2 s; the wait allows for a slow machine)
     /// for an event of `client_id`, and returns its reason code.
     pub async fn wait_for_event(&self, client_id: &str, kind: &str) -> Option<String> {
-        let css = row(client_id, kind);
         self.0
-            .wait_until(
-                &format!("return !!document.querySelector({})", js(&css)),
+            .wait_for_attr(
+                &row(client_id, kind),
+                "data-reason",
                 &format!("a {kind} event of {client_id}"),
             )
-            .await;
-        self.0.attr(&css, "data-reason").await
+            .await
     }
 
     /// Waits for a disconnect of `client_id` with this cause.
@@ -38,8 +37,10 @@ impl ConnectionsPage {
             row(client_id, "disconnected"),
             js(cause)
         );
-        self.0.find(&css).await;
-        self.0.attr(&css, "data-cause").await.unwrap_or_default()
+        self.0
+            .wait_for_attr(&css, "data-cause", &format!("{client_id} {cause}"))
+            .await
+            .unwrap_or_default()
     }
 
     /// The words of an event (for the facts in them: ids, topics, levels).
