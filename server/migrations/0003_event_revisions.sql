@@ -10,3 +10,7 @@ CREATE INDEX broker_events_by_rev ON broker_events(org_id, rev);
 
 CREATE TABLE broker_events_rev (n INTEGER NOT NULL);
 INSERT INTO broker_events_rev (n) SELECT coalesce(max(id), 0) FROM broker_events;
+
+-- The newest entry of a clientId (where a repeat is grouped) in one index
+-- step, however many entries the clientId has.
+CREATE INDEX broker_events_newest ON broker_events(org_id, client_id, id);

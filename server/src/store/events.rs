@@ -3,10 +3,8 @@
 
 use std::collections::HashMap;
 
-use tillor_contract::broker_event::EventKind;
-
 use super::{StaticRow, Store};
-use crate::events::{Retention, GROUP_WINDOW_MS};
+use crate::events::{Folded, Retention, GROUP_WINDOW_MS};
 
 /// One grouped broker event as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -40,68 +38,84 @@ pub enum EventWindow {
 }
 
 impl Store {
-    /// Records a broker event for `org`: a repeat of its newest entry for the
-    /// same clientId and event within the group window adds to that entry.
-    /// Returns the revision the change got.
-    pub async fn record_event(
-        &self,
-        org: &str,
-        client_id: &str,
-        what: &EventKind,
-        at_ms: i64,
-        retention: Retention,
-    ) -> Result<i64, sqlx::Error> {
-        let kind = what.as_str();
-        let what = serde_json::to_string(what).expect("an event always serializes");
+    /// Records a batch of broker events in one transaction. Each adds to the
+    /// newest entry of its organisation and clientId when that is the same
+    /// event within the group window, and is a new entry otherwise. Returns
+    /// the revision of the last change.
+    pub async fn record_events(&self, events: &[Folded]) -> Result<i64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let rev: i64 = sqlx::query_scalar("UPDATE broker_events_rev SET n = n + 1 RETURNING n")
+        // One revision per event, taken for the batch at once.
+        let last: i64 = sqlx::query_scalar("UPDATE broker_events_rev SET n = n + ?1 RETURNING n")
+            .bind(events.len() as i64)
             .fetch_one(&mut *tx)
             .await?;
-        let grouped = sqlx::query(
-            "UPDATE broker_events SET count = count + 1, last_at_ms = max(last_at_ms, ?1), rev = ?6
-             WHERE id = (SELECT id FROM broker_events WHERE org_id = ?2 AND client_id = ?3
-                         ORDER BY id DESC LIMIT 1)
-               AND what = ?4 AND last_at_ms >= ?1 - ?5",
-        )
-        .bind(at_ms)
-        .bind(org)
-        .bind(client_id)
-        .bind(&what)
-        .bind(GROUP_WINDOW_MS)
-        .bind(rev)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if grouped == 0 {
-            sqlx::query(
-                "INSERT INTO broker_events (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6)",
+        let first = last - events.len() as i64 + 1;
+        for (rev, e) in (first..).zip(events) {
+            let r = &e.record;
+            let what = serde_json::to_string(&r.what).expect("an event always serializes");
+            let grouped = sqlx::query(
+                "UPDATE broker_events
+                 SET count = count + ?7, last_at_ms = max(last_at_ms, ?1), rev = ?6
+                 WHERE id = (SELECT id FROM broker_events WHERE org_id = ?2 AND client_id = ?3
+                             ORDER BY id DESC LIMIT 1)
+                   AND what = ?4 AND last_at_ms >= ?8 - ?5",
             )
-            .bind(org)
-            .bind(client_id)
-            .bind(kind)
+            .bind(r.at_ms)
+            .bind(&r.org)
+            .bind(&r.client_id)
             .bind(&what)
-            .bind(at_ms)
+            .bind(GROUP_WINDOW_MS)
             .bind(rev)
+            .bind(e.count)
+            .bind(e.first_at_ms)
             .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "DELETE FROM broker_events WHERE org_id = ?1 AND id <=
-                   (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-            )
-            .bind(org)
-            .bind(retention.keep)
-            .execute(&mut *tx)
-            .await?;
-            // And nothing older than the retention period, whichever is less.
-            sqlx::query("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2")
-                .bind(org)
-                .bind(at_ms - retention.keep_for_ms)
+            .await?
+            .rows_affected();
+            if grouped == 0 {
+                sqlx::query(
+                    "INSERT INTO broker_events
+                       (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .bind(&r.org)
+                .bind(&r.client_id)
+                .bind(r.what.as_str())
+                .bind(&what)
+                .bind(e.count)
+                .bind(e.first_at_ms)
+                .bind(r.at_ms)
+                .bind(rev)
                 .execute(&mut *tx)
                 .await?;
+            }
         }
         tx.commit().await?;
-        Ok(rev)
+        Ok(last)
+    }
+
+    /// Keeps the newest `keep` entries of the organisation, and none last
+    /// seen before `now_ms` minus the retention period, whichever is less.
+    pub async fn prune_events(
+        &self,
+        org: &str,
+        retention: Retention,
+        now_ms: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "DELETE FROM broker_events WHERE org_id = ?1 AND id <=
+               (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+        )
+        .bind(org)
+        .bind(retention.keep)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2")
+            .bind(org)
+            .bind(now_ms - retention.keep_for_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
     }
 
     /// The newest revision of any entry (0 before the first).
