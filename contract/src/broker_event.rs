@@ -52,9 +52,17 @@ pub struct BrokerReport {
     /// As the client sent it (cut to the clientId's maximum length).
     pub client_id: String,
     pub what: Report,
+    /// How many times it happened: the plugin reports a refusal that
+    /// repeats at most once a second, with the repeats counted.
+    #[serde(default = "one")]
+    pub count: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+fn one() -> u64 {
+    1
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Report {
     /// The plugin accepted a JWT.
@@ -91,7 +99,7 @@ pub enum Report {
 }
 
 /// One session as the plugin knows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveClient {
     pub client_id: String,
@@ -104,7 +112,7 @@ pub struct LiveClient {
 }
 
 /// A credential as the broker sees it: the store resolves a username.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SeenCredential {
     #[serde(rename_all = "camelCase")]
@@ -114,7 +122,7 @@ pub enum SeenCredential {
 }
 
 /// How Mosquitto says a connection ended (its log, src/loop.c).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Ending {
     /// The client sent DISCONNECT.
@@ -130,7 +138,7 @@ pub enum Ending {
 }
 
 /// Where a connection came from and how it speaks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Peer {
@@ -259,12 +267,22 @@ mod tests {
             what: Report::JwtRefused {
                 reason: RefusalReason::Expired { exp: 1_800_000_000 },
             },
+            count: 3,
         };
-        let json = serde_json::to_value(&r).unwrap();
+        let mut json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["what"]["kind"], "jwt_refused");
         assert_eq!(json["what"]["reason"]["code"], "expired");
         assert_eq!(json["clientId"], "local-x");
-        assert_eq!(serde_json::from_value::<BrokerReport>(json).unwrap(), r);
+        assert_eq!(
+            serde_json::from_value::<BrokerReport>(json.clone()).unwrap(),
+            r
+        );
+        // A report without a count (an older plugin) happened once.
+        json.as_object_mut().unwrap().remove("count");
+        assert_eq!(
+            serde_json::from_value::<BrokerReport>(json).unwrap().count,
+            1
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub fn report(
     org: Option<String>,
     client_id: &str,
     what: Report,
+    count: u64,
     seq: u64,
     at_ms: i64,
 ) -> BrokerReport {
@@ -25,6 +26,7 @@ pub fn report(
         org,
         client_id: client_id.chars().take(CLIENT_ID_MAX_LEN).collect(),
         what,
+        count,
     }
 }
 
@@ -216,7 +218,7 @@ mod tests {
             org: None,
         };
         let (org, what) = auth_outcome(&Err(refused), peer());
-        let e = report(org, &"x".repeat(10_000), what, 1, 0);
+        let e = report(org, &"x".repeat(10_000), what, 1, 1, 0);
         assert_eq!(e.org, None);
         assert_eq!(e.client_id.len(), CLIENT_ID_MAX_LEN);
     }

@@ -11,4 +11,5 @@
 pub mod events;
 mod ffi;
 mod plugin;
+pub mod throttle;
 pub mod verifier;

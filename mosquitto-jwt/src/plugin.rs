@@ -24,6 +24,7 @@ use crate::events::{
     static_access, static_client, static_refused, StaticAccess,
 };
 use crate::ffi::*;
+use crate::throttle::Throttle;
 use crate::verifier::{Access, Session, Verifier};
 
 struct State {
@@ -36,6 +37,8 @@ struct State {
     events_reader: Option<String>,
     /// The last event's sequence number.
     seq: AtomicU64,
+    /// Repeating refusals, reported once a second with a count.
+    throttle: Mutex<Throttle>,
     /// `plugin_opt_events off` stops the reports (the broker bench's
     /// baseline); decisions stay the same.
     reporting: bool,
@@ -51,12 +54,44 @@ struct State {
 }
 
 impl State {
+    /// Reports what happened; a refusal goes through the throttle.
     fn emit(&self, org: Option<String>, client_id: &str, what: Report) {
         if !self.reporting {
             return;
         }
+        let refusal = matches!(
+            what,
+            Report::JwtRefused { .. }
+                | Report::StaticRefused { .. }
+                | Report::SubscribeRefused { .. }
+                | Report::PublishRefused { .. }
+        );
+        if !refusal {
+            return self.publish(org, client_id, what, 1);
+        }
+        let due = match self.throttle.lock() {
+            Ok(mut t) => t.offer(org, client_id, what, now_ms()),
+            Err(_) => None,
+        };
+        if let Some(d) = due {
+            self.publish(d.org, &d.client_id, d.what, d.count);
+        }
+    }
+
+    /// Held repeats whose second is over (called at every tick).
+    fn emit_due(&self) {
+        let due = match self.throttle.lock() {
+            Ok(mut t) => t.due(now_ms()),
+            Err(_) => Vec::new(),
+        };
+        for d in due {
+            self.publish(d.org, &d.client_id, d.what, d.count);
+        }
+    }
+
+    fn publish(&self, org: Option<String>, client_id: &str, what: Report, count: u64) {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        publish(&report(org, client_id, what, seq, now_ms()));
+        publish(&report(org, client_id, what, count, seq, now_ms()));
     }
 }
 
@@ -176,6 +211,7 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
             sessions: Mutex::new(HashMap::new()),
             events_reader,
             seq: AtomicU64::new(0),
+            throttle: Mutex::new(Throttle::default()),
             reporting,
             pending_static: Mutex::new(HashMap::new()),
             control_topic: CString::new(CONTROL_TOPIC).expect("a topic has no NUL"),
@@ -294,8 +330,10 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
         state.emit(org, &id, what);
         match outcome {
             Ok(session) => {
+                // Information, not notice: the server reads notices off
+                // $SYS/broker/log/N, and learns of this from the report.
                 log(
-                    MOSQ_LOG_NOTICE,
+                    MOSQ_LOG_INFO,
                     &format!(
                         "{id} authenticated for {} until {}",
                         session.namespace.prefix(),
@@ -308,7 +346,7 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
                 MOSQ_ERR_SUCCESS
             }
             Err(refusal) => {
-                log(MOSQ_LOG_NOTICE, &format!("{id} refused: {refusal}"));
+                log(MOSQ_LOG_INFO, &format!("{id} refused: {refusal}"));
                 MOSQ_ERR_AUTH
             }
         }
@@ -411,6 +449,7 @@ unsafe extern "C" fn on_disconnect(_: c_int, data: *mut c_void, userdata: *mut c
 unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void) -> c_int {
     let _ = catch_unwind(AssertUnwindSafe(|| {
         let state = &*userdata.cast::<State>();
+        state.emit_due();
         // Not the event's now_s: 2.0.11 leaves it unset (seen: no session expired).
         let now = now();
         let expired: Vec<Session> = match state.sessions.lock() {

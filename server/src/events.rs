@@ -18,6 +18,7 @@ use tillor_contract::refusal::RefusalReason;
 use tokio::sync::{mpsc, watch};
 
 use crate::sessions::{LiveSession, Sessions};
+use crate::store::event_batch::Newest;
 use crate::store::Store;
 
 /// Reports waiting for the recorder, at most.
@@ -126,6 +127,7 @@ pub fn start(
             last_seq: 0,
             unpruned: Vec::new(),
             pruned_at_ms: 0,
+            newest: Newest::default(),
         };
         // What waits is taken in one go and written in one transaction: a
         // flood of reports costs the store one commit per batch, not one per
@@ -177,6 +179,8 @@ pub struct Record {
     pub client_id: String,
     pub what: EventKind,
     pub at_ms: i64,
+    /// How many times (the plugin counts a repeating refusal).
+    pub count: u64,
 }
 
 /// Records of a batch with their repeats folded in: the same event of the
@@ -197,7 +201,7 @@ pub fn fold(records: Vec<Record>) -> Vec<Folded> {
         if let Some(&i) = last.get(&key) {
             let f = &mut out[i];
             if f.record.what == r.what && r.at_ms - f.record.at_ms <= GROUP_WINDOW_MS {
-                f.count += 1;
+                f.count += r.count as i64;
                 f.record.at_ms = f.record.at_ms.max(r.at_ms);
                 continue;
             }
@@ -205,7 +209,7 @@ pub fn fold(records: Vec<Record>) -> Vec<Folded> {
         last.insert(key, out.len());
         out.push(Folded {
             first_at_ms: r.at_ms,
-            count: 1,
+            count: r.count as i64,
             record: r,
         });
     }
@@ -223,6 +227,8 @@ struct Recorder {
     /// that was (Unix ms).
     unpruned: Vec<String>,
     pruned_at_ms: i64,
+    /// Each clientId's newest entry, for grouping without asking the store.
+    newest: Newest,
 }
 
 impl Recorder {
@@ -236,13 +242,15 @@ impl Recorder {
                     self.take_snapshot(sessions, out).await;
                     return;
                 }
-                let (client_id, at_ms) = (report.client_id.clone(), report.at_ms);
+                let (client_id, at_ms, count) =
+                    (report.client_id.clone(), report.at_ms, report.count);
                 match self.event_of(report).await {
                     Ok(Some((org, what))) => out.push(Record {
                         org,
                         client_id,
                         what,
                         at_ms,
+                        count,
                     }),
                     Ok(None) => {
                         self.feed.unattributed.fetch_add(1, Ordering::Relaxed);
@@ -261,6 +269,7 @@ impl Recorder {
                     client_id: s.client_id,
                     what: what.clone(),
                     at_ms,
+                    count: 1,
                 }));
             }
         }
@@ -275,11 +284,19 @@ impl Recorder {
                 self.unpruned.push(r.org.clone());
             }
         }
-        match self.store.record_events(&fold(records)).await {
+        match self
+            .store
+            .record_events(&fold(records), &mut self.newest)
+            .await
+        {
             Ok(rev) => {
                 self.feed.changes.send_replace(rev);
             }
-            Err(e) => tracing::warn!(%e, "could not record broker events"),
+            Err(e) => {
+                // Rolled back: what the cache learnt may not be so.
+                self.newest.clear();
+                tracing::warn!(%e, "could not record broker events");
+            }
         }
     }
 
@@ -290,6 +307,10 @@ impl Recorder {
             return;
         }
         self.pruned_at_ms = now;
+        if !self.unpruned.is_empty() {
+            // An entry it remembers as newest may be gone now.
+            self.newest.clear();
+        }
         for org in std::mem::take(&mut self.unpruned) {
             if let Err(e) = self.store.prune_events(&org, self.retention, now).await {
                 tracing::warn!(%e, "could not prune broker events");
@@ -342,6 +363,7 @@ impl Recorder {
                 org: s.org,
                 client_id: s.client_id,
                 at_ms: s.since_ms,
+                count: 1,
             });
         }
     }
@@ -527,6 +549,7 @@ mod tests {
             client_id: client_id.into(),
             what: EventKind::Disconnected { cause: code },
             at_ms,
+            count: 1,
         }
     }
 

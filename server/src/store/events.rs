@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{StaticRow, Store};
-use crate::events::{Folded, Retention, GROUP_WINDOW_MS};
+use crate::events::Retention;
 
 /// One grouped broker event as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -38,61 +38,6 @@ pub enum EventWindow {
 }
 
 impl Store {
-    /// Records a batch of broker events in one transaction. Each adds to the
-    /// newest entry of its organisation and clientId when that is the same
-    /// event within the group window, and is a new entry otherwise. Returns
-    /// the revision of the last change.
-    pub async fn record_events(&self, events: &[Folded]) -> Result<i64, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        // One revision per event, taken for the batch at once.
-        let last: i64 = sqlx::query_scalar("UPDATE broker_events_rev SET n = n + ?1 RETURNING n")
-            .bind(events.len() as i64)
-            .fetch_one(&mut *tx)
-            .await?;
-        let first = last - events.len() as i64 + 1;
-        for (rev, e) in (first..).zip(events) {
-            let r = &e.record;
-            let what = serde_json::to_string(&r.what).expect("an event always serializes");
-            let grouped = sqlx::query(
-                "UPDATE broker_events
-                 SET count = count + ?7, last_at_ms = max(last_at_ms, ?1), rev = ?6
-                 WHERE id = (SELECT id FROM broker_events WHERE org_id = ?2 AND client_id = ?3
-                             ORDER BY id DESC LIMIT 1)
-                   AND what = ?4 AND last_at_ms >= ?8 - ?5",
-            )
-            .bind(r.at_ms)
-            .bind(&r.org)
-            .bind(&r.client_id)
-            .bind(&what)
-            .bind(GROUP_WINDOW_MS)
-            .bind(rev)
-            .bind(e.count)
-            .bind(e.first_at_ms)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if grouped == 0 {
-                sqlx::query(
-                    "INSERT INTO broker_events
-                       (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .bind(&r.org)
-                .bind(&r.client_id)
-                .bind(r.what.as_str())
-                .bind(&what)
-                .bind(e.count)
-                .bind(e.first_at_ms)
-                .bind(r.at_ms)
-                .bind(rev)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(last)
-    }
-
     /// Keeps the newest `keep` entries of the organisation, and none last
     /// seen before `now_ms` minus the retention period, whichever is less.
     pub async fn prune_events(

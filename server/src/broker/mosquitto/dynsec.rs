@@ -108,6 +108,7 @@ impl Dynsec {
                                     org: None,
                                     client_id,
                                     what,
+                                    count: 1,
                                 });
                             }
                         }
