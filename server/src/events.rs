@@ -118,7 +118,7 @@ pub fn start(
         tx,
         feed: feed.clone(),
     };
-    tokio::spawn(async move {
+    crate::background::spawn(async move {
         let mut recorder = Recorder {
             store,
             sessions,

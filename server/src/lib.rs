@@ -2,6 +2,7 @@
 //! console, on one HTTP port.
 
 pub mod auth;
+pub mod background;
 pub mod body;
 pub mod broker;
 pub mod config;

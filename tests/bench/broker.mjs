@@ -1,17 +1,15 @@
 // One run of the broker bench against a running local stack: how many
 // connections, refusals and publishes Mosquitto with our plugin handles per
 // second. scripts/bench broker runs it with the broker's events on and off
-// and compares. Clients: MQTT.js (connections, refusals) and mosquitto_pub
-// (publishes). Prints one JSON line; asserts nothing.
+// and compares. The client is MQTT.js. Prints one JSON line; asserts nothing.
 // Usage: TILLOR_TOOLS=<repo>/tools node broker.mjs BASE ORG KEY MQTT_PORT
 import { createRequire } from "node:module";
-import { spawn } from "node:child_process";
 
 const mqtt = createRequire(`${process.env.TILLOR_TOOLS}/`)("mqtt");
 const [base, org, key, mqttPort] = process.argv.slice(2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 16);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200000);
 const PREFIX = `tillor/local/${org}/integration`;
 const URL = `mqtt://127.0.0.1:${mqttPort}`;
 
@@ -52,16 +50,27 @@ async function rate(once) {
   return done / ((Date.now() - started) / 1000);
 }
 
-/** `MESSAGES` QoS 1 publishes to `topic` from one mosquitto_pub: per second. */
+/**
+ * `MESSAGES` QoS 0 publishes to `topic` from one MQTT.js client, then one
+ * QoS 1 publish inside the namespace: the broker handles a connection's
+ * packets in order, so its PUBACK says every publish before it was handled.
+ * Per second, as the broker handled them.
+ */
 function publishRate(cred, topic) {
   return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const p = spawn("mosquitto_pub", ["-h", "127.0.0.1", "-p", mqttPort, "-u", cred.userName, "-P", cred.password,
-      "-i", cred.clientId, "-t", topic, "-q", "1", "-l"], { stdio: ["pipe", "ignore", "inherit"] });
-    p.on("exit", (code) => code === 0
-      ? resolve(MESSAGES / ((Date.now() - started) / 1000))
-      : reject(new Error(`mosquitto_pub exited ${code}`)));
-    p.stdin.end(`${"x".repeat(63)}\n`.repeat(MESSAGES));
+    const c = mqtt.connect(URL, { username: cred.userName, password: cred.password, clientId: cred.clientId,
+      protocolVersion: 4, reconnectPeriod: 0 });
+    c.once("error", reject);
+    c.once("connect", () => {
+      const payload = Buffer.alloc(64, "x");
+      const started = Date.now();
+      for (let i = 0; i < MESSAGES; i++) c.publish(topic, payload, { qos: 0 });
+      c.publish(`${PREFIX}/bench/done`, "done", { qos: 1 }, (err) => {
+        if (err) return reject(err);
+        const rate = MESSAGES / ((Date.now() - started) / 1000);
+        c.end(false, () => resolve(rate));
+      });
+    });
   });
 }
 

@@ -59,7 +59,7 @@ impl Dynsec {
         let pending: Pending = Arc::default();
         let task = {
             let (client, ready, pending) = (client.clone(), ready.clone(), pending.clone());
-            tokio::spawn(async move {
+            crate::background::spawn(async move {
                 loop {
                     match events.poll().await {
                         Ok(Event::Incoming(Packet::ConnAck(_))) => {
