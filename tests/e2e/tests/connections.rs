@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::time::{Duration, Instant};
+
 use support::{
     mosquitto, mosquitto_as, with_browser, ConnectionsPage, ConsolePage, E2eStack, TestClientPage,
     KEY_B, ORG_B,
@@ -101,6 +103,27 @@ fn time_now() -> i64 {
         .as_secs() as i64
 }
 
+/// The product's promise: what the broker saw is on screen within 2 s.
+/// (Measured from when the failing client exited; typically 0.1–0.3 s.)
+fn seen_within_2s(since: Instant, what: &str) {
+    let took = since.elapsed();
+    eprintln!("Verbindingen showed {what} after {} ms", took.as_millis());
+    assert!(took <= Duration::from_secs(2), "{what} took {took:?}");
+}
+
+/// A genuine token with its payload changed to another clientId: it still
+/// names the organisation, but its signature no longer verifies.
+fn forged(token: &str, client_id: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    claims["clientId"] = client_id.into();
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
+    format!("{}.{payload}.{}", parts[0], parts[2])
+}
+
 /// Runs one of Mosquitto's clients with a JWT (an empty username).
 fn with_jwt(port: u16, tool: &str, client_id: &str, token: &str, args: &[&str]) {
     let _ = mosquitto_as(tool, port, "", token, client_id, args)
@@ -116,6 +139,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
     let cred = stack.create_static("Counter").await;
     let jwt = stack.create_jwt("device").await;
     let (old_token, _) = expired_token(&stack, "local-old-device");
+    let forged = forged(jwt["token"].as_str().unwrap(), "local-forged");
     let url = stack.url("/");
     let (org, key, prefix) = (stack.org.clone(), stack.key.clone(), stack.prefix());
     let port = stack.mqtt_port;
@@ -130,10 +154,18 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
         let static_id = cred["clientId"].as_str().unwrap();
         let publish = ["-t", &format!("{prefix}/x") as &str, "-m", "x"];
 
-        // 1. The wrong password.
+        // 0. A forged token naming this organisation (a genuine one with
+        // its payload changed): it proves nothing, so nobody sees it.
+        with_jwt(port, "mosquitto_pub", "local-forged", &forged, &publish);
+
+        // 1. The wrong password, from a device that retries 100 times: one
+        // entry, counted.
         let mut wrong = cred.clone();
         wrong["password"] = "not-the-password".into();
-        let _ = mosquitto("mosquitto_pub", port, &wrong, &publish).output();
+        for _ in 0..100 {
+            let _ = mosquitto("mosquitto_pub", port, &wrong, &publish).output();
+        }
+        let after = Instant::now();
         assert_eq!(
             connections
                 .wait_for_event(static_id, "refused")
@@ -141,6 +173,11 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
                 .as_deref(),
             Some("wrong_password")
         );
+        seen_within_2s(after, "the wrong password");
+        connections.wait_for_count(static_id, "refused", 100).await;
+        // Everything the broker saw before it is in by now: the forged
+        // attempt too, if it were anyone's.
+        assert!(!connections.shows_client("local-forged").await);
 
         // 2. An expired JWT.
         with_jwt(
@@ -150,6 +187,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
             &old_token,
             &publish,
         );
+        let after = Instant::now();
         assert_eq!(
             connections
                 .wait_for_event("local-old-device", "refused")
@@ -157,9 +195,11 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
                 .as_deref(),
             Some("expired")
         );
+        seen_within_2s(after, "the expired token");
 
         // 3. A JWT with another clientId than its own.
         with_jwt(port, "mosquitto_pub", "local-borrowed", token, &publish);
+        let after = Instant::now();
         assert_eq!(
             connections
                 .wait_for_event("local-borrowed", "refused")
@@ -167,6 +207,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
                 .as_deref(),
             Some("client_id_mismatch")
         );
+        seen_within_2s(after, "the borrowed token");
 
         // 4. A subscription outside the namespace.
         with_jwt(
@@ -183,6 +224,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
                 "1",
             ],
         );
+        let after = Instant::now();
         assert_eq!(
             connections
                 .wait_for_event(device, "subscribe_refused")
@@ -190,6 +232,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
                 .as_deref(),
             Some("outside_namespace")
         );
+        seen_within_2s(after, "the refused subscription");
 
         // 5. A publish outside the namespace.
         with_jwt(
@@ -199,6 +242,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
             token,
             &["-t", "tillor/local/org-b/integration/x", "-m", "x"],
         );
+        let after = Instant::now();
         assert_eq!(
             connections
                 .wait_for_event(device, "publish_refused")
@@ -206,6 +250,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
                 .as_deref(),
             Some("outside_namespace")
         );
+        seen_within_2s(after, "the refused publish");
 
         // 6. A second connection with the same clientId takes the first over.
         let mut first = mosquitto(
@@ -219,10 +264,12 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
         .unwrap();
         connections.wait_for_event(static_id, "connected").await;
         let _ = mosquitto("mosquitto_pub", port, &cred, &publish).output();
+        let after = Instant::now();
         assert_eq!(
             connections.wait_for_cause(static_id, "taken_over").await,
             "taken_over"
         );
+        seen_within_2s(after, "the takeover");
         // mosquitto_sub reconnects: the credential is in use, and deleting
         // it says so first.
         let cred_id = cred["id"].as_str().unwrap();

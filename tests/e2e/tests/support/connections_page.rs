@@ -87,6 +87,21 @@ impl ConnectionsPage {
             .unwrap_or(0)
     }
 
+    /// Waits until the entry of `client_id` and `kind` counts `n` times.
+    pub async fn wait_for_count(&self, client_id: &str, kind: &str, n: u64) {
+        let css = format!("{}[data-count=\"{n}\"]", row(client_id, kind));
+        self.0
+            .wait_for_attr(&css, "data-count", &format!("{client_id} {kind} × {n}"))
+            .await;
+    }
+
+    /// Whether any entry of `client_id` is shown.
+    pub async fn shows_client(&self, client_id: &str) -> bool {
+        self.0
+            .exists(&format!(".events li[data-client-id={}]", js(client_id)))
+            .await
+    }
+
     /// True when the server answered and had nothing for this organisation.
     pub async fn shows_nothing(&self) -> bool {
         self.0.find(".events[data-loaded=true]").await;
