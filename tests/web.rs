@@ -28,6 +28,7 @@ fn credential(id: &str, name: Option<&str>) -> StaticCredential {
         broker_status: None,
         connected: None,
         last_seen_at: None,
+        rotation_unconfirmed: false,
     }
 }
 

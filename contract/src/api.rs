@@ -12,6 +12,21 @@ pub fn jwt_credentials_path(org_id: &str) -> String {
     format!("/api/orgs/{org_id}/mqtt/credentials")
 }
 
+/// One JWT by its id (`DELETE` revokes it).
+pub fn jwt_credential_path(org_id: &str, jti: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/credentials/{jti}")
+}
+
+/// Revokes every token issued so far for one clientId.
+pub fn jwt_revoke_path(org_id: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/credentials/revoke")
+}
+
+/// A new password for a static credential, in place.
+pub fn static_rotate_path(org_id: &str, id: &str) -> String {
+    format!("/api/orgs/{org_id}/mqtt/static-credentials/{id}/rotate")
+}
+
 pub fn static_credentials_path(org_id: &str) -> String {
     format!("/api/orgs/{org_id}/mqtt/static-credentials")
 }
@@ -22,6 +37,40 @@ pub fn static_credential_path(org_id: &str, id: &str) -> String {
 
 pub fn connections_path(org_id: &str) -> String {
     format!("/api/orgs/{org_id}/mqtt/connections")
+}
+
+/// An issued JWT that has not expired yet: never the token itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JwtToken {
+    pub jti: String,
+    pub client_id: String,
+    pub issued_at: String,
+    pub expires_at: String,
+    /// Revoked: the broker refuses it and has cut off its sessions.
+    pub revoked: bool,
+    /// Live sessions using it now.
+    pub connected: u32,
+}
+
+/// `POST /api/orgs/:orgId/mqtt/credentials/revoke`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevokeClientRequest {
+    /// With or without the env prefix, as on create.
+    pub client_id: String,
+}
+
+/// What a revocation by clientId did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Revoked {
+    pub client_id: String,
+    /// The tokens revoked now (those revoked before are not repeated).
+    pub jtis: Vec<String>,
 }
 
 /// A live session of the organisation, as the broker reported it.
@@ -141,6 +190,9 @@ pub struct StaticCredential {
     /// absent when never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_at: Option<String>,
+    /// The last rotation was not confirmed by the broker: rotate again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rotation_unconfirmed: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

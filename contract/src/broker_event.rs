@@ -37,6 +37,20 @@ pub enum ControlCommand {
     /// listening for a while (its admin client (re)connected), and clients
     /// that connected meanwhile would otherwise go unseen.
     Snapshot,
+    /// Refuse these tokens from now on, and cut off their sessions.
+    Revoke { tokens: Vec<RevokedToken> },
+}
+
+/// A revoked token, as the plugin keeps it: by id, until it would have
+/// expired anyway. The server also writes the list to a file the plugin
+/// reads at start (`plugin_opt_revocations_file`), so a restarted broker
+/// refuses a revoked token from its first connect.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokedToken {
+    pub jti: String,
+    /// Unix seconds; after this the entry may be dropped.
+    pub expires_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +200,10 @@ pub enum DisconnectCause {
     Error,
     /// The broker stopped (and was restarted): every session ended.
     BrokerRestarted,
+    /// The organisation revoked the session's token.
+    TokenRevoked,
+    /// The organisation gave the static credential a new password.
+    PasswordRotated,
 }
 
 impl DisconnectCause {
@@ -200,6 +218,8 @@ impl DisconnectCause {
             DisconnectCause::Kicked => "kicked",
             DisconnectCause::Error => "error",
             DisconnectCause::BrokerRestarted => "broker_restarted",
+            DisconnectCause::TokenRevoked => "token_revoked",
+            DisconnectCause::PasswordRotated => "password_rotated",
         }
     }
 }
@@ -228,6 +248,14 @@ pub enum EventKind {
         topic: String,
         reason: RefusalReason,
     },
+    /// The organisation revoked a token (through the API or the console).
+    Revoked {
+        jti: String,
+    },
+    /// The organisation gave a static credential a new password.
+    Rotated {
+        credential: CredentialRef,
+    },
 }
 
 impl EventKind {
@@ -239,6 +267,8 @@ impl EventKind {
             EventKind::Disconnected { .. } => "disconnected",
             EventKind::SubscribeRefused { .. } => "subscribe_refused",
             EventKind::PublishRefused { .. } => "publish_refused",
+            EventKind::Revoked { .. } => "revoked",
+            EventKind::Rotated { .. } => "rotated",
         }
     }
 

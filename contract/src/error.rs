@@ -41,9 +41,13 @@ pub enum ErrorCode {
     PayloadTooLarge,
     NotFound,
     CredentialNotFound,
+    TokenNotFound,
+    ClientIdNotFound,
     MethodNotAllowed,
     ClientIdTaken,
     BrokerUnavailable,
+    /// The broker did not answer a rotation: its outcome is unknown.
+    RotationUnconfirmed,
     Internal,
 }
 
@@ -71,6 +75,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
             ErrorCode::CredentialNotFound => "credential_not_found",
+            ErrorCode::TokenNotFound => "token_not_found",
+            ErrorCode::ClientIdNotFound => "client_id_not_found",
+            ErrorCode::RotationUnconfirmed => "rotation_unconfirmed",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::ClientIdTaken => "client_id_taken",
             ErrorCode::BrokerUnavailable => "broker_unavailable",

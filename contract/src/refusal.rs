@@ -49,6 +49,8 @@ pub enum RefusalReason {
     WrongEnv { token: Env, broker: Env },
     /// A topic or filter outside the organisation's namespace.
     OutsideNamespace { topic: String },
+    /// A genuine token the organisation revoked.
+    Revoked,
 }
 
 impl RefusalReason {
@@ -69,6 +71,7 @@ impl RefusalReason {
             RefusalReason::NotYetValid { .. } => "not_yet_valid",
             RefusalReason::WrongEnv { .. } => "wrong_env",
             RefusalReason::OutsideNamespace { .. } => "outside_namespace",
+            RefusalReason::Revoked => "revoked",
         }
     }
 }
@@ -106,6 +109,7 @@ impl fmt::Display for RefusalReason {
             RefusalReason::OutsideNamespace { topic } => {
                 write!(f, "{topic:?} is outside the namespace")
             }
+            RefusalReason::Revoked => f.write_str("the token was revoked"),
         }
     }
 }
@@ -141,6 +145,7 @@ mod tests {
                 broker: Env::Local,
             },
             RefusalReason::OutsideNamespace { topic: "x".into() },
+            RefusalReason::Revoked,
         ] {
             assert_eq!(serde_json::to_value(&r).unwrap()["code"], r.code());
         }

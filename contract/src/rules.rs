@@ -37,12 +37,14 @@ pub mod field {
 }
 
 /// The kinds of connection event, as the events list filters by them.
-pub const EVENT_KINDS: [&str; 5] = [
+pub const EVENT_KINDS: [&str; 7] = [
     "connected",
     "refused",
     "disconnected",
     "subscribe_refused",
     "publish_refused",
+    "revoked",
+    "rotated",
 ];
 
 /// The `kind` query parameter of the events list.

@@ -11,5 +11,6 @@
 pub mod events;
 mod ffi;
 mod plugin;
+pub mod revocations;
 pub mod throttle;
 pub mod verifier;

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tillor_contract::broker_event::{
-    BrokerReport, ControlCommand, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC,
+    BrokerReport, ControlCommand, Peer, Report, RevokedToken, CONTROL_TOPIC, EVENTS_TOPIC,
 };
 use tillor_contract::Env;
 
@@ -24,6 +24,7 @@ use crate::events::{
     static_access, static_client, static_refused, StaticAccess,
 };
 use crate::ffi::*;
+use crate::revocations::Revocations;
 use crate::throttle::Throttle;
 use crate::verifier::{Access, Session, Verifier};
 
@@ -39,6 +40,8 @@ struct State {
     seq: AtomicU64,
     /// Repeating refusals, reported once a second with a count.
     throttle: Mutex<Throttle>,
+    /// Tokens the organisations revoked (the server's file, then commands).
+    revoked: Mutex<Revocations>,
     /// `plugin_opt_events off` stops the reports (the broker bench's
     /// baseline); decisions stay the same.
     reporting: bool,
@@ -205,6 +208,13 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
         let mut opts = options(opts, count);
         let events_reader = opts.remove("events_reader");
         let reporting = opts.remove("events").as_deref() != Some("off");
+        let revoked = match load_revocations(opts.remove("revocations_file")) {
+            Ok(r) => r,
+            Err(e) => {
+                log(MOSQ_LOG_ERR, &e);
+                return MOSQ_ERR_UNKNOWN;
+            }
+        };
         let state = Box::into_raw(Box::new(State {
             identifier,
             verifier,
@@ -212,6 +222,7 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
             events_reader,
             seq: AtomicU64::new(0),
             throttle: Mutex::new(Throttle::default()),
+            revoked: Mutex::new(revoked),
             reporting,
             pending_static: Mutex::new(HashMap::new()),
             control_topic: CString::new(CONTROL_TOPIC).expect("a topic has no NUL"),
@@ -326,6 +337,10 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
         };
         let password = (!ev.password.is_null()).then(|| CStr::from_ptr(ev.password).to_bytes());
         let outcome = state.verifier.authenticate(password, &id, now());
+        let outcome = match state.revoked.lock() {
+            Ok(revoked) => revoked.check(outcome),
+            Err(_) => return MOSQ_ERR_AUTH,
+        };
         let (org, what) = auth_outcome(&outcome, peer(ev.client));
         state.emit(org, &id, what);
         match outcome {
@@ -408,6 +423,14 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
             };
         };
         let now = now();
+        // A revoked session may do nothing while its kick is on the way.
+        let revoked = state
+            .revoked
+            .lock()
+            .map_or(true, |r| r.contains(&session.jti));
+        if revoked {
+            return MOSQ_ERR_ACL_DENIED;
+        }
         if session.allows(access, topic, now) {
             return MOSQ_ERR_SUCCESS;
         }
@@ -513,6 +536,10 @@ unsafe extern "C" fn on_control(_: c_int, data: *mut c_void, userdata: *mut c_vo
                 state.emit(None, "", snapshot(state));
                 MOSQ_ERR_SUCCESS
             }
+            Ok(ControlCommand::Revoke { tokens }) => {
+                revoke(state, &tokens);
+                MOSQ_ERR_SUCCESS
+            }
             Err(e) => {
                 log(MOSQ_LOG_WARNING, &format!("not a command: {e}"));
                 MOSQ_ERR_SUCCESS
@@ -542,4 +569,42 @@ unsafe fn snapshot(state: &State) -> Report {
         }
     }
     Report::Live { sessions }
+}
+
+/// The server's revocations file, if configured; a missing file is an empty
+/// list (nothing revoked yet).
+fn load_revocations(path: Option<String>) -> Result<Revocations, String> {
+    let Some(path) = path else {
+        return Ok(Revocations::default());
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Revocations::from_json(&text).map_err(|e| format!("{path}: {e}")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Revocations::default()),
+        Err(e) => Err(format!("cannot read {path}: {e}")),
+    }
+}
+
+/// Refuses these tokens from now on and cuts off the sessions using them.
+unsafe fn revoke(state: &State, tokens: &[RevokedToken]) {
+    if let Ok(mut revoked) = state.revoked.lock() {
+        revoked.prune(now());
+        revoked.add(tokens);
+    }
+    let ids: Vec<String> = match state.sessions.lock() {
+        Ok(sessions) => sessions
+            .values()
+            .filter(|(s, _)| tokens.iter().any(|t| t.jti == s.jti))
+            .map(|(s, _)| s.client_id.clone())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    for id in ids {
+        log(
+            MOSQ_LOG_NOTICE,
+            &format!("{id}: token revoked, disconnecting"),
+        );
+        if let Ok(c) = CString::new(id) {
+            mosquitto_kick_client_by_clientid(c.as_ptr(), false);
+        }
+    }
 }

@@ -212,6 +212,7 @@ impl Config {
             jwt_plugin,
             dynsec_plugin,
             jwks_file: self.data_dir.join(crate::tokens::JWKS_FILE),
+            revocations_file: self.data_dir.join(crate::revocations::FILE),
             env: self.env,
             tcp_addr: self.mqtt_addr,
             ws_addr: self.mqtt_ws_addr,

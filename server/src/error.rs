@@ -33,6 +33,12 @@ pub enum Error {
     NotFound(String),
     #[error("no static credential with this id in this organisation")]
     CredentialNotFound,
+    #[error("no token with this id in this organisation (an expired token is forgotten)")]
+    TokenNotFound,
+    #[error("clientId {0:?} is not one of this organisation's")]
+    ClientIdNotFound(String),
+    #[error("the broker did not confirm the new password ({0}): the old password may or may not still work. Rotate again to get a password that certainly works")]
+    RotationUnconfirmed(String),
     #[error("this method is not allowed here")]
     MethodNotAllowed,
     #[error("clientId {0:?} is already used by another organisation; choose another")]
@@ -57,10 +63,15 @@ impl Error {
             }
             Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::NotFound(_) | Error::CredentialNotFound => StatusCode::NOT_FOUND,
+            Error::NotFound(_)
+            | Error::CredentialNotFound
+            | Error::TokenNotFound
+            | Error::ClientIdNotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::ClientIdTaken(_) => StatusCode::CONFLICT,
-            Error::BrokerUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::BrokerUnavailable(_) | Error::RotationUnconfirmed(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,6 +89,9 @@ impl Error {
             Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::CredentialNotFound => ErrorCode::CredentialNotFound,
+            Error::TokenNotFound => ErrorCode::TokenNotFound,
+            Error::ClientIdNotFound(_) => ErrorCode::ClientIdNotFound,
+            Error::RotationUnconfirmed(_) => ErrorCode::RotationUnconfirmed,
             Error::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Error::ClientIdTaken(_) => ErrorCode::ClientIdTaken,
             Error::BrokerUnavailable(_) => ErrorCode::BrokerUnavailable,

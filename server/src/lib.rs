@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod orgs;
+pub mod revocations;
 pub mod routes;
 pub mod secrets;
 pub mod sessions;
@@ -42,6 +43,9 @@ pub struct AppState {
     pub sessions: Arc<sessions::Sessions>,
     /// The recorded events' counters and change signal.
     pub events: Arc<events::Feed>,
+    /// Where the API's own actions (revocations, rotations) go into the
+    /// events, in order with the broker's reports; None without a broker.
+    pub recorder: Option<events::EventSink>,
     /// Turns true when the server is shutting down: long waits end early.
     pub stopping: tokio::sync::watch::Receiver<bool>,
 }
@@ -83,7 +87,15 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route(
             "/orgs/{orgId}/mqtt/credentials",
-            post(routes::credentials::create),
+            get(routes::credentials::list).post(routes::credentials::create),
+        )
+        .route(
+            "/orgs/{orgId}/mqtt/credentials/revoke",
+            post(routes::credentials::revoke_client),
+        )
+        .route(
+            "/orgs/{orgId}/mqtt/credentials/{jti}",
+            delete(routes::credentials::revoke),
         )
         .route(
             "/orgs/{orgId}/mqtt/static-credentials",
@@ -92,6 +104,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/orgs/{orgId}/mqtt/static-credentials/{id}",
             delete(routes::static_credentials::delete),
+        )
+        .route(
+            "/orgs/{orgId}/mqtt/static-credentials/{id}/rotate",
+            post(routes::static_credentials::rotate),
         )
         .route("/orgs/{orgId}/mqtt/events", get(routes::events::list))
         .route(
@@ -201,11 +217,18 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     // The HTTP port is bound before the broker starts, so a busy port fails
     // fast and leaves no broker behind.
+    // Before the broker starts: it reads the revoked tokens at start.
+    let now_s = time::OffsetDateTime::now_utc().unix_timestamp();
+    store
+        .prune_tokens(now_s)
+        .await
+        .map_err(|e| format!("cannot read the store: {e}"))?;
+    revocations::write(&store, &config.data_dir, now_s).await?;
     let feed = Arc::new(events::Feed::default());
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let live = Arc::new(sessions::Sessions::default());
-    let broker = match config.broker {
-        config::BrokerKind::None => None,
+    let (broker, sink) = match config.broker {
+        config::BrokerKind::None => (None, None),
         config::BrokerKind::Mosquitto => {
             let stored = store
                 .all_static_user_names()
@@ -217,7 +240,10 @@ pub async fn start(config: Config) -> Result<Running, String> {
                 feed.clone(),
                 config.events_retention(),
             );
-            Some(broker::mosquitto::Mosquitto::start(config.broker_settings(), stored, sink).await?)
+            let settings = config.broker_settings();
+            let broker =
+                broker::mosquitto::Mosquitto::start(settings, stored, sink.clone()).await?;
+            (Some(broker), Some(sink))
         }
     };
     let state = AppState {
@@ -227,6 +253,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         broker,
         sessions: live,
         events: feed,
+        recorder: sink,
         stopping: stopping_rx,
     };
     let server = tokio::spawn(async move {

@@ -77,6 +77,18 @@ impl Sessions {
         list
     }
 
+    /// Connected sessions using one JWT, for the tokens list.
+    pub fn count_jwt(&self, token_id: &str) -> usize {
+        self.0
+            .lock()
+            .map(|all| {
+                all.values()
+                    .filter(|s| matches!(&s.credential, CredentialRef::Jwt { jti, .. } if jti == token_id))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
     /// Connected sessions per static credential id, for the credentials list.
     pub fn count_static(&self, credential_id: &str) -> usize {
         self.0

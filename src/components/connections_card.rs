@@ -21,12 +21,14 @@ use crate::mqtt::client::MqttClient;
 use crate::state::use_console;
 
 /// The kinds the filter offers, with their names on screen.
-const KINDS: [(&str, Msg); 5] = [
+const KINDS: [(&str, Msg); 7] = [
     ("refused", Msg::KindRefused),
     ("connected", Msg::KindConnected),
     ("disconnected", Msg::KindDisconnected),
     ("subscribe_refused", Msg::KindSubscribeRefused),
     ("publish_refused", Msg::KindPublishRefused),
+    ("revoked", Msg::KindRevoked),
+    ("rotated", Msg::KindRotated),
 ];
 
 /// Counts the times the feed saw a session begin or end: the static

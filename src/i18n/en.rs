@@ -155,6 +155,8 @@ impl Translation for En {
             Msg::KindDisconnected => "Disconnected",
             Msg::KindSubscribeRefused => "Subscription refused",
             Msg::KindPublishRefused => "Message refused",
+            Msg::KindRevoked => "Revoked",
+            Msg::KindRotated => "New password",
             Msg::EventsDropped => "broker reports were lost on the way (the broker or the server was too busy): this list may miss events.",
             Msg::Times => "times",
             Msg::EventKindLabel => "Kind",
@@ -192,6 +194,9 @@ impl Translation for En {
             ErrorCode::UnknownValue => "This value is not one of the allowed values.",
             ErrorCode::NotATime => "This is not an RFC 3339 time.",
             ErrorCode::NotACursor => "This position in the list is not (or no longer) valid: load the list again.",
+            ErrorCode::TokenNotFound => "This token does not exist (any more) in this organisation; expired tokens are forgotten.",
+            ErrorCode::ClientIdNotFound => "This client id does not belong to this organisation.",
+            ErrorCode::RotationUnconfirmed => "The broker did not confirm the new password: the old one may or may not still work. Rotate again to get a password that certainly works.",
             ErrorCode::InvalidCombination => "These search options cannot be combined.",
             ErrorCode::UnsupportedMediaType => "The server expects JSON.",
             ErrorCode::PayloadTooLarge => "The request is too large.",
@@ -336,9 +341,16 @@ impl Translation for En {
                 DisconnectCause::Kicked => "Cut off by the broker: on request (Disconnect), or because the credentials were deleted or changed.".into(),
                 DisconnectCause::Error => "Cut off after an error: an invalid packet or a network error.".into(),
                 DisconnectCause::BrokerRestarted => "The broker stopped and was restarted, which ended every connection. An integration that reconnects by itself comes back on its own.".into(),
+                DisconnectCause::TokenRevoked => "Cut off by the broker: the token was revoked. Create a new token for this integration.".into(),
+                DisconnectCause::PasswordRotated => "Cut off by the broker: the static credentials got a new password. Put the new password in the integration.".into(),
             },
             EventKind::SubscribeRefused { filter, reason } => format!("Subscription to {filter} refused (SUBACK 0x80): {}", self.refusal(reason)),
             EventKind::PublishRefused { topic, reason } => format!("Message to {topic} not delivered: {}", self.refusal(reason)),
+            EventKind::Revoked { jti } => format!("Token {jti} revoked: the broker refuses it from now on and cuts off the connections using it."),
+            EventKind::Rotated { credential } => match credential {
+                CredentialRef::Static { name: Some(name), .. } => format!("New password for static credentials ‘{name}’: the old one no longer works."),
+                _ => "New password for static credentials: the old one no longer works.".into(),
+            },
         }
     }
 
@@ -359,6 +371,7 @@ impl Translation for En {
             RefusalReason::NotYetValid { nbf } => format!("the token is valid only from {}. Check the device's clock.", at(nbf)),
             RefusalReason::WrongEnv { token, broker } => format!("the token is for env {token}, this broker serves {broker}."),
             RefusalReason::OutsideNamespace { topic } => format!("{topic} is outside your organisation's namespace."),
+            RefusalReason::Revoked => "this token was revoked. Create a new one.".into(),
         }
     }
 

@@ -155,6 +155,8 @@ impl Translation for Nl {
             Msg::KindDisconnected => "Verbroken",
             Msg::KindSubscribeRefused => "Abonnement geweigerd",
             Msg::KindPublishRefused => "Bericht geweigerd",
+            Msg::KindRevoked => "Ingetrokken",
+            Msg::KindRotated => "Nieuw wachtwoord",
             Msg::EventsDropped => "meldingen van de broker gingen onderweg verloren (de broker of de server had het te druk): deze lijst kan gebeurtenissen missen.",
             Msg::Times => "keer",
             Msg::EventKindLabel => "Soort",
@@ -192,6 +194,9 @@ impl Translation for Nl {
             ErrorCode::UnknownValue => "Deze waarde is niet een van de toegestane waarden.",
             ErrorCode::NotATime => "Dit is geen tijd in RFC 3339-vorm.",
             ErrorCode::NotACursor => "Deze positie in de lijst is niet (meer) geldig: laad de lijst opnieuw.",
+            ErrorCode::TokenNotFound => "Dit token bestaat niet (meer) in deze organisatie; verlopen tokens worden vergeten.",
+            ErrorCode::ClientIdNotFound => "Deze client-id hoort niet bij deze organisatie.",
+            ErrorCode::RotationUnconfirmed => "De broker bevestigde het nieuwe wachtwoord niet: het oude werkt misschien nog, misschien niet. Maak nog eens een nieuw wachtwoord; dat werkt zeker.",
             ErrorCode::InvalidCombination => "Deze combinatie van zoekopties kan niet samen.",
             ErrorCode::UnsupportedMediaType => "De server verwacht JSON.",
             ErrorCode::PayloadTooLarge => "Het verzoek is te groot.",
@@ -342,9 +347,16 @@ impl Translation for Nl {
                 DisconnectCause::Kicked => "Verbroken door de broker: op verzoek (Verbreken), of omdat de inloggegevens zijn verwijderd of gewijzigd.".into(),
                 DisconnectCause::Error => "Verbroken na een fout: een ongeldig pakket of een netwerkfout.".into(),
                 DisconnectCause::BrokerRestarted => "De broker is gestopt en opnieuw gestart: alle verbindingen zijn toen verbroken. Een koppeling met automatisch opnieuw verbinden komt vanzelf terug.".into(),
+                DisconnectCause::TokenRevoked => "Verbroken door de broker: het token is ingetrokken. Maak een nieuw token voor deze koppeling.".into(),
+                DisconnectCause::PasswordRotated => "Verbroken door de broker: de statische inloggegevens kregen een nieuw wachtwoord. Zet het nieuwe wachtwoord in de koppeling.".into(),
             },
             EventKind::SubscribeRefused { filter, reason } => format!("Abonnement op {filter} geweigerd (SUBACK 0x80): {}", self.refusal(reason)),
             EventKind::PublishRefused { topic, reason } => format!("Bericht naar {topic} niet afgeleverd: {}", self.refusal(reason)),
+            EventKind::Revoked { jti } => format!("Token {jti} ingetrokken: de broker weigert het vanaf nu en verbreekt de verbindingen die het gebruiken."),
+            EventKind::Rotated { credential } => match credential {
+                CredentialRef::Static { name: Some(name), .. } => format!("Nieuw wachtwoord voor statische inloggegevens ‘{name}’: het oude werkt niet meer."),
+                _ => "Nieuw wachtwoord voor statische inloggegevens: het oude werkt niet meer.".into(),
+            },
         }
     }
 
@@ -365,6 +377,7 @@ impl Translation for Nl {
             RefusalReason::NotYetValid { nbf } => format!("het token is pas geldig vanaf {}. Controleer de klok van het apparaat.", at(nbf)),
             RefusalReason::WrongEnv { token, broker } => format!("het token is voor omgeving {token}, deze broker is {broker}."),
             RefusalReason::OutsideNamespace { topic } => format!("{topic} valt buiten de namespace van uw organisatie."),
+            RefusalReason::Revoked => "dit token is ingetrokken. Maak een nieuw token.".into(),
         }
     }
 

@@ -148,6 +148,8 @@ pub enum Msg {
     KindDisconnected,
     KindSubscribeRefused,
     KindPublishRefused,
+    KindRevoked,
+    KindRotated,
     Times,
     /// After a number: reports the server lost.
     EventsDropped,

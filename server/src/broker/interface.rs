@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use tillor_contract::api::BrokerStatus;
+use tillor_contract::broker_event::RevokedToken;
 use tillor_contract::Namespace;
 
 use super::error::BrokerError;
@@ -34,6 +35,15 @@ pub trait Broker: Send + Sync {
     /// Disconnects the session with this clientId, whatever its credential
     /// (support's "kick"). The broker reports the end like any other.
     async fn kick(&self, client_id: &str) -> Result<(), BrokerError>;
+
+    /// Gives a static credential a new password; the broker disconnects the
+    /// sessions that used the old one.
+    async fn set_static_password(&self, user_name: &str, password: &str)
+        -> Result<(), BrokerError>;
+
+    /// Refuses these tokens from now on and disconnects their sessions. The
+    /// list is also in the revocations file the broker reads at start.
+    async fn revoke(&self, tokens: &[RevokedToken]) -> Result<(), BrokerError>;
 
     /// Whether a stored credential can connect, as far as the broker knows.
     fn health(&self, user_name: &str) -> BrokerStatus;

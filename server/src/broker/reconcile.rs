@@ -59,6 +59,15 @@ mod tests {
         async fn kick(&self, _: &str) -> Result<(), BrokerError> {
             Ok(())
         }
+        async fn set_static_password(&self, _: &str, _: &str) -> Result<(), BrokerError> {
+            Ok(())
+        }
+        async fn revoke(
+            &self,
+            _: &[tillor_contract::broker_event::RevokedToken],
+        ) -> Result<(), BrokerError> {
+            Ok(())
+        }
         fn health(&self, _: &str) -> BrokerStatus {
             BrokerStatus::Active
         }

@@ -80,7 +80,7 @@ fn time_ms(value: &str) -> Result<i64, FieldError> {
         ("orgId" = String, Path, description = "The organisation; must equal X-Tillor-Org-Id"),
         ("limit" = Option<u32>, Query, description = "1..=500; 100 when absent", minimum = 1, maximum = 500),
         ("clientId" = Option<String>, Query, description = "Only this clientId's events"),
-        ("kind" = Option<String>, Query, description = "connected, refused, disconnected, subscribe_refused or publish_refused"),
+        ("kind" = Option<String>, Query, description = "connected, refused, disconnected, subscribe_refused, publish_refused, revoked or rotated"),
         ("since" = Option<String>, Query, description = "RFC 3339: only events last seen at or after this time"),
         ("cursor" = Option<String>, Query, description = "nextCursor of an earlier answer: the next, older page"),
         ("after" = Option<String>, Query, description = "liveCursor of an earlier answer: only what was added or changed since"),

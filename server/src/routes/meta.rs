@@ -42,9 +42,13 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     ),
     paths(
         super::credentials::create,
+        super::credentials::list,
+        super::credentials::revoke,
+        super::credentials::revoke_client,
         super::static_credentials::list,
         super::static_credentials::create,
         super::static_credentials::delete,
+        super::static_credentials::rotate,
         super::events::list,
         super::connections::list,
         super::connections::kick,

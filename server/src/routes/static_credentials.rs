@@ -5,16 +5,18 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use tillor_contract::api::{CreatedStaticCredential, StaticCredential};
+use tillor_contract::broker_event::CredentialRef;
 use tillor_contract::rules::{self, field};
 use tillor_contract::{static_user, Namespace};
 
 use crate::auth::Org;
 use crate::body::JsonObject;
-use crate::broker::NewStatic;
+use crate::broker::{BrokerError, NewStatic};
 use crate::error::Error;
+use crate::events::Action;
 use crate::secrets::{hash_password, new_password, random_slug};
 use crate::store::StaticRow;
-use crate::{now_rfc3339, rfc3339_ms, AppState};
+use crate::{now_ms, now_rfc3339, rfc3339_ms, AppState};
 
 /// `last_seen_ms`: when a session of it was last seen, if ever.
 fn public(
@@ -40,7 +42,17 @@ fn public(
         broker_status,
         connected,
         last_seen_at: last_seen_ms.map(rfc3339_ms),
+        rotation_unconfirmed: row.rotation_unconfirmed,
     }
+}
+
+/// Argon2 is deliberately slow: it runs off the async workers.
+async fn hashed(password: &str) -> Result<String, Error> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(Error::internal)?
+        .map_err(Error::internal)
 }
 
 #[utoipa::path(
@@ -100,14 +112,7 @@ pub async fn create(
     }
     let env = state.config.env;
     let password = new_password();
-    let hash = {
-        let password = password.clone();
-        // Argon2 is deliberately slow: keep it off the async workers.
-        tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(Error::internal)?
-            .map_err(Error::internal)?
-    };
+    let hash = hashed(&password).await?;
     let row = StaticRow {
         id: uuid::Uuid::new_v4().to_string(),
         org_id: org.id.clone(),
@@ -116,6 +121,7 @@ pub async fn create(
         client_id: rules::normalize_client_id(env, &format!("static-{}", random_slug(12)))?,
         password_hash: hash,
         created_at: now_rfc3339(),
+        rotation_unconfirmed: false,
     };
     // Broker first, store second: the broker keeps the only usable form of the
     // password, so a store row without a broker client would be a dead credential.
@@ -181,4 +187,89 @@ pub async fn delete(
     state.store.delete_static(&org.id, &id).await?;
     tracing::info!(org = %org.id, %id, user_name = %row.user_name, "deleted static credential");
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/orgs/{orgId}/mqtt/static-credentials/{id}/rotate",
+    tag = "mqtt",
+    summary = "Give a static credential a new password, in place",
+    description = "userName and clientId stay the same; the new password is shown once, as on create. The old password stops working at once and the sessions using it are disconnected. If the broker does not answer, the outcome is unknown (503 rotation_unconfirmed): rotate again.",
+    params(
+        ("orgId" = String, Path, description = "The organisation; must equal X-Tillor-Org-Id"),
+        ("id" = String, Path, description = "The credential's id"),
+    ),
+    responses(
+        (status = 200, body = CreatedStaticCredential),
+        (status = 404, description = "No such credential in this organisation", body = tillor_contract::error::ApiErrorBody),
+        (status = 503, description = "The broker did not answer: the new password may or may not be in effect", body = tillor_contract::error::ApiErrorBody),
+        (status = 401, body = tillor_contract::error::ApiErrorBody),
+        (status = 403, body = tillor_contract::error::ApiErrorBody),
+    ),
+    security(("apiKey" = [], "orgId" = []))
+)]
+pub async fn rotate(
+    State(state): State<AppState>,
+    org: Org,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Json<CreatedStaticCredential>, Error> {
+    let mut row = state
+        .store
+        .find_static(&org.id, &id)
+        .await?
+        .ok_or(Error::CredentialNotFound)?;
+    let broker = state.broker()?;
+    let password = new_password();
+    let hash = hashed(&password).await?;
+    if let Some(recorder) = &state.recorder {
+        // Before the broker: the disconnects it causes may come first.
+        recorder
+            .action(Action::Rotating {
+                credential_id: row.id.clone(),
+                at_ms: now_ms(),
+            })
+            .await;
+    }
+    // Broker first, store second, as on create.
+    match broker.set_static_password(&row.user_name, &password).await {
+        Ok(()) => {}
+        Err(BrokerError::Unavailable(why)) => {
+            // It may still apply it: say so, and keep saying so until the
+            // next rotation settles it.
+            state
+                .store
+                .set_static_password(&org.id, &id, &hash, false)
+                .await?;
+            tracing::warn!(org = %org.id, %id, %why, "rotation not confirmed by the broker");
+            return Err(Error::RotationUnconfirmed(why));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    state
+        .store
+        .set_static_password(&org.id, &id, &hash, true)
+        .await?;
+    row.password_hash = hash;
+    row.rotation_unconfirmed = false;
+    tracing::info!(org = %org.id, %id, user_name = %row.user_name, "rotated static credential");
+    if let Some(recorder) = &state.recorder {
+        recorder
+            .action(Action::Rotated {
+                org: org.id.clone(),
+                client_id: row.client_id.clone(),
+                credential: CredentialRef::Static {
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                },
+                at_ms: now_ms(),
+            })
+            .await;
+    }
+    let last_seen = state.store.last_seen_ms(&org.id).await?;
+    let seen = last_seen.get(&row.client_id).copied();
+    let credential = public(&state, row, &org.namespace, seen);
+    Ok(Json(CreatedStaticCredential {
+        credential,
+        password,
+    }))
 }

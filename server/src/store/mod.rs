@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 
 pub mod event_batch;
 pub mod events;
+pub mod tokens;
 
 pub use events::EventRow;
 
@@ -29,6 +30,9 @@ pub struct StaticRow {
     pub client_id: String,
     pub password_hash: String,
     pub created_at: String,
+    /// The last rotation was not confirmed by the broker.
+    #[sqlx(default)]
+    pub rotation_unconfirmed: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -146,7 +150,8 @@ impl Store {
     /// The organisation's credentials, newest first.
     pub async fn list_static(&self, org_id: &str) -> Result<Vec<StaticRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT id, org_id, name, user_name, client_id, password_hash, created_at
+            "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
+                    rotation_unconfirmed
              FROM static_credentials WHERE org_id = ?1 ORDER BY seq DESC",
         )
         .bind(org_id)
@@ -160,13 +165,36 @@ impl Store {
         id: &str,
     ) -> Result<Option<StaticRow>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT id, org_id, name, user_name, client_id, password_hash, created_at
+            "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
+                    rotation_unconfirmed
              FROM static_credentials WHERE org_id = ?1 AND id = ?2",
         )
         .bind(org_id)
         .bind(id)
         .fetch_optional(&self.pool)
         .await
+    }
+
+    /// After a rotation: the new password's hash, and whether the broker
+    /// confirmed it (unconfirmed: it may or may not be in effect).
+    pub async fn set_static_password(
+        &self,
+        org_id: &str,
+        id: &str,
+        password_hash: &str,
+        confirmed: bool,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE static_credentials SET password_hash = ?3, rotation_unconfirmed = ?4
+             WHERE org_id = ?1 AND id = ?2",
+        )
+        .bind(org_id)
+        .bind(id)
+        .bind(password_hash)
+        .bind(!confirmed)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
     }
 
     /// Every organisation's static usernames, to reconcile with the broker.

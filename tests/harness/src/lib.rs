@@ -93,8 +93,27 @@ impl Stack {
         )
     }
 
+    /// Starts the stack. Free ports are picked by binding port 0 and letting
+    /// go, so another test may take one before the broker binds it: then the
+    /// stack says the port is taken, and it starts again on other ports.
     pub fn launch(data_dir: &Path, launch: Launch<'_>) -> Stack {
-        let (mqtt_port, ws_port) = launch.ports.unwrap_or_else(|| (free_port(), free_port()));
+        for _ in 0..3 {
+            let ports = launch.ports.unwrap_or_else(|| (free_port(), free_port()));
+            match Self::try_launch(data_dir, &launch, ports) {
+                Ok(stack) => return stack,
+                Err(log) if launch.ports.is_none() && log.contains("cannot use") => continue,
+                Err(log) => panic!("tillor-local did not start; its log ends:\n{log}"),
+            }
+        }
+        panic!("tillor-local found its ports taken three times");
+    }
+
+    fn try_launch(
+        data_dir: &Path,
+        launch: &Launch<'_>,
+        ports: (u16, u16),
+    ) -> Result<Stack, String> {
+        let (mqtt_port, ws_port) = ports;
         let log_file = data_dir.with_extension(format!("{}.log", std::process::id()));
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -123,27 +142,29 @@ impl Stack {
         let mut child = cmd.spawn().expect("start tillor-local");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut field = |label: &str| loop {
-            let line = lines
-                .next()
-                .unwrap_or_else(|| panic!("tillor-local exited before printing {label}"))
-                .unwrap();
+            let line = lines.next().and_then(Result::ok)?;
             if let Some(rest) = line.trim().strip_prefix(label) {
-                return rest.trim().to_owned();
+                return Some(rest.trim().to_owned());
             }
         };
-        let base = field("console:").trim_end_matches('/').to_owned();
-        let org = field("demo org:");
-        let key = field("API key:");
-        Stack {
+        let (Some(base), Some(org), Some(key)) =
+            (field("console:"), field("demo org:"), field("API key:"))
+        else {
+            let _ = child.wait();
+            let all = std::fs::read_to_string(&log_file).unwrap_or_default();
+            let tail: Vec<&str> = all.lines().rev().take(20).collect();
+            return Err(tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+        };
+        Ok(Stack {
             child,
-            base,
+            base: base.trim_end_matches('/').to_owned(),
             mqtt_port,
             ws_port,
             org,
             key,
             data_dir: data_dir.to_owned(),
             log_file,
-        }
+        })
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -215,16 +215,35 @@ impl Dynsec {
         check(&r[0], &["Client not found"])
     }
 
+    /// A new password; dynamic security disconnects the client's sessions.
+    pub async fn set_client_password(
+        &self,
+        user_name: &str,
+        password: &str,
+    ) -> Result<(), BrokerError> {
+        let r = self
+            .run(vec![json!({
+                "command": "setClientPassword", "username": user_name, "password": password
+            })])
+            .await?;
+        check(&r[0], &[])
+    }
+
     /// Asks our plugin to disconnect a session. Mosquitto answers nothing on
     /// `$CONTROL/tillor/v1`: the broker's log reports the disconnect.
     pub async fn kick(&self, client_id: &str) -> Result<(), BrokerError> {
+        self.command(&ControlCommand::Kick {
+            client_id: client_id.to_owned(),
+        })
+        .await
+    }
+
+    /// A command for our plugin on `$CONTROL/tillor/v1` (it answers nothing).
+    pub async fn command(&self, command: &ControlCommand) -> Result<(), BrokerError> {
         if !self.ready.load(Ordering::SeqCst) {
             return Err(BrokerError::Unavailable("not connected".into()));
         }
-        let command = ControlCommand::Kick {
-            client_id: client_id.to_owned(),
-        };
-        let body = serde_json::to_vec(&command).expect("a command always serializes");
+        let body = serde_json::to_vec(command).expect("a command always serializes");
         self.client
             .publish(CONTROL_TOPIC, QoS::AtLeastOnce, false, body)
             .await

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
 
 use tillor_contract::api::BrokerStatus;
+use tillor_contract::broker_event::{ControlCommand, RevokedToken};
 
 use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
@@ -83,6 +84,22 @@ impl Broker for Mosquitto {
         let mut clients = self.dynsec.list_clients().await?;
         clients.remove(ADMIN_USER);
         Ok(clients)
+    }
+
+    async fn set_static_password(
+        &self,
+        user_name: &str,
+        password: &str,
+    ) -> Result<(), BrokerError> {
+        self.dynsec.set_client_password(user_name, password).await
+    }
+
+    async fn revoke(&self, tokens: &[RevokedToken]) -> Result<(), BrokerError> {
+        self.dynsec
+            .command(&ControlCommand::Revoke {
+                tokens: tokens.to_vec(),
+            })
+            .await
     }
 
     async fn kick(&self, client_id: &str) -> Result<(), BrokerError> {

@@ -22,6 +22,8 @@ pub struct Settings {
     pub jwt_plugin: PathBuf,
     pub dynsec_plugin: PathBuf,
     pub jwks_file: PathBuf,
+    /// The revoked tokens the plugin refuses from its start.
+    pub revocations_file: PathBuf,
     pub env: Env,
     pub tcp_addr: SocketAddr,
     pub ws_addr: SocketAddr,
@@ -67,6 +69,7 @@ impl Settings {
              plugin_opt_env {env}\n\
              plugin_opt_events_reader {admin}\n\
              plugin_opt_events {events}\n\
+             plugin_opt_revocations_file {revocations}\n\
              \n\
              plugin {dynsec}\n\
              plugin_opt_config_file {dynsec_file}\n\
@@ -79,6 +82,7 @@ impl Settings {
             user = current_user(),
             jwt = self.jwt_plugin.display(),
             jwks = self.jwks_file.display(),
+            revocations = self.revocations_file.display(),
             env = self.env,
             admin = ADMIN_USER,
             events = if self.events { "on" } else { "off" },

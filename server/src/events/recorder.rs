@@ -1,222 +1,22 @@
-//! Broker reports, from the admin client to the store: the one task that
-//! turns what the broker saw into events of one organisation, keeps the live
-//! sessions, and records the events grouped.
-//!
-//! Design: the broker client hands reports over a bounded queue and never
-//! waits for the store; what does not fit is counted as dropped, so a flood of
-//! connection attempts can slow down neither the broker nor the API.
+//! The recorder: what each report means to an organisation (its event and
+//! whose it is), the live sessions kept, and batches written.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tillor_contract::broker_event::{
-    BrokerReport, CredentialRef, DisconnectCause, Ending, EventKind, LiveClient, Report,
-    SeenCredential,
+    BrokerReport, CredentialRef, DisconnectCause, EventKind, LiveClient, Report, SeenCredential,
 };
 use tillor_contract::refusal::RefusalReason;
-use tokio::sync::{mpsc, watch};
 
+use super::cause::{cause, Action, Recent};
+use super::fold::{fold, Record};
+use super::{Feed, Note, Retention, PRUNE_EVERY};
 use crate::sessions::{LiveSession, Sessions};
 use crate::store::event_batch::Newest;
 use crate::store::Store;
 
-/// Reports waiting for the recorder, at most.
-pub const QUEUE: usize = 4096;
-/// Repeats of one event by one clientId within this window are one entry.
-pub const GROUP_WINDOW_MS: i64 = 10 * 60 * 1000;
-
-/// How much of each organisation's events is kept: the newest `keep`
-/// entries, and none older than `keep_for_ms`, whichever is less.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Retention {
-    pub keep: u32,
-    pub keep_for_ms: i64,
-}
-
-impl Default for Retention {
-    fn default() -> Self {
-        Retention {
-            keep: 10_000,
-            keep_for_ms: 7 * 24 * 60 * 60 * 1000,
-        }
-    }
-}
-
-/// What readers of the events can see of the recorder: counters, and a
-/// signal whenever an entry is made or grows (the live feed waits on it).
-#[derive(Debug)]
-pub struct Feed {
-    /// Reports lost on the way: the queue was full, or the broker's sequence
-    /// numbers skipped some.
-    pub dropped: AtomicU64,
-    /// Reports no organisation can be trusted to own (forged tokens, unknown
-    /// usernames).
-    pub unattributed: AtomicU64,
-    changes: watch::Sender<i64>,
-}
-
-impl Default for Feed {
-    fn default() -> Self {
-        Feed {
-            dropped: AtomicU64::new(0),
-            unattributed: AtomicU64::new(0),
-            changes: watch::Sender::new(0),
-        }
-    }
-}
-
-impl Feed {
-    /// Wakes at every change recorded after this call.
-    pub fn subscribe(&self) -> watch::Receiver<i64> {
-        self.changes.subscribe()
-    }
-}
-
-/// What the broker side hands the recorder.
-#[derive(Debug)]
-enum Note {
-    Report(BrokerReport),
-    /// The broker process exited (the supervisor restarts it): every
-    /// session ended with it.
-    BrokerStopped {
-        at_ms: i64,
-    },
-}
-
-/// The broker side's end of the queue.
-#[derive(Clone)]
-pub struct EventSink {
-    tx: mpsc::Sender<Note>,
-    feed: Arc<Feed>,
-}
-
-impl EventSink {
-    /// Hands a report over without waiting; a full queue counts it dropped.
-    pub fn offer(&self, report: BrokerReport) {
-        if self.tx.try_send(Note::Report(report)).is_err() {
-            self.feed.dropped.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// Says the broker process exited. Queued behind its last reports, and
-    /// ahead of any from the next one, so their order holds.
-    pub async fn broker_stopped(&self, at_ms: i64) {
-        let _ = self.tx.send(Note::BrokerStopped { at_ms }).await;
-    }
-}
-
-/// Starts the recorder; returns the sink for the broker client.
-pub fn start(
-    store: Store,
-    sessions: Arc<Sessions>,
-    feed: Arc<Feed>,
-    retention: Retention,
-) -> EventSink {
-    let (tx, mut rx) = mpsc::channel::<Note>(QUEUE);
-    let sink = EventSink {
-        tx,
-        feed: feed.clone(),
-    };
-    crate::background::spawn(async move {
-        let mut recorder = Recorder {
-            store,
-            sessions,
-            feed,
-            retention,
-            last_seq: 0,
-            unpruned: Vec::new(),
-            pruned_at_ms: 0,
-            newest: Newest::default(),
-        };
-        // What waits is taken in one go and written in one transaction: a
-        // flood of reports costs the store one commit per batch, not one per
-        // report (measured: events then cost the broker some 30-40 % of its
-        // connection rate on a 2-core machine; see scripts/bench broker).
-        let mut notes = Vec::with_capacity(BATCH);
-        loop {
-            // Wakes at least once a second, to apply retention.
-            let wait = rx.recv_many(&mut notes, BATCH);
-            match tokio::time::timeout(PRUNE_EVERY, wait).await {
-                Ok(0) => break,
-                Ok(_) => {
-                    // Let a burst gather behind the first report: far fewer
-                    // transactions (and thread hand-offs to SQLite) under
-                    // load, for a delay nobody sees in a feed that promises 2 s.
-                    tokio::time::sleep(GATHER).await;
-                    while notes.len() < BATCH {
-                        match rx.try_recv() {
-                            Ok(note) => notes.push(note),
-                            Err(_) => break,
-                        }
-                    }
-                    let mut records = Vec::new();
-                    for note in notes.drain(..) {
-                        recorder.take(note, &mut records).await;
-                    }
-                    recorder.write(records).await;
-                }
-                Err(_) => {}
-            }
-            recorder.prune_if_due(crate::now_ms()).await;
-        }
-    });
-    sink
-}
-
-/// Reports taken from the queue at most at once.
-const BATCH: usize = 1024;
-/// How long the first report of a batch waits for more.
-const GATHER: std::time::Duration = std::time::Duration::from_millis(50);
-/// How often retention is applied: an organisation holds at most a
-/// second's worth of entries beyond its `keep`.
-const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// One event for one organisation, about to be recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub org: String,
-    pub client_id: String,
-    pub what: EventKind,
-    pub at_ms: i64,
-    /// How many times (the plugin counts a repeating refusal).
-    pub count: u64,
-}
-
-/// Records of a batch with their repeats folded in: the same event of the
-/// same clientId right after itself (as the store would group it).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Folded {
-    pub record: Record,
-    pub count: i64,
-    pub first_at_ms: i64,
-}
-
-pub fn fold(records: Vec<Record>) -> Vec<Folded> {
-    let mut out: Vec<Folded> = Vec::new();
-    // The last folded entry of each (org, clientId) in this batch.
-    let mut last: HashMap<(String, String), usize> = HashMap::new();
-    for r in records {
-        let key = (r.org.clone(), r.client_id.clone());
-        if let Some(&i) = last.get(&key) {
-            let f = &mut out[i];
-            if f.record.what == r.what && r.at_ms - f.record.at_ms <= GROUP_WINDOW_MS {
-                f.count += r.count as i64;
-                f.record.at_ms = f.record.at_ms.max(r.at_ms);
-                continue;
-            }
-        }
-        last.insert(key, out.len());
-        out.push(Folded {
-            first_at_ms: r.at_ms,
-            count: r.count as i64,
-            record: r,
-        });
-    }
-    out
-}
-
-struct Recorder {
+pub(super) struct Recorder {
     store: Store,
     sessions: Arc<Sessions>,
     feed: Arc<Feed>,
@@ -229,11 +29,32 @@ struct Recorder {
     pruned_at_ms: i64,
     /// Each clientId's newest entry, for grouping without asking the store.
     newest: Newest,
+    /// What the organisation just did, to explain the kicks it causes.
+    recent: Recent,
 }
 
 impl Recorder {
+    pub(super) fn new(
+        store: Store,
+        sessions: Arc<Sessions>,
+        feed: Arc<Feed>,
+        retention: Retention,
+    ) -> Self {
+        Recorder {
+            store,
+            sessions,
+            feed,
+            retention,
+            last_seq: 0,
+            unpruned: Vec::new(),
+            pruned_at_ms: 0,
+            newest: Newest::default(),
+            recent: Recent::default(),
+        }
+    }
+
     /// What one note means: records added to `out`, sessions kept.
-    async fn take(&mut self, note: Note, out: &mut Vec<Record>) {
+    pub(super) async fn take(&mut self, note: Note, out: &mut Vec<Record>) {
         match note {
             Note::Report(report) => {
                 self.count_gap(self.last_seq, report.seq);
@@ -258,6 +79,7 @@ impl Recorder {
                     Err(e) => tracing::warn!(%e, "could not attribute a broker report"),
                 }
             }
+            Note::Action(action) => self.act(action, out),
             Note::BrokerStopped { at_ms } => {
                 // The next broker's plugin counts from 1 again.
                 self.last_seq = 0;
@@ -275,7 +97,43 @@ impl Recorder {
         }
     }
 
-    async fn write(&mut self, records: Vec<Record>) {
+    fn act(&mut self, action: Action, out: &mut Vec<Record>) {
+        match action {
+            Action::Revoked {
+                org,
+                client_id,
+                jti,
+                at_ms,
+            } => {
+                self.recent.revoked(&jti, at_ms);
+                out.push(Record {
+                    org,
+                    client_id,
+                    what: EventKind::Revoked { jti },
+                    at_ms,
+                    count: 1,
+                });
+            }
+            Action::Rotating {
+                credential_id,
+                at_ms,
+            } => self.recent.rotating(&credential_id, at_ms),
+            Action::Rotated {
+                org,
+                client_id,
+                credential,
+                at_ms,
+            } => out.push(Record {
+                org,
+                client_id,
+                what: EventKind::Rotated { credential },
+                at_ms,
+                count: 1,
+            }),
+        }
+    }
+
+    pub(super) async fn write(&mut self, records: Vec<Record>) {
         if records.is_empty() {
             return;
         }
@@ -302,7 +160,7 @@ impl Recorder {
 
     /// Retention once a second, not per batch: under a flood a batch is a
     /// few events, and pruning reads up to `keep` entries.
-    async fn prune_if_due(&mut self, now: i64) {
+    pub(super) async fn prune_if_due(&mut self, now: i64) {
         if now - self.pruned_at_ms < PRUNE_EVERY.as_millis() as i64 {
             return;
         }
@@ -439,7 +297,7 @@ impl Recorder {
             Report::Live { .. } => return Ok(None),
             Report::Ended { how } => {
                 let session = self.sessions.end(&client_id);
-                let cause = cause(how, session.as_ref(), at_ms);
+                let cause = cause(how, session.as_ref(), at_ms, &self.recent);
                 let org = match session {
                     Some(s) => Some(s.org),
                     None => self.owner(&client_id).await?,
@@ -501,108 +359,5 @@ impl Recorder {
                 None => (None, RefusalReason::UnknownUsername),
             },
         })
-    }
-}
-
-/// Why a session ended, from Mosquitto's words and what the session was: a
-/// kick of a JWT session at (or past) its expiry is the plugin's expiry kick.
-pub fn cause(how: Ending, session: Option<&LiveSession>, at_ms: i64) -> DisconnectCause {
-    match how {
-        Ending::Disconnected => DisconnectCause::ClientDisconnected,
-        Ending::ConnectionLost => DisconnectCause::ConnectionLost,
-        Ending::KeepAliveTimeout => DisconnectCause::KeepAliveTimeout,
-        Ending::Error => DisconnectCause::Error,
-        Ending::Kicked => match session.map(|s| &s.credential) {
-            Some(CredentialRef::Jwt { expires_at, .. }) if *expires_at * 1000 <= at_ms + 1000 => {
-                DisconnectCause::TokenExpired
-            }
-            _ => DisconnectCause::Kicked,
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use tillor_contract::broker_event::Peer;
-
-    use super::*;
-
-    fn jwt_session(expires_at: i64) -> LiveSession {
-        LiveSession {
-            org: "acme".into(),
-            client_id: "local-x".into(),
-            credential: CredentialRef::Jwt {
-                jti: "j".into(),
-                expires_at,
-            },
-            peer: Peer {
-                address: "127.0.0.1".into(),
-                protocol_version: 4,
-            },
-            since_ms: 0,
-        }
-    }
-
-    fn record(client_id: &str, code: DisconnectCause, at_ms: i64) -> Record {
-        Record {
-            org: "acme".into(),
-            client_id: client_id.into(),
-            what: EventKind::Disconnected { cause: code },
-            at_ms,
-            count: 1,
-        }
-    }
-
-    #[test]
-    fn a_batch_folds_repeats_the_way_the_store_groups_them() {
-        use DisconnectCause::{ConnectionLost as Lost, KeepAliveTimeout as Timeout};
-        let folded = fold(vec![
-            record("a", Lost, 1),
-            record("b", Lost, 2),
-            record("a", Lost, 3),
-            record("a", Timeout, 4),
-            // Not folded into the first: another event came in between.
-            record("a", Lost, 5),
-            record("a", Lost, 5 + GROUP_WINDOW_MS + 1),
-        ]);
-        let summary: Vec<_> = folded
-            .iter()
-            .map(|f| {
-                (
-                    f.record.client_id.as_str(),
-                    f.count,
-                    f.first_at_ms,
-                    f.record.at_ms,
-                )
-            })
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                ("a", 2, 1, 3),
-                ("b", 1, 2, 2),
-                ("a", 1, 4, 4),
-                ("a", 1, 5, 5),
-                ("a", 1, 5 + GROUP_WINDOW_MS + 1, 5 + GROUP_WINDOW_MS + 1),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_kick_at_a_tokens_expiry_is_the_expiry_and_any_other_a_kick() {
-        let s = jwt_session(1_000);
-        assert_eq!(
-            cause(Ending::Kicked, Some(&s), 1_000_500),
-            DisconnectCause::TokenExpired
-        );
-        assert_eq!(
-            cause(Ending::Kicked, Some(&s), 500_000),
-            DisconnectCause::Kicked
-        );
-        assert_eq!(cause(Ending::Kicked, None, 0), DisconnectCause::Kicked);
-        assert_eq!(
-            cause(Ending::ConnectionLost, Some(&s), 0),
-            DisconnectCause::ConnectionLost
-        );
     }
 }
