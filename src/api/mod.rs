@@ -7,8 +7,8 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use tillor_contract::api::{
     self as contract, Connection, CreateJwtCredentialsRequest, CreateStaticCredentialRequest,
-    CreatedStaticCredential, EventPage, JwtCredentials, StaticCredential, API_KEY_HEADER,
-    ORG_HEADER,
+    CreatedStaticCredential, EventPage, JwtCredentials, JwtToken, RevokeClientRequest, Revoked,
+    StaticCredential, API_KEY_HEADER, ORG_HEADER,
 };
 use tillor_contract::config::ConsoleConfig;
 use tillor_contract::error::{ApiErrorBody, ApiErrorDetail};
@@ -206,6 +206,50 @@ pub async fn kick_connection(
     );
     let builder = Request::delete(&url(api_base, path));
     send(authorised(builder, session).build()).await.map(|_| ())
+}
+
+/// A new password for a static credential, shown once.
+pub async fn rotate_static_credential(
+    api_base: &str,
+    session: &OrgSession,
+    id: &str,
+) -> Result<CreatedStaticCredential, ApiError> {
+    let builder = Request::post(&url(
+        api_base,
+        contract::static_rotate_path(&session.org_id, id),
+    ));
+    request(authorised(builder, session)).await
+}
+
+/// The organisation's JWTs that have not expired (metadata only).
+pub async fn list_jwt_tokens(
+    api_base: &str,
+    session: &OrgSession,
+) -> Result<Vec<JwtToken>, ApiError> {
+    let url = url(api_base, contract::jwt_credentials_path(&session.org_id));
+    request(authorised(Request::get(&url), session)).await
+}
+
+/// Revokes one token.
+pub async fn revoke_jwt(api_base: &str, session: &OrgSession, jti: &str) -> Result<(), ApiError> {
+    let builder = Request::delete(&url(
+        api_base,
+        contract::jwt_credential_path(&session.org_id, jti),
+    ));
+    send(authorised(builder, session).build()).await.map(|_| ())
+}
+
+/// Revokes every token issued so far for a clientId.
+pub async fn revoke_client_id(
+    api_base: &str,
+    session: &OrgSession,
+    client_id: &str,
+) -> Result<Revoked, ApiError> {
+    let builder = Request::post(&url(api_base, contract::jwt_revoke_path(&session.org_id)));
+    let body = RevokeClientRequest {
+        client_id: client_id.to_owned(),
+    };
+    request_json(authorised(builder, session).json(&body)).await
 }
 
 pub async fn delete_static_credential(

@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::expiry_countdown::ExpiryCountdown;
+use crate::components::jwt_tokens_list::JwtTokensList;
 use crate::components::snippet_list::SnippetList;
 use crate::components::test_client_card::hand_over;
 use crate::components::value_row::ValueRow;
@@ -75,6 +76,8 @@ pub fn JwtCredentialsCard() -> impl IntoView {
             }
         }
     });
+    // Counts the tokens made here: the list below fetches again.
+    let made = RwSignal::new(0u32);
     Effect::new(move |_| {
         // Taken out of the action: the token lives in `result` alone, so a new
         // one replaces it everywhere.
@@ -84,6 +87,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
                     error.set(None);
                     client_id.set(creds.client_id.clone());
                     result.set(Some(creds));
+                    made.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -220,6 +224,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
                     </div>
                 }
             })}
+            <JwtTokensList made/>
         </section>
     }
 }

@@ -17,6 +17,9 @@ pub fn StaticCredentialsTable(
     /// Ids of rows whose deletion is running.
     #[prop(optional, into)]
     deleting: Signal<Vec<String>>,
+    /// New password pressed on a row (the owner asks first).
+    #[prop(optional)]
+    on_rotate: Option<Callback<StaticCredential>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
@@ -45,12 +48,16 @@ pub fn StaticCredentialsTable(
                 }
             };
             let cred = c.clone();
+            let to_rotate = c.clone();
             view! {
                 <tr id=format!("cred-{id}") tabindex="-1" data-credential-id=id.clone()
                     class:pending=move || pending.get() aria-busy=move || pending.get().to_string()>
                     <td class="name">
                         {move || name.clone().unwrap_or_else(|| i18n.now(Msg::Unnamed).to_owned())}
                         {missing.then(|| view! { <span class="badge danger">{i18n.t(Msg::BrokerMissing)}</span> })}
+                        {c.rotation_unconfirmed.then(|| view! {
+                            <span class="badge danger" data-rotation-unconfirmed="true">{i18n.t(Msg::RotationUnconfirmed)}</span>
+                        })}
                     </td>
                     {copyable("user-name", Msg::ColUserName, c.user_name.clone())}
                     {copyable("client-id", Msg::ColClientId, c.client_id.clone())}
@@ -60,6 +67,12 @@ pub fn StaticCredentialsTable(
                     </td>
                     {c.connected.map(|n| view! { <ConnectionCell connected=n last_seen_at=c.last_seen_at.clone()/> })}
                     <td class="actions">
+                        {on_rotate.map(|cb| view! {
+                            <button type="button" class="secondary rotate" disabled=move || pending.get()
+                                on:click=move |_| cb.run(to_rotate.clone())>
+                                {i18n.t(Msg::Rotate)}
+                            </button>
+                        })}
                         {on_delete.map(|cb| view! {
                             <button type="button" class="danger delete" disabled=move || pending.get()
                                 on:click=move |_| cb.run(cred.clone())>

@@ -40,4 +40,35 @@ impl ConnectParams {
     pub fn namespace(&self) -> Option<Namespace> {
         Namespace::from_prefix(&self.topic_prefix)
     }
+
+    /// A JWT credential's token id (`jti`), read from the token's payload
+    /// (not verified: only to tell which listed token this is).
+    pub fn token_id(&self) -> Option<String> {
+        if self.kind != CredentialKind::Jwt {
+            return None;
+        }
+        token_id(&self.password)
+    }
+}
+
+/// The `jti` claim of a JWT, unverified.
+pub fn token_id(token: &str) -> Option<String> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    claims["jti"].as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_token_id_comes_out_of_the_payload_and_anything_else_has_none() {
+        // {"alg":"ES256"} . {"jti":"j-1","sub":"local-x"} . signature
+        let token = "eyJhbGciOiJFUzI1NiJ9.eyJqdGkiOiJqLTEiLCJzdWIiOiJsb2NhbC14In0.c2ln";
+        assert_eq!(super::token_id(token).as_deref(), Some("j-1"));
+        assert_eq!(super::token_id("not a token"), None);
+        assert_eq!(super::token_id("a.%%%.c"), None);
+    }
 }

@@ -12,7 +12,8 @@ use crate::components::connections_card::SessionsChanged;
 use crate::components::test_client_card::provide_test_client;
 use crate::components::{
     ConnectionsCard, ContextBar, DeleteDialog, ErrorNotice, JwtCredentialsCard, LanguageSwitch,
-    LiveRegion, OrganisationPicker, RevealOnceDialog, StaticCredentialsTable, TestClientCard,
+    LiveRegion, OrganisationPicker, RevealOnceDialog, RotateDialog, StaticCredentialsTable,
+    TestClientCard,
 };
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::state::use_console;
@@ -185,6 +186,31 @@ fn StaticCredentialsSection() -> impl IntoView {
         });
     });
 
+    // Rotate: after a confirmation, the same reveal-once dialog as create.
+    let to_rotate = RwSignal::new(None::<StaticCredential>);
+    let rotate_error = RwSignal::new(None::<ApiError>);
+    let confirm_rotate = Callback::new(move |c: StaticCredential| {
+        to_rotate.set(None);
+        let session = state.session.get_untracked();
+        let base = state.api_base();
+        deleting.update(|d| d.push(c.id.clone()));
+        leptos::task::spawn_local(async move {
+            let Some(s) = session else { return };
+            let outcome = api::rotate_static_credential(&base, &s, &c.id).await;
+            deleting.update(|d| d.retain(|id| id != &c.id));
+            // Either way the list changed (a new password, or an unknown one).
+            refresh.update(|n| *n += 1);
+            match outcome {
+                Ok(created) => {
+                    rotate_error.set(None);
+                    focus_after_close.set_value(Some(created.credential.id.clone()));
+                    revealed.set(Some(created));
+                }
+                Err(e) => rotate_error.set(Some(e)),
+            }
+        });
+    });
+
     view! {
         <section class="card" aria-labelledby="static-title">
             <div class="card-header">
@@ -211,6 +237,7 @@ fn StaticCredentialsSection() -> impl IntoView {
             {move || create_error.get().filter(|e| e.field().is_none())
                 .map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
             {move || delete_error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Deleting/> })}
+            {move || rotate_error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
             <Transition fallback=move || {
                 view! { <p class="loading" aria-busy="true">{i18n.t(Msg::StaticLoading)}</p> }
             }>
@@ -219,6 +246,7 @@ fn StaticCredentialsSection() -> impl IntoView {
                         Ok(rows) => view! {
                             <StaticCredentialsTable rows
                                 on_delete=Callback::new(move |c| to_delete.set(Some(c)))
+                                on_rotate=Callback::new(move |c| to_rotate.set(Some(c)))
                                 deleting=deleting/>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error doing=Doing::Loading/> }.into_any(),
@@ -227,6 +255,10 @@ fn StaticCredentialsSection() -> impl IntoView {
             </Transition>
         </section>
         {move || revealed.get().map(|created| view! { <RevealOnceDialog created on_close=close_reveal/> })}
+        {move || to_rotate.get().map(|credential| view! {
+            <RotateDialog credential on_confirm=confirm_rotate
+                on_cancel=Callback::new(move |_| to_rotate.set(None))/>
+        })}
         {move || to_delete.get().map(|credential| view! {
             <DeleteDialog credential on_confirm=confirm_delete
                 on_cancel=Callback::new(move |_| to_delete.set(None))/>

@@ -10,6 +10,7 @@
 mod browser;
 mod connections_page;
 mod console_page;
+mod lifecycle_page;
 mod paths;
 mod test_client_page;
 
@@ -21,6 +22,7 @@ use paths::console_dist;
 pub use browser::{with_browser, Browser};
 pub use connections_page::ConnectionsPage;
 pub use console_page::ConsolePage;
+pub use lifecycle_page::LifecyclePage;
 pub use test_client_page::{TestClientPage, ROW_PX};
 pub use tillor_harness::{mosquitto, mosquitto_as, Launch, KEY_B, ORG_B};
 
