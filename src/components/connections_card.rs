@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use tillor_contract::api::{Connection, ConnectionEvent};
+use tillor_contract::api::{Connection, ConnectionEvent, EventPage};
+use tillor_contract::broker_event::EventKind;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::{Env, Namespace};
 
@@ -73,12 +74,17 @@ pub fn ConnectionsCard() -> impl IntoView {
     let refresh = Callback::new(move |_| load_sessions());
     load_sessions();
     let changed = use_context::<SessionsChanged>();
-    follow(feed, error, loaded, move || {
+    let on_change = move |revoked: Vec<String>| {
         load_sessions();
         if let Some(SessionsChanged(n)) = changed {
             n.try_update(|n| *n += 1);
         }
-    });
+        // The test client explains its own token's revocation.
+        if let Some(tc) = test_client {
+            revoked.iter().for_each(|jti| tc.token_revoked(jti));
+        }
+    };
+    follow(feed, error, loaded, on_change);
 
     let paused = move || frozen.with(Option::is_some);
     let toggle_pause = move |_| {
@@ -149,13 +155,13 @@ pub fn ConnectionsCard() -> impl IntoView {
 
 /// Keeps `feed` current while the card lives: the first page, then one live
 /// request after the other, each answered by the server at the next change.
-/// A failed request is shown and tried again after a pause; a change to a
-/// session fetches the live sessions again.
+/// A failed request is shown and tried again after a pause. `on_change`
+/// hears of sessions that began or ended and of tokens revoked (their ids).
 fn follow(
     feed: RwSignal<Feed>,
     error: RwSignal<Option<ApiError>>,
     loaded: RwSignal<bool>,
-    load_sessions: impl Fn() + 'static,
+    on_change: impl Fn(Vec<String>) + 'static,
 ) {
     let state = use_console();
     let Some(session) = state.session.get_untracked() else {
@@ -194,6 +200,7 @@ fn follow(
                 Ok(page) => {
                     error.try_set(None);
                     loaded.try_set(true);
+                    let revoked = revoked_tokens(&page);
                     let changed = match cursor {
                         None => {
                             feed.try_set(Feed::start(page));
@@ -201,8 +208,8 @@ fn follow(
                         }
                         Some(_) => feed.try_update(|f| f.apply(page)).unwrap_or(false),
                     };
-                    if changed {
-                        load_sessions();
+                    if changed || !revoked.is_empty() {
+                        on_change(revoked);
                     }
                 }
                 Err(e) => {
@@ -217,6 +224,17 @@ fn follow(
             }
         }
     });
+}
+
+/// The ids of the tokens an answer says were revoked.
+fn revoked_tokens(page: &EventPage) -> Vec<String> {
+    page.events
+        .iter()
+        .filter_map(|e| match &e.what {
+            EventKind::Revoked { jti } => Some(jti.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// How long a failed request waits before the next try.

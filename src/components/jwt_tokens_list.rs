@@ -62,11 +62,24 @@ pub fn JwtTokensList(
             let outcome = if ask.all {
                 api::revoke_client_id(&base, &session, &ask.token.client_id)
                     .await
-                    .map(|_| ())
+                    .map(|r| r.jtis)
             } else {
-                api::revoke_jwt(&base, &session, &ask.token.jti).await
+                api::revoke_jwt(&base, &session, &ask.token.jti)
+                    .await
+                    .map(|()| vec![ask.token.jti.clone()])
             };
-            error.try_set(outcome.err());
+            match outcome {
+                Ok(jtis) => {
+                    error.try_set(None);
+                    // The test client need not wait for the feed to say so.
+                    if let Some(tc) = test_client {
+                        jtis.iter().for_each(|jti| tc.token_revoked(jti));
+                    }
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
             revoked_now.try_update(|n| *n += 1);
         });
     });

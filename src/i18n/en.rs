@@ -288,6 +288,7 @@ impl Translation for En {
             Step::NotRetrying(StopReason::Refused) => "Not retried: the broker refused these credentials; retrying would not help.".into(),
             Step::NotRetrying(StopReason::TokenExpired) => "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.".into(),
             Step::NotRetrying(StopReason::TakeoverLoop) => "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into(),
+            Step::NotRetrying(StopReason::Revoked) => "Cut off and not retried: the test client's token was revoked (Active tokens). The broker refuses it from now on; create a new token and use that.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", local_time(*expires_at_ms, Language::En)),
         }

@@ -288,6 +288,7 @@ impl Translation for Nl {
             Step::NotRetrying(StopReason::Refused) => "Niet opnieuw geprobeerd: de broker weigerde deze inloggegevens, opnieuw proberen helpt niet.".into(),
             Step::NotRetrying(StopReason::TokenExpired) => "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.".into(),
             Step::NotRetrying(StopReason::TakeoverLoop) => "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.".into(),
+            Step::NotRetrying(StopReason::Revoked) => "Verbroken en niet opnieuw geprobeerd: het token van de testclient is ingetrokken (Actieve tokens). De broker weigert het vanaf nu; maak een nieuw token en gebruik dat.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", local_time(*expires_at_ms, Language::Nl)),
         }

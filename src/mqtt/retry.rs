@@ -14,6 +14,8 @@ pub enum StopReason {
     /// the same clientId (a second tab, a running integration) keeps taking the
     /// session over, and reconnecting would take it back in an endless loop.
     TakeoverLoop,
+    /// The organisation revoked the JWT: the broker refuses it from now on.
+    Revoked,
 }
 
 /// A drop this soon after CONNACK counts as a quick drop.

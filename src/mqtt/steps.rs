@@ -192,6 +192,7 @@ impl Step {
             Step::NotRetrying(StopReason::Refused) => "stopped-refused",
             Step::NotRetrying(StopReason::TokenExpired) => "stopped-token-expired",
             Step::NotRetrying(StopReason::TakeoverLoop) => "stopped-takeover-loop",
+            Step::NotRetrying(StopReason::Revoked) => "stopped-token-revoked",
             Step::TokenRenewed { .. } => "token-renewed",
         }
     }

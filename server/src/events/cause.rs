@@ -31,6 +31,9 @@ pub enum Action {
     },
 }
 
+/// How soon after a revocation or rotation any end of its session is its.
+const JUST_MS: i64 = 5_000;
+
 /// Revoked tokens and rotating credentials of the last minute, by id.
 #[derive(Debug, Default)]
 pub struct Recent {
@@ -67,6 +70,21 @@ pub fn cause(
     at_ms: i64,
     recent: &Recent,
 ) -> DisconnectCause {
+    // Mosquitto logs a kicked WebSocket session as an ordinary close ("…
+    // disconnected." or "closed its connection."): an end right after its
+    // credential was revoked or rotated is that, whatever the words.
+    let just = |seen: &HashMap<String, i64>, id: &str| {
+        seen.get(id).is_some_and(|at| at_ms - at <= JUST_MS)
+    };
+    match session.map(|s| &s.credential) {
+        Some(CredentialRef::Jwt { jti, .. }) if just(&recent.revoked, jti) => {
+            return DisconnectCause::TokenRevoked
+        }
+        Some(CredentialRef::Static { id, .. }) if just(&recent.rotating, id) => {
+            return DisconnectCause::PasswordRotated
+        }
+        _ => {}
+    }
     match how {
         Ending::Disconnected => DisconnectCause::ClientDisconnected,
         Ending::ConnectionLost => DisconnectCause::ConnectionLost,
@@ -153,6 +171,25 @@ mod tests {
         assert_eq!(
             cause(Ending::Kicked, Some(&st), 62_100, &recent),
             DisconnectCause::PasswordRotated
+        );
+    }
+
+    #[test]
+    fn any_end_just_after_a_revocation_is_the_revocation() {
+        let s = jwt_session(10_000);
+        let mut recent = Recent::default();
+        recent.revoked("j", 1_000);
+        // A WebSocket session's kick reads as an ordinary close.
+        for how in [Ending::Disconnected, Ending::ConnectionLost] {
+            assert_eq!(
+                cause(how, Some(&s), 1_200, &recent),
+                DisconnectCause::TokenRevoked
+            );
+        }
+        assert_eq!(
+            cause(Ending::Disconnected, Some(&s), 7_000, &recent),
+            DisconnectCause::ClientDisconnected,
+            "long after, a goodbye is a goodbye"
         );
     }
 }

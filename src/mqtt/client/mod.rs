@@ -198,6 +198,28 @@ impl MqttClient {
         self.connect();
     }
 
+    /// The organisation revoked a token (the events feed or the tokens list
+    /// says so). When it is this client's: close, stop retrying (the broker
+    /// refuses it from now on) and say why, once.
+    pub fn token_revoked(&self, jti: &str) {
+        let mine = self
+            .params
+            .try_with_untracked(|p| p.as_ref().and_then(ConnectParams::token_id))
+            .flatten();
+        let told = self.stopped.try_get_untracked().flatten() == Some(StopReason::Revoked);
+        if mine.as_deref() != Some(jti) || told {
+            return;
+        }
+        self.step(Step::NotRetrying(StopReason::Revoked));
+        self.stopped.set(Some(StopReason::Revoked));
+        // A live connection is the broker's to cut (its close then shows as
+        // the revocation's); anything else stops here, retries included.
+        if self.status.get_untracked() != Status::Connected {
+            self.end_connection(Ending::Replaced);
+            self.status.set(Status::Closed);
+        }
+    }
+
     /// Connects as the user asked: the reconnect bookkeeping starts afresh.
     pub fn connect(&self) {
         self.reconnects.set_value(Reconnects::default());
@@ -292,6 +314,10 @@ impl MqttClient {
 
     /// After a lost connection: reconnect with backoff, or stop and say why.
     fn after_drop(&self, requested: bool) {
+        if self.stopped.get_untracked() == Some(StopReason::Revoked) {
+            // Said already; the broker refuses the token from now on.
+            return;
+        }
         let token_expired = self.token_expired();
         let retry = self
             .reconnects

@@ -48,6 +48,7 @@ async fn revoking_and_rotating_from_the_console_cut_off_the_integrations_using_t
     let port = stack.mqtt_port;
     let topic = format!("{prefix}/#");
     let value = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap().to_owned();
+    let revoked = [device.clone(), older.clone(), gateway.clone()];
     with_browser(move |b| async move {
         let (page, connections, lifecycle) = (
             ConsolePage::new(&b),
@@ -139,12 +140,18 @@ async fn revoking_and_rotating_from_the_console_cut_off_the_integrations_using_t
         ));
         connections.wait_for_event(&static_id, "rotated").await;
 
-        // 4. The test client's own token is marked in the list.
+        // 4. The test client's own token is marked in the list; revoked, the
+        // test client says that is why it was cut off, and stops retrying.
         page.create_jwt().await;
         page.use_jwt_in_test_client().await;
         let own_id = page.jwt_value("jwt-client-id-value").await;
-        TestClientPage::new(&b).connect_and_wait().await;
+        let test_client = TestClientPage::new(&b);
+        test_client.connect_and_wait().await;
         assert!(lifecycle.marked_as_test_clients(&own_id).await);
+        assert_eq!(lifecycle.revoke(&own_id).await, own_id);
+        test_client.wait_for_step("stopped-token-revoked").await;
+        connections.wait_for_cause(&own_id, "token_revoked").await;
+        b.screenshot("test-client-token-revoked").await;
         connections.show().await;
         b.screenshot("lifecycle-events").await;
 
@@ -155,4 +162,24 @@ async fn revoking_and_rotating_from_the_console_cut_off_the_integrations_using_t
         assert!(!b.exists(".jwt-tokens li").await);
     })
     .await;
+
+    // After a restart of the whole stack the revoked tokens are refused from
+    // the first try, and a newer token for the same client id works.
+    let stack = stack.restart();
+    let x = format!("{}/x", stack.prefix());
+    for jwt in &revoked {
+        let (token, id) = (value(jwt, "token"), value(jwt, "clientId"));
+        assert!(
+            !publishes(stack.mqtt_port, "", &token, &id, &x),
+            "{id} after a restart"
+        );
+    }
+    for client in ["lost-laptop", "gateway"] {
+        let newer = stack.create_jwt(client).await;
+        let (token, id) = (value(&newer, "token"), value(&newer, "clientId"));
+        assert!(
+            publishes(stack.mqtt_port, "", &token, &id, &x),
+            "a newer token for {id}"
+        );
+    }
 }

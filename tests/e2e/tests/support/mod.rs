@@ -83,6 +83,35 @@ impl E2eStack {
         }
     }
 
+    /// Stops the stack and starts it again on the same data, ports and
+    /// console, as an operator restarting it would (without extra env).
+    pub fn restart(self) -> E2eStack {
+        let E2eStack {
+            stack,
+            _data,
+            _pages,
+        } = self;
+        let (data_dir, ports) = (stack.data_dir.clone(), (stack.mqtt_port, stack.ws_port));
+        stack.stop();
+        let console = _pages
+            .as_ref()
+            .map(|d| d.path().to_owned())
+            .unwrap_or_else(console_dist);
+        let stack = tillor_harness::Stack::launch(
+            &data_dir,
+            Launch {
+                console_dir: Some(Path::new(&console)),
+                ports: Some(ports),
+                ..Launch::default()
+            },
+        );
+        E2eStack {
+            stack,
+            _data,
+            _pages,
+        }
+    }
+
     /// `tillor/local/<demo org>/integration`
     pub fn prefix(&self) -> String {
         format!("tillor/local/{}/integration", self.org)
