@@ -575,10 +575,27 @@ async fn the_console_config_openapi_and_health_are_served() {
         "/api/orgs/{orgId}/mqtt/credentials",
         "/api/orgs/{orgId}/mqtt/static-credentials",
         "/api/orgs/{orgId}/mqtt/static-credentials/{id}",
+        "/api/orgs/{orgId}/mqtt/static-credentials/{id}/rotate",
+        "/api/orgs/{orgId}/mqtt/credentials/{jti}",
+        "/api/orgs/{orgId}/mqtt/credentials/revoke",
+        "/api/orgs/{orgId}/mqtt/events",
+        "/api/orgs/{orgId}/mqtt/connections",
+        "/api/orgs/{orgId}/mqtt/connections/{clientId}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
-    assert!(doc["components"]["schemas"].get("JwtCredentials").is_some());
+    assert!(
+        doc["paths"]["/api/orgs/{orgId}/mqtt/credentials"]
+            .get("get")
+            .is_some(),
+        "the token list"
+    );
+    for schema in ["JwtCredentials", "JwtToken", "Revoked", "EventPage"] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "{schema} missing"
+        );
+    }
 
     let client = reqwest::Client::new();
     let preflight = |origin: &str| {
