@@ -259,6 +259,30 @@ async fn revoking_a_client_id_cuts_off_every_token_issued_so_far_and_not_later_o
     assert_eq!(again["jtis"], json!([]));
     assert!(!connect(&s, &id, &first));
     assert!(!connect(&s, &id, &second));
+
+    // The broker alone restarts (the server stays): it reads the revoked
+    // tokens at start and refuses them from its first connect.
+    s.kill_broker();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", s.mqtt_port)).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the broker never went"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    while std::net::TcpStream::connect(("127.0.0.1", s.mqtt_port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the broker never came back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!connect(&s, &id, &first), "refused by the restarted broker");
+    assert!(
+        !connect(&s, &id, &second),
+        "refused by the restarted broker"
+    );
     let (later, _) = jwt(&s, "gateway").await;
     assert!(connect(&s, &id, &later), "a token issued afterwards works");
 }

@@ -116,6 +116,22 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Flips a checkbox. The page can move under a click (a list above it
+    /// grows as the broker reports a connection), so it clicks until the box
+    /// has flipped, as a user would look and click again.
+    pub async fn toggle(&self, css: &str) {
+        let checked = format!("return document.querySelector({}).checked", js(css));
+        let before = self.holds(&checked).await;
+        for _ in 0..5 {
+            self.click(css).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if self.holds(&checked).await != before {
+                return;
+            }
+        }
+        panic!("{css} did not change when clicked");
+    }
+
     /// Types into a field after clearing it.
     pub async fn type_into(&self, css: &str, text: &str) {
         let field = self.find(css).await;

@@ -174,13 +174,18 @@ impl TestClientPage {
 
     /// Types a whole filter (not relative to the prefix).
     pub async fn type_full_filter(&self, filter: &str) {
-        self.0.click(".subscribe-form label.checkbox input").await;
+        self.0.toggle(".subscribe-form label.checkbox input").await;
         self.0.type_into("#tc-sub-filter", filter).await;
     }
 
     /// The namespace guard's findings for the filter, once it has some.
     pub async fn filter_findings(&self) -> Vec<String> {
-        self.0.find(".subscribe-form .guard li").await;
+        self.0
+            .wait_until(
+                "return !!document.querySelector('.subscribe-form .guard li')",
+                "the guard's findings",
+            )
+            .await;
         let mut out = Vec::new();
         for li in self.0.find_all(".subscribe-form .guard li").await {
             out.push(li.text().await.unwrap());
