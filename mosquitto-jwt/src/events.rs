@@ -8,6 +8,7 @@ use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_MAX_LEN, NAME_MAX_CHARS};
 use tillor_contract::{static_user, Env, Namespace};
 
+use crate::sessions::Found;
 use crate::verifier::{namespace_allows, Access, Refused, Session};
 
 /// A report about one client. A clientId longer than any the API issues is
@@ -64,6 +65,46 @@ pub fn access_refused(session: &Session, access: Access, topic: &str, now: i64) 
         }
     };
     refused(access, topic, reason)
+}
+
+/// What a JWT client may do, from what the session lookup found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum JwtAccess {
+    Allow,
+    /// Refused, with what to report to whom: (organisation, clientId, report).
+    Deny(Option<(String, String, Report)>),
+}
+
+/// A client without a username is ours alone: a live session decides by its
+/// token and namespace; an ended one may publish only its will, inside its
+/// namespace, whether it ended by expiry or revocation or not (observers
+/// should know it went offline); no session, nothing.
+pub fn jwt_access(
+    found: &Found<'_>,
+    is_revoked: impl Fn(&str) -> bool,
+    access: Access,
+    topic: &str,
+    now: i64,
+) -> JwtAccess {
+    let deny = |s: &Session, what: Option<Report>| {
+        JwtAccess::Deny(what.map(|w| (s.org().to_owned(), s.client_id.clone(), w)))
+    };
+    match found {
+        Found::Live(s) if is_revoked(&s.jti) => JwtAccess::Deny(None),
+        Found::Live(s) if s.allows(access, topic, now) => JwtAccess::Allow,
+        Found::Live(s) => deny(s, access_refused(s, access, topic, now)),
+        Found::Ended(s) if access == Access::Write => {
+            if namespace_allows(&s.namespace, Access::Write, topic) {
+                JwtAccess::Allow
+            } else {
+                let reason = RefusalReason::OutsideNamespace {
+                    topic: topic.to_owned(),
+                };
+                deny(s, refused(Access::Write, topic, reason))
+            }
+        }
+        Found::Ended(_) | Found::None => JwtAccess::Deny(None),
+    }
 }
 
 /// What a static client's access is, decided the way its dynamic-security
@@ -294,6 +335,40 @@ mod tests {
         assert_eq!(
             static_access("tillor-admin", Env::Local, Access::Subscribe, "#"),
             StaticAccess::Defer
+        );
+    }
+
+    #[test]
+    fn an_ended_session_may_publish_its_will_inside_its_namespace_only() {
+        let s = session();
+        let none = |_: &str| false;
+        let after = s.expires_at + 100;
+        let inside = "tillor/local/acme/integration/status";
+        // Even after its token expired, or with it revoked: the will goes.
+        assert_eq!(
+            jwt_access(&Found::Ended(&s), |_| true, Access::Write, inside, after),
+            JwtAccess::Allow
+        );
+        assert!(matches!(
+            jwt_access(&Found::Ended(&s), none, Access::Write, "elsewhere", 0),
+            JwtAccess::Deny(Some((_, _, Report::PublishRefused { .. })))
+        ));
+        assert_eq!(
+            jwt_access(&Found::Ended(&s), none, Access::Read, inside, 0),
+            JwtAccess::Deny(None)
+        );
+        // Live: the token decides; revoked, nothing; no session, nothing.
+        assert_eq!(
+            jwt_access(&Found::Live(&s), none, Access::Write, inside, 0),
+            JwtAccess::Allow
+        );
+        assert_eq!(
+            jwt_access(&Found::Live(&s), |_| true, Access::Write, inside, 0),
+            JwtAccess::Deny(None)
+        );
+        assert_eq!(
+            jwt_access(&Found::None, none, Access::Write, inside, 0),
+            JwtAccess::Deny(None)
         );
     }
 

@@ -8,9 +8,11 @@
 //! Loaded first, before the dynamic-security plugin: a client with a username is
 //! not ours and is deferred (`MOSQ_ERR_PLUGIN_DEFER`) to dynamic security.
 
+mod control;
 pub mod events;
 mod ffi;
 mod plugin;
 pub mod revocations;
+pub mod sessions;
 pub mod throttle;
 pub mod verifier;

@@ -2,9 +2,12 @@
 //! `events` calls. Every callback catches panics: unwinding into C would be
 //! undefined behaviour, and a refusal is the safe answer.
 //!
-//! Longer than most files (some 440 lines) on purpose: it is the whole FFI
-//! surface, one callback per Mosquitto event, each a thin unsafe shell over
-//! the pure modules; splitting it would scatter the unsafe code.
+//! The server's commands (`CONTROL_TOPIC`) are `control.rs`'s; everything
+//! else Mosquitto calls is here, each a thin unsafe shell over the pure
+//! modules (verifier, sessions, revocations, throttle, events). About 500
+//! lines, more than most files: init, cleanup and one callback per event,
+//! each with its unsafe preamble; splitting further would part a callback
+//! from the state it shares with the others.
 
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
@@ -14,51 +17,51 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tillor_contract::broker_event::{
-    BrokerReport, ControlCommand, Peer, Report, RevokedToken, CONTROL_TOPIC, EVENTS_TOPIC,
-};
+use tillor_contract::broker_event::{BrokerReport, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC};
 use tillor_contract::Env;
 
+use crate::control::{self, kick, load_revocations};
 use crate::events::{
-    access_refused, auth_outcome, events_topic_access, is_reader, jwt_client, report,
-    static_access, static_client, static_refused, StaticAccess,
+    auth_outcome, events_topic_access, is_reader, jwt_access, report, static_access,
+    static_refused, JwtAccess, StaticAccess,
 };
 use crate::ffi::*;
 use crate::revocations::Revocations;
+use crate::sessions::Sessions;
 use crate::throttle::Throttle;
 use crate::verifier::{Access, Session, Verifier};
 
-struct State {
-    identifier: *mut mosquitto_plugin_id_t,
-    verifier: Verifier,
-    /// Authenticated JWT sessions by client pointer, with when they
-    /// connected (Unix ms); removed on disconnect.
-    sessions: Mutex<HashMap<usize, (Session, i64)>>,
+pub(crate) struct State {
+    pub(crate) identifier: *mut mosquitto_plugin_id_t,
+    pub(crate) verifier: Verifier,
+    /// Verified JWT sessions by client pointer, and ended ones (for their
+    /// wills).
+    pub(crate) sessions: Mutex<Sessions>,
     /// The username that may read `EVENTS_TOPIC` (the server's admin client).
-    events_reader: Option<String>,
+    pub(crate) events_reader: Option<String>,
     /// The last event's sequence number.
-    seq: AtomicU64,
+    pub(crate) seq: AtomicU64,
     /// Repeating refusals, reported once a second with a count.
-    throttle: Mutex<Throttle>,
+    pub(crate) throttle: Mutex<Throttle>,
     /// Tokens the organisations revoked (the server's file, then commands).
-    revoked: Mutex<Revocations>,
+    pub(crate) revoked: Mutex<Revocations>,
     /// `plugin_opt_events off` stops the reports (the broker bench's
     /// baseline); decisions stay the same.
-    reporting: bool,
+    pub(crate) reporting: bool,
     /// Clients with a username (dynamic security's) seen at authentication,
     /// by client pointer: (username, clientId). A refused one leaves without
     /// a clientId, which is how its refusal is told apart on disconnect.
     /// They stay until they disconnect, with when they connected (Unix ms),
     /// so that a snapshot can list the accepted ones.
-    pending_static: Mutex<HashMap<usize, (String, String, i64)>>,
+    pub(crate) pending_static: Mutex<HashMap<usize, (String, String, i64)>>,
     /// The topic the control callback is registered for (kept alive here:
     /// Mosquitto keeps the pointer).
-    control_topic: CString,
+    pub(crate) control_topic: CString,
 }
 
 impl State {
     /// Reports what happened; a refusal goes through the throttle.
-    fn emit(&self, org: Option<String>, client_id: &str, what: Report) {
+    pub(crate) fn emit(&self, org: Option<String>, client_id: &str, what: Report) {
         if !self.reporting {
             return;
         }
@@ -98,7 +101,7 @@ impl State {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -134,13 +137,13 @@ fn publish(event: &BrokerReport) {
     }
 }
 
-fn log(level: c_int, msg: &str) {
+pub(crate) fn log(level: c_int, msg: &str) {
     let text = CString::new(format!("tillor-jwt: {msg}").replace('\0', "?")).unwrap_or_default();
     // SAFETY: a "%s" format with one NUL-terminated string argument.
     unsafe { mosquitto_log_printf(level, c"%s".as_ptr(), text.as_ptr()) };
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -218,7 +221,7 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
         let state = Box::into_raw(Box::new(State {
             identifier,
             verifier,
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(Sessions::default()),
             events_reader,
             seq: AtomicU64::new(0),
             throttle: Mutex::new(Throttle::default()),
@@ -232,7 +235,7 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
         let rc = mosquitto_callback_register(
             identifier,
             MOSQ_EVT_CONTROL,
-            on_control,
+            control::on_control,
             control,
             state.cast(),
         );
@@ -281,7 +284,7 @@ pub unsafe extern "C" fn mosquitto_plugin_cleanup(
     mosquitto_callback_unregister(
         state.identifier,
         MOSQ_EVT_CONTROL,
-        on_control,
+        control::on_control,
         state.control_topic.as_ptr().cast(),
     );
     MOSQ_ERR_SUCCESS
@@ -301,18 +304,18 @@ unsafe fn owned(s: *const c_char) -> Option<String> {
     (!s.is_null()).then(|| CStr::from_ptr(s).to_string_lossy().into_owned())
 }
 
-unsafe fn peer(client: *const mosquitto) -> Peer {
+pub(crate) unsafe fn peer(client: *const mosquitto) -> Peer {
     Peer {
         address: owned(mosquitto_client_address(client)).unwrap_or_default(),
         protocol_version: u8::try_from(mosquitto_client_protocol_version(client)).unwrap_or(0),
     }
 }
 
-unsafe fn client_id(client: *const mosquitto) -> Option<String> {
+pub(crate) unsafe fn client_id(client: *const mosquitto) -> Option<String> {
     owned(mosquitto_client_id(client))
 }
 
-unsafe fn user_name(client: *const mosquitto) -> Option<String> {
+pub(crate) unsafe fn user_name(client: *const mosquitto) -> Option<String> {
     owned(mosquitto_client_username(client))
 }
 
@@ -356,7 +359,7 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
                     ),
                 );
                 if let Ok(mut sessions) = state.sessions.lock() {
-                    sessions.insert(ev.client as usize, (session, now_ms()));
+                    sessions.start(ev.client as usize, session, now_ms());
                 }
                 MOSQ_ERR_SUCCESS
             }
@@ -401,43 +404,42 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
                 MOSQ_ERR_ACL_DENIED
             };
         }
-        let Ok(sessions) = state.sessions.lock() else {
-            return MOSQ_ERR_ACL_DENIED;
-        };
-        let Some((session, _)) = sessions.get(&(ev.client as usize)) else {
-            drop(sessions);
-            // Not a JWT session of ours: a static client (or the admin).
-            let Some(user) = user.filter(|u| !is_reader(Some(u), state.events_reader.as_deref()))
-            else {
-                return MOSQ_ERR_PLUGIN_DEFER;
+        let Some(user) = user else {
+            // No username: ours alone, never dynamic security's defaults.
+            let id = client_id(ev.client);
+            let verdict = {
+                let (Ok(sessions), Ok(revoked)) = (state.sessions.lock(), state.revoked.lock())
+                else {
+                    return MOSQ_ERR_ACL_DENIED;
+                };
+                let found = sessions.find(ev.client as usize, id.as_deref(), false);
+                jwt_access(&found, |jti| revoked.contains(jti), access, topic, now())
             };
-            return match static_access(&user, state.verifier.env(), access, topic) {
-                StaticAccess::Defer => MOSQ_ERR_PLUGIN_DEFER,
-                StaticAccess::Refuse(report) => {
-                    if let Some((org, what)) = report {
-                        let id = client_id(ev.client).unwrap_or_default();
+            return match verdict {
+                JwtAccess::Allow => MOSQ_ERR_SUCCESS,
+                JwtAccess::Deny(report) => {
+                    if let Some((org, id, what)) = report {
                         state.emit(Some(org), &id, what);
                     }
                     MOSQ_ERR_ACL_DENIED
                 }
             };
         };
-        let now = now();
-        // A revoked session may do nothing while its kick is on the way.
-        let revoked = state
-            .revoked
-            .lock()
-            .map_or(true, |r| r.contains(&session.jti));
-        if revoked {
-            return MOSQ_ERR_ACL_DENIED;
+        // A static client (or the admin): dynamic security's, after the
+        // namespace rule.
+        if is_reader(Some(&user), state.events_reader.as_deref()) {
+            return MOSQ_ERR_PLUGIN_DEFER;
         }
-        if session.allows(access, topic, now) {
-            return MOSQ_ERR_SUCCESS;
+        match static_access(&user, state.verifier.env(), access, topic) {
+            StaticAccess::Defer => MOSQ_ERR_PLUGIN_DEFER,
+            StaticAccess::Refuse(report) => {
+                if let Some((org, what)) = report {
+                    let id = client_id(ev.client).unwrap_or_default();
+                    state.emit(Some(org), &id, what);
+                }
+                MOSQ_ERR_ACL_DENIED
+            }
         }
-        if let Some(what) = access_refused(session, access, topic, now) {
-            state.emit(Some(session.org().to_owned()), &session.client_id, what);
-        }
-        MOSQ_ERR_ACL_DENIED
     }))
     .unwrap_or(MOSQ_ERR_ACL_DENIED)
 }
@@ -449,8 +451,9 @@ unsafe extern "C" fn on_disconnect(_: c_int, data: *mut c_void, userdata: *mut c
         // How a session ended is Mosquitto's log's to say (the server reads
         // it); the plugin only forgets the session.
         let key = ev.client as usize;
+        // Kept for the will, which Mosquitto checks after this event.
         if let Ok(mut sessions) = state.sessions.lock() {
-            sessions.remove(&key);
+            sessions.end(key, now_ms());
         }
         let attempt = state
             .pending_static
@@ -474,17 +477,12 @@ unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void
         let state = &*userdata.cast::<State>();
         state.emit_due();
         // Not the event's now_s: 2.0.11 leaves it unset (seen: no session expired).
-        let now = now();
+        let (now, now_ms) = (now(), now_ms());
+        // Ended, not forgotten: their wills still go.
         let expired: Vec<Session> = match state.sessions.lock() {
             Ok(mut sessions) => {
-                let keys: Vec<usize> = sessions
-                    .iter()
-                    .filter(|(_, (s, _))| s.is_expired(now))
-                    .map(|(k, _)| *k)
-                    .collect();
-                keys.iter()
-                    .filter_map(|k| sessions.remove(k).map(|(s, _)| s))
-                    .collect()
+                sessions.prune(now_ms);
+                sessions.expire(now, now_ms)
             }
             Err(_) => Vec::new(),
         };
@@ -496,115 +494,8 @@ unsafe extern "C" fn on_tick(_: c_int, _data: *mut c_void, userdata: *mut c_void
                 MOSQ_LOG_NOTICE,
                 &format!("{id}: token expired, disconnecting"),
             );
-            if let Ok(c) = CString::new(id) {
-                mosquitto_kick_client_by_clientid(c.as_ptr(), false);
-            }
+            kick(id);
         }
     }));
     MOSQ_ERR_SUCCESS
-}
-
-/// A command from the server's admin client on `CONTROL_TOPIC`; anyone else's
-/// is refused (the ACL already kept them out; this is the second lock).
-unsafe extern "C" fn on_control(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {
-    catch_unwind(AssertUnwindSafe(|| {
-        let state = &*userdata.cast::<State>();
-        let ev = &*data.cast::<mosquitto_evt_control>();
-        if !is_reader(
-            user_name(ev.client).as_deref(),
-            state.events_reader.as_deref(),
-        ) {
-            return MOSQ_ERR_ACL_DENIED;
-        }
-        let payload = if ev.payload.is_null() {
-            &[][..]
-        } else {
-            std::slice::from_raw_parts(ev.payload.cast::<u8>(), ev.payloadlen as usize)
-        };
-        match serde_json::from_slice::<ControlCommand>(payload) {
-            Ok(ControlCommand::Kick { client_id }) => {
-                log(
-                    MOSQ_LOG_NOTICE,
-                    &format!("{client_id}: disconnecting, as the server asked"),
-                );
-                if let Ok(c) = CString::new(client_id) {
-                    mosquitto_kick_client_by_clientid(c.as_ptr(), false);
-                }
-                MOSQ_ERR_SUCCESS
-            }
-            Ok(ControlCommand::Snapshot) => {
-                state.emit(None, "", snapshot(state));
-                MOSQ_ERR_SUCCESS
-            }
-            Ok(ControlCommand::Revoke { tokens }) => {
-                revoke(state, &tokens);
-                MOSQ_ERR_SUCCESS
-            }
-            Err(e) => {
-                log(MOSQ_LOG_WARNING, &format!("not a command: {e}"));
-                MOSQ_ERR_SUCCESS
-            }
-        }
-    }))
-    .unwrap_or(MOSQ_ERR_SUCCESS)
-}
-
-/// Every session: the JWT ones, and the static clients dynamic security let
-/// in (a refused one has lost its clientId by now). Client pointers in the
-/// maps are live: entries leave at DISCONNECT, before Mosquitto frees them.
-unsafe fn snapshot(state: &State) -> Report {
-    let mut sessions = Vec::new();
-    if let Ok(jwt) = state.sessions.lock() {
-        for (&client, (session, since_ms)) in jwt.iter() {
-            let client = client as *const mosquitto;
-            sessions.push(jwt_client(session, peer(client), *since_ms));
-        }
-    }
-    if let Ok(statics) = state.pending_static.lock() {
-        for (&client, (user, _, since_ms)) in statics.iter() {
-            let client = client as *const mosquitto;
-            if let Some(id) = client_id(client) {
-                sessions.push(static_client(user, id, peer(client), *since_ms));
-            }
-        }
-    }
-    Report::Live { sessions }
-}
-
-/// The server's revocations file, if configured; a missing file is an empty
-/// list (nothing revoked yet).
-fn load_revocations(path: Option<String>) -> Result<Revocations, String> {
-    let Some(path) = path else {
-        return Ok(Revocations::default());
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Revocations::from_json(&text).map_err(|e| format!("{path}: {e}")),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Revocations::default()),
-        Err(e) => Err(format!("cannot read {path}: {e}")),
-    }
-}
-
-/// Refuses these tokens from now on and cuts off the sessions using them.
-unsafe fn revoke(state: &State, tokens: &[RevokedToken]) {
-    if let Ok(mut revoked) = state.revoked.lock() {
-        revoked.prune(now());
-        revoked.add(tokens);
-    }
-    let ids: Vec<String> = match state.sessions.lock() {
-        Ok(sessions) => sessions
-            .values()
-            .filter(|(s, _)| tokens.iter().any(|t| t.jti == s.jti))
-            .map(|(s, _)| s.client_id.clone())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    for id in ids {
-        log(
-            MOSQ_LOG_NOTICE,
-            &format!("{id}: token revoked, disconnecting"),
-        );
-        if let Ok(c) = CString::new(id) {
-            mosquitto_kick_client_by_clientid(c.as_ptr(), false);
-        }
-    }
 }
