@@ -110,6 +110,11 @@ impl Translation for En {
             Msg::Revoked => "revoked",
             Msg::UsedByTestClient => "used by the test client",
             Msg::ExpiresAt => "expires",
+            Msg::WillTitle => "Last will",
+            Msg::WillOn => "Send a last will when connecting",
+            Msg::WillPayload => "Message",
+            Msg::WillRetain => "Retain",
+            Msg::WillHint => "The broker publishes this message when the connection ends without a goodbye: on network loss, a keep-alive timeout, or when the broker cuts it (expired or revoked token, Disconnect).",
             Msg::Cancel => "Cancel",
             Msg::Hint401 => "Check the API key.",
             Msg::Hint403 => "The API key and the organisation do not match: check both.",
@@ -291,6 +296,7 @@ impl Translation for En {
             Step::NotRetrying(StopReason::Revoked) => "Cut off and not retried: the test client's token was revoked (Active tokens). The broker refuses it from now on; create a new token and use that.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", local_time(*expires_at_ms, Language::En)),
+            Step::WillOutsideNamespace { topic } => format!("Not connected: the last will goes to {topic}, outside your organisation's namespace. The broker would accept it at connect and drop it later without a word. Choose a topic below the prefix."),
         }
     }
 

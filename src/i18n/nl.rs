@@ -110,6 +110,11 @@ impl Translation for Nl {
             Msg::Revoked => "ingetrokken",
             Msg::UsedByTestClient => "gebruikt door de testclient",
             Msg::ExpiresAt => "verloopt",
+            Msg::WillTitle => "Laatste wil (last will)",
+            Msg::WillOn => "Laatste wil meesturen bij verbinden",
+            Msg::WillPayload => "Bericht",
+            Msg::WillRetain => "Bewaren (retain)",
+            Msg::WillHint => "De broker publiceert dit bericht als de verbinding wegvalt zonder afmelding: bij netwerkverlies, een keep-alive-timeout, of als de broker haar verbreekt (verlopen of ingetrokken token, Verbreken).",
             Msg::Cancel => "Annuleren",
             Msg::Hint401 => "Controleer de API-sleutel.",
             Msg::Hint403 => "De API-sleutel en de organisatie horen niet bij elkaar: controleer beide.",
@@ -291,6 +296,7 @@ impl Translation for Nl {
             Step::NotRetrying(StopReason::Revoked) => "Verbroken en niet opnieuw geprobeerd: het token van de testclient is ingetrokken (Actieve tokens). De broker weigert het vanaf nu; maak een nieuw token en gebruik dat.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", local_time(*expires_at_ms, Language::Nl)),
+            Step::WillOutsideNamespace { topic } => format!("Niet verbonden: de laatste wil gaat naar {topic}, buiten de namespace van uw organisatie. De broker zou hem bij het verbinden aannemen en later zonder melding laten vallen. Kies een topic onder het prefix."),
         }
     }
 

@@ -85,6 +85,10 @@ pub enum Step {
     TokenRenewed {
         expires_at_ms: f64,
     },
+    /// Not connected: the will's topic is outside the namespace.
+    WillOutsideNamespace {
+        topic: String,
+    },
 }
 
 /// What most likely ended a connection, decided once, where the facts are:
@@ -146,7 +150,7 @@ impl Step {
                     Warning
                 }
             }
-            Step::Timeout(_) | Step::Protocol(_) => Failed,
+            Step::Timeout(_) | Step::Protocol(_) | Step::WillOutsideNamespace { .. } => Failed,
             Step::TransportError | Step::Reconnecting { .. } => Warning,
             Step::Closed {
                 cause: CloseCause::Requested,
@@ -194,6 +198,7 @@ impl Step {
             Step::NotRetrying(StopReason::TakeoverLoop) => "stopped-takeover-loop",
             Step::NotRetrying(StopReason::Revoked) => "stopped-token-revoked",
             Step::TokenRenewed { .. } => "token-renewed",
+            Step::WillOutsideNamespace { .. } => "will-outside-namespace",
         }
     }
 }

@@ -6,6 +6,7 @@ use super::message_list::MessageList;
 use super::publish_form::PublishForm;
 use super::subscribe_form::SubscribeForm;
 use super::subscription_list::SubscriptionList;
+use super::will_form::WillForm;
 use crate::api::ApiError;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::expiry_countdown::ExpiryCountdown;
@@ -168,6 +169,7 @@ pub fn ConnectPanel() -> impl IntoView {
             </label>
         </Show>
         {move || renew_error.get().map(|error| view! { <ErrorNotice error doing=Doing::Creating/> })}
+        <WillForm/>
         <Diagnostics/>
         <SubscribeForm/>
         <SubscriptionList/>

@@ -19,6 +19,7 @@ mod qos_select;
 mod subscribe_form;
 mod subscription_list;
 mod topic_input;
+mod will_form;
 
 use connect_panel::ConnectPanel;
 pub use context::provide_test_client;

@@ -80,7 +80,8 @@ fn full_topic(prefix: &str, relative: bool, typed: &str) -> String {
 #[component]
 pub fn TopicInput(
     field: TopicField,
-    /// The input's id; the full topic's is `{id}-full`.
+    /// The input's id; the full topic's is `{id}-full`, the relative/full
+    /// switch's `{id}-relative`.
     id: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -97,7 +98,7 @@ pub fn TopicInput(
             <input id=id autocomplete="off" spellcheck="false" prop:value=typed
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
         </div>
-        <label class="checkbox"><input type="checkbox" prop:checked=relative on:change=move |ev| relative.set(event_target_checked(&ev))/>{i18n.t(Msg::RelativeToPrefix)}</label>
+        <label class="checkbox"><input type="checkbox" id=format!("{id}-relative") prop:checked=relative on:change=move |ev| relative.set(event_target_checked(&ev))/>{i18n.t(Msg::RelativeToPrefix)}</label>
         <p class="full-topic">{i18n.t(Msg::FullTopic)}": "<code id=format!("{id}-full")>{full}</code></p>
         {move || {
             let lang = i18n.0.get();

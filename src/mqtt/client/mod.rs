@@ -18,7 +18,7 @@ use super::params::{ConnectParams, CredentialKind};
 use super::probe::{CheckState, Probe};
 use super::qos::Qos;
 use super::retry::{Reconnects, Retry, StopReason};
-use super::session::{ConnectOptions, Session};
+use super::session::{ConnectOptions, Session, WillChoice};
 use super::steps::{Step, StepEntry};
 use super::timers::Timers;
 use super::transport::Transport;
@@ -93,6 +93,8 @@ pub struct MqttClient {
     params: RwSignal<Option<ConnectParams>>,
     /// Why the client stopped reconnecting, when it did.
     stopped: RwSignal<Option<StopReason>>,
+    /// The last will to send with CONNECT, as the form set it.
+    will: RwSignal<WillChoice>,
     log: LiveLog,
     reconnects: StoredValue<Reconnects>,
     conn: StoredValue<Option<Connection>, LocalStorage>,
@@ -112,6 +114,7 @@ impl MqttClient {
             check: RwSignal::new(CheckState::Idle),
             params: RwSignal::new(None),
             stopped: RwSignal::new(None),
+            will: RwSignal::new(WillChoice::None),
             log: LiveLog::new(),
             reconnects: StoredValue::new(Reconnects::default()),
             conn: StoredValue::new_local(None),
@@ -158,6 +161,11 @@ impl MqttClient {
                 step,
             })
         });
+    }
+
+    /// The last will for the next connection (the form's, as typed).
+    pub fn set_will(&self, will: WillChoice) {
+        self.will.set(will);
     }
 
     /// Chooses the credential to use (e.g. "Use in test client"); replaces any
@@ -239,13 +247,26 @@ impl MqttClient {
             self.fail_check();
             return;
         }
+        // The broker checks only a will topic's syntax at CONNECT and drops
+        // a will outside the namespace without a word when it fires: the
+        // guard refuses it here.
+        let will = match self.will.get_untracked() {
+            WillChoice::None => None,
+            WillChoice::Will(will) => Some(will),
+            WillChoice::OutsideNamespace(topic) => {
+                self.step(Step::WillOutsideNamespace { topic });
+                self.status.set(Status::Closed);
+                self.fail_check();
+                return;
+            }
+        };
         let options = ConnectOptions {
             client_id: p.client_id.clone(),
             user_name: Some(p.user_name.clone()),
             password: Some(p.password.clone()),
             keep_alive_secs: KEEP_ALIVE_SECS,
             clean_session: true,
-            will: None,
+            will,
         };
         let (session, connect_bytes) = Session::connect(options, now_ms() as u64);
         let me = *self;

@@ -23,7 +23,9 @@ use mqtt::{TopicFilter, TopicName};
 
 mod types;
 
-pub use types::{ConnackCode, ConnectOptions, Event, Output, SessionError, State, Will};
+pub use types::{
+    ConnackCode, ConnectOptions, Event, Output, SessionError, State, Will, WillChoice,
+};
 
 use super::codec::{encode, FrameError, Framer};
 use super::qos::Qos;

@@ -11,6 +11,16 @@ pub struct Will {
     pub retain: bool,
 }
 
+/// The will the user chose: none, one, or one the namespace guard refuses
+/// (its full topic).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum WillChoice {
+    #[default]
+    None,
+    Will(Will),
+    OutsideNamespace(String),
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConnectOptions {
     pub client_id: String,

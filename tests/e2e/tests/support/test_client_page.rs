@@ -173,6 +173,29 @@ impl TestClientPage {
     }
 
     /// Types a whole filter (not relative to the prefix).
+    /// Sets a last will: `topic` relative to the prefix, or in full.
+    pub async fn set_will(&self, topic: &str, relative: bool, payload: &str) {
+        self.0.click(".will-form summary").await;
+        self.0.toggle("#tc-will-on").await;
+        if !relative {
+            self.0.toggle("#tc-will-topic-relative").await;
+        }
+        self.0.type_into("#tc-will-topic", topic).await;
+        self.0.type_into("#tc-will-payload", payload).await;
+    }
+
+    /// Changes the will's topic (the will form is open and on).
+    pub async fn set_will_topic(&self, topic: &str, relative: bool) {
+        let is_relative = self
+            .0
+            .holds("return document.getElementById('tc-will-topic-relative').checked")
+            .await;
+        if is_relative != relative {
+            self.0.toggle("#tc-will-topic-relative").await;
+        }
+        self.0.type_into("#tc-will-topic", topic).await;
+    }
+
     pub async fn type_full_filter(&self, filter: &str) {
         self.0.toggle(".subscribe-form label.checkbox input").await;
         self.0.type_into("#tc-sub-filter", filter).await;

@@ -1,0 +1,62 @@
+//! The last will: topic (relative to the prefix, checked by the namespace
+//! guard), message, QoS and retain. What is typed goes to the client for its
+//! next connection; a topic outside the namespace is refused there, before
+//! CONNECT, since the broker would drop such a will silently.
+
+use leptos::prelude::*;
+
+use super::context::use_test_client;
+use super::qos_select::QosSelect;
+use super::topic_input::{TopicField, TopicInput};
+use crate::i18n::{use_i18n, Msg};
+use crate::mqtt::qos::Qos;
+use crate::mqtt::session::{Will, WillChoice};
+
+#[component]
+pub fn WillForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = use_test_client();
+    let on = RwSignal::new(false);
+    let topic = TopicField::new("status", false);
+    let payload = RwSignal::new(String::from("offline"));
+    let qos = RwSignal::new(Qos::AtLeastOnce);
+    let retain = RwSignal::new(false);
+    Effect::new(move |_| {
+        let choice = if !on.get() {
+            WillChoice::None
+        } else if !topic.findings.with(Vec::is_empty) {
+            WillChoice::OutsideNamespace(topic.full.get())
+        } else {
+            WillChoice::Will(Will {
+                topic: topic.full.get(),
+                payload: payload.get().into_bytes(),
+                qos: qos.get(),
+                retain: retain.get(),
+            })
+        };
+        client.set_will(choice);
+    });
+    view! {
+        <details class="will-form">
+            <summary>{i18n.t(Msg::WillTitle)}</summary>
+            <p class="hint">{i18n.t(Msg::WillHint)}</p>
+            <label class="checkbox">
+                <input type="checkbox" id="tc-will-on" prop:checked=on
+                    on:change=move |ev| on.set(event_target_checked(&ev))/>
+                {i18n.t(Msg::WillOn)}
+            </label>
+            <TopicInput field=topic id="tc-will-topic"/>
+            <label for="tc-will-payload">{i18n.t(Msg::WillPayload)}</label>
+            <input id="tc-will-payload" autocomplete="off" prop:value=payload
+                on:input=move |ev| payload.set(event_target_value(&ev))/>
+            <div class="inline">
+                <QosSelect qos id="tc-will-qos"/>
+                <label class="checkbox">
+                    <input type="checkbox" id="tc-will-retain" prop:checked=retain
+                        on:change=move |ev| retain.set(event_target_checked(&ev))/>
+                    {i18n.t(Msg::WillRetain)}
+                </label>
+            </div>
+        </details>
+    }
+}
