@@ -124,6 +124,39 @@ async fn a_delayed_will_comes_after_its_delay() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_static_clients_delayed_will_comes_after_its_delay_too() {
+    let (_dir, s) = stack();
+    let status = format!("{NS}/status/static-delayed");
+    let obs = watching(&s, &status, 15).await;
+    let cred = create_static(&s, "Delayed will").await;
+    let id = cred["clientId"].as_str().unwrap();
+    let (user, password) = (
+        cred["userName"].as_str().unwrap(),
+        cred["password"].as_str().unwrap(),
+    );
+    let v5 = [
+        "-V",
+        "mqttv5",
+        "-x",
+        "30",
+        "-D",
+        "will",
+        "will-delay-interval",
+        "2",
+    ];
+    let client = with_will(&s, user, password, id, &status, &v5);
+    event_of(&s, id, "connected").await;
+    let dropped = Instant::now();
+    kill(client);
+    assert_eq!(heard(obs), "offline");
+    let took = dropped.elapsed();
+    assert!(
+        took >= Duration::from_millis(1500),
+        "delivered after {took:?}, before its delay"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_revoked_session_still_says_it_went_offline() {
     let (_dir, s) = stack();
     let status = format!("{NS}/status/revoked");
