@@ -88,6 +88,11 @@ setup_browser() {
 build_console() {
   say "trunk build --release (console)"
   trunk build --release --dist "$ROOT/dist"
+  # Each asset beside its brotli and gzip forms: tillor-local serves the one
+  # the browser accepts (what travels is what counts).
+  apt_install brotli
+  find "$ROOT/dist" -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) \
+    -exec gzip -k -9 -f {} \; -exec brotli -k -q 11 -f {} \;
 }
 
 setup_broker() {

@@ -123,8 +123,17 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT));
 
+    // The build stores each asset beside its brotli and gzip forms
+    // (scripts/setup.sh): the wire carries the compressed bytes. The names
+    // carry no hash (a host page embeds them by name), so browsers keep them
+    // but ask again each time (Last-Modified answers 304 when unchanged).
     let console = ServeDir::new(&state.config.console_dir)
+        .precompressed_br()
+        .precompressed_gzip()
         .fallback(axum::routing::any(console_not_found).with_state(state.clone()));
+    let console: Router = Router::new()
+        .fallback_service(console)
+        .layer(axum::middleware::map_response(revalidate));
 
     let mut router = Router::new()
         .nest("/api", api)
@@ -266,6 +275,15 @@ pub async fn start(config: Config) -> Result<Running, String> {
             .await
     });
     Ok(Running { addr, demo, server })
+}
+
+/// Console assets may be kept, but are checked again before each use.
+async fn revalidate(mut response: axum::response::Response) -> axum::response::Response {
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
+    response
 }
 
 async fn shutdown_signal() {

@@ -642,3 +642,60 @@ async fn a_given_demo_organisation_is_seeded_with_its_key() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn console_assets_travel_compressed_as_the_browser_accepts_and_are_revalidated() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = dir.path().join("dist");
+    std::fs::create_dir_all(&console).unwrap();
+    let js = "console.log('the console, uncompressed');".repeat(50);
+    std::fs::write(
+        console.join("index.html"),
+        "<!doctype html><title>t</title>",
+    )
+    .unwrap();
+    std::fs::write(console.join("app.js"), &js).unwrap();
+    // Stand-ins for what the build writes beside each asset.
+    std::fs::write(console.join("app.js.br"), b"brotli bytes").unwrap();
+    std::fs::write(console.join("app.js.gz"), b"gzip bytes").unwrap();
+    let s = Stack::launch(
+        &dir.path().join("data"),
+        tillor_harness::Launch {
+            console_dir: Some(&console),
+            ..Default::default()
+        },
+    );
+    let client = reqwest::Client::new();
+    let get = |encoding: &'static str| {
+        let req = client.get(s.url("/app.js"));
+        let req = if encoding.is_empty() {
+            req
+        } else {
+            req.header("Accept-Encoding", encoding)
+        };
+        async move {
+            let resp = req.send().await.unwrap();
+            assert_eq!(resp.status(), 200);
+            let enc = resp
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let cache = resp.headers()["cache-control"].to_str().unwrap().to_owned();
+            (enc, cache, resp.bytes().await.unwrap())
+        }
+    };
+    let (enc, cache, body) = get("gzip, deflate, br").await;
+    assert_eq!(enc.as_deref(), Some("br"), "brotli first when accepted");
+    assert_eq!(&body[..], b"brotli bytes");
+    assert_eq!(cache, "no-cache", "kept, but checked again before each use");
+    let (enc, _, body) = get("gzip").await;
+    assert_eq!(
+        (enc.as_deref(), &body[..]),
+        (Some("gzip"), &b"gzip bytes"[..])
+    );
+    let (enc, _, body) = get("").await;
+    assert_eq!((enc, &body[..]), (None, js.as_bytes()));
+    // The API keeps its own caching rules.
+    let health = client.get(s.url("/healthz")).send().await.unwrap();
+    assert!(health.headers().get("cache-control").is_none());
+}
