@@ -11,9 +11,9 @@ use crate::api::{self, ApiError};
 use crate::components::connections_card::SessionsChanged;
 use crate::components::test_client_card::provide_test_client;
 use crate::components::{
-    ConnectionsCard, ContextBar, DeleteDialog, ErrorNotice, JwtCredentialsCard, LanguageSwitch,
-    LiveRegion, OrganisationPicker, RevealOnceDialog, RotateDialog, StaticCredentialsTable,
-    TestClientCard,
+    ConnectionsCard, ContextBar, CredentialAction, CredentialActionDialog, ErrorNotice,
+    JwtCredentialsCard, LanguageSwitch, LiveRegion, OrganisationPicker, RevealOnceDialog,
+    StaticCredentialsTable, TestClientCard,
 };
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::state::use_console;
@@ -256,11 +256,11 @@ fn StaticCredentialsSection() -> impl IntoView {
         </section>
         {move || revealed.get().map(|created| view! { <RevealOnceDialog created on_close=close_reveal/> })}
         {move || to_rotate.get().map(|credential| view! {
-            <RotateDialog credential on_confirm=confirm_rotate
+            <CredentialActionDialog action=CredentialAction::Rotate credential on_confirm=confirm_rotate
                 on_cancel=Callback::new(move |_| to_rotate.set(None))/>
         })}
         {move || to_delete.get().map(|credential| view! {
-            <DeleteDialog credential on_confirm=confirm_delete
+            <CredentialActionDialog action=CredentialAction::Delete credential on_confirm=confirm_delete
                 on_cancel=Callback::new(move |_| to_delete.set(None))/>
         })}
     }
