@@ -79,25 +79,18 @@ impl Sessions {
 
     /// Connected sessions using one JWT, for the tokens list.
     pub fn count_jwt(&self, token_id: &str) -> usize {
-        self.0
-            .lock()
-            .map(|all| {
-                all.values()
-                    .filter(|s| matches!(&s.credential, CredentialRef::Jwt { jti, .. } if jti == token_id))
-                    .count()
-            })
-            .unwrap_or(0)
+        self.count(|c| matches!(c, CredentialRef::Jwt { jti, .. } if jti == token_id))
     }
 
     /// Connected sessions per static credential id, for the credentials list.
     pub fn count_static(&self, credential_id: &str) -> usize {
+        self.count(|c| matches!(c, CredentialRef::Static { id, .. } if id == credential_id))
+    }
+
+    fn count(&self, uses: impl Fn(&CredentialRef) -> bool) -> usize {
         self.0
             .lock()
-            .map(|all| {
-                all.values()
-                    .filter(|s| matches!(&s.credential, CredentialRef::Static { id, .. } if id == credential_id))
-                    .count()
-            })
+            .map(|all| all.values().filter(|s| uses(&s.credential)).count())
             .unwrap_or(0)
     }
 }
