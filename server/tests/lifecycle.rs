@@ -51,9 +51,10 @@ fn jwt_subscriber(s: &Stack, client_id: &str, token: &str) -> std::process::Chil
     .unwrap()
 }
 
-/// Waits for the disconnect of `client_id` with `cause`, and says how long
-/// after `since_ms` (Unix ms) the broker cut it off.
-async fn cut_off_after(s: &Stack, client_id: &str, cause: &str, since_ms: i64) -> Duration {
+/// Waits for the disconnect of `client_id` with `cause`, and checks the
+/// broker cut it off within 1 s of `since_ms` (Unix ms, when the API was
+/// asked), by the broker's own event time.
+async fn cut_off_within_1s(s: &Stack, client_id: &str, cause: &str, since_ms: i64) {
     let e = event_where(s, client_id, "disconnected", |e| {
         e["what"]["cause"] == cause
     })
@@ -64,7 +65,8 @@ async fn cut_off_after(s: &Stack, client_id: &str, cause: &str, since_ms: i64) -
     )
     .unwrap();
     let at_ms = (at.unix_timestamp_nanos() / 1_000_000) as i64;
-    Duration::from_millis((at_ms - since_ms).max(0) as u64)
+    let took = Duration::from_millis((at_ms - since_ms).max(0) as u64);
+    assert!(took <= Duration::from_secs(1), "cut off after {took:?}");
 }
 
 fn now_ms() -> i64 {
@@ -147,8 +149,7 @@ async fn a_revoked_token_is_cut_off_at_once_refused_after_a_restart_and_a_newer_
     )
     .await;
     assert_eq!(status, 204);
-    let took = cut_off_after(&s, &id, "token_revoked", asked).await;
-    assert!(took <= Duration::from_secs(1), "cut off after {took:?}");
+    cut_off_within_1s(&s, &id, "token_revoked", asked).await;
     event_where(&s, &id, "revoked", |e| e["what"]["jti"] == jti.as_str()).await;
     let _ = sub.kill();
     let _ = sub.wait();
@@ -241,8 +242,7 @@ async fn revoking_a_client_id_cuts_off_every_token_issued_so_far_and_not_later_o
     assert_eq!(status, 200);
     assert_eq!(body["clientId"], id.as_str());
     assert_eq!(body["jtis"].as_array().unwrap().len(), 2);
-    let took = cut_off_after(&s, &id, "token_revoked", asked).await;
-    assert!(took <= Duration::from_secs(1), "cut off after {took:?}");
+    cut_off_within_1s(&s, &id, "token_revoked", asked).await;
     let _ = sub.kill();
     let _ = sub.wait();
 
@@ -322,8 +322,7 @@ async fn a_rotation_cuts_off_the_old_password_at_once_and_the_new_one_works() {
     assert_eq!(rotated["clientId"], cred["clientId"]);
     let new_password = rotated["password"].as_str().unwrap();
     assert_ne!(new_password, cred["password"].as_str().unwrap());
-    let took = cut_off_after(&s, id, "password_rotated", asked).await;
-    assert!(took <= Duration::from_secs(1), "cut off after {took:?}");
+    cut_off_within_1s(&s, id, "password_rotated", asked).await;
     event_of(&s, id, "rotated").await;
     drop(sub);
 

@@ -104,10 +104,9 @@ pub async fn events(s: &Stack, org: &str, key: &str) -> Vec<Value> {
         .clone()
 }
 
-/// One answer of the events list for a query string (`a=1&b=2`), which
-/// must succeed.
-pub async fn page(s: &Stack, org: &str, key: &str, query: &str) -> Value {
-    let resp = as_org(
+/// The events list asked with a query string (`a=1&b=2`).
+pub async fn ask_events(s: &Stack, org: &str, key: &str, query: &str) -> reqwest::Response {
+    as_org(
         s,
         org,
         key,
@@ -116,9 +115,25 @@ pub async fn page(s: &Stack, org: &str, key: &str, query: &str) -> Value {
     )
     .send()
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// One answer of the events list for a query string, which must succeed.
+pub async fn page(s: &Stack, org: &str, key: &str, query: &str) -> Value {
+    let resp = ask_events(s, org, key, query).await;
     assert_eq!(resp.status(), 200, "{query}");
     resp.json().await.unwrap()
+}
+
+/// The 400 the events list answers a bad query with: (code, field).
+pub async fn refused_query(s: &Stack, query: &str) -> (Value, Value) {
+    let resp = ask_events(s, ORG_A, KEY_A, query).await;
+    assert_eq!(resp.status(), 400, "{query}");
+    let body: Value = resp.json().await.unwrap();
+    (
+        body["error"]["code"].clone(),
+        body["error"]["field"].clone(),
+    )
 }
 
 /// Waits up to 2 s (the product's promise) for an event of `client_id`.
