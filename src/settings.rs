@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use tillor_contract::config::Language;
 
+use crate::mqtt::packet::{Protocol, SubOptions};
 use crate::mqtt::payload::PayloadFormat;
 use crate::mqtt::qos::Qos;
 
@@ -28,6 +29,11 @@ pub struct OrgSettings {
     pub recent_publishes: Vec<SavedPublish>,
     #[serde(default)]
     pub auto_renew: bool,
+    /// The test client's protocol; absent in older settings (then MQTT 5).
+    #[serde(default)]
+    pub protocol: Protocol,
+    #[serde(default)]
+    pub session_expiry_secs: u32,
 }
 
 /// How many recent publishes are remembered, and the largest payload kept
@@ -58,10 +64,12 @@ pub fn remember_publish(list: &mut Vec<SavedPublish>, p: SavedPublish) {
     list.truncate(RECENT_PUBLISHES);
 }
 
+/// Older settings hold only `qos`; MQTT 5's options default to off.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedSubscription {
     pub filter: String,
-    pub qos: Qos,
+    #[serde(flatten)]
+    pub options: SubOptions,
     pub label: String,
     pub colour: usize,
 }
@@ -109,7 +117,11 @@ mod tests {
         let s = OrgSettings {
             subscriptions: vec![SavedSubscription {
                 filter: "tillor/local/acme/integration/#".into(),
-                qos: Qos::AtLeastOnce,
+                options: SubOptions {
+                    qos: Qos::AtLeastOnce,
+                    no_local: true,
+                    ..SubOptions::default()
+                },
                 label: "alles".into(),
                 colour: 2,
             }],
@@ -123,6 +135,8 @@ mod tests {
                 json: true,
             }],
             auto_renew: true,
+            protocol: Protocol::V311,
+            session_expiry_secs: 300,
         };
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(serde_json::from_str::<OrgSettings>(&json).unwrap(), s);
@@ -136,7 +150,12 @@ mod tests {
         let old = r#"{"subscriptions":[{"filter":"f","qos":2,"label":"","colour":0}],"log_cap":2000,"log_format":"hex"}"#;
         let s: OrgSettings = serde_json::from_str(old).unwrap();
         assert_eq!(s.log_cap, Some(2000));
-        assert_eq!(s.subscriptions[0].qos, Qos::ExactlyOnce);
+        assert_eq!(s.subscriptions[0].options.qos, Qos::ExactlyOnce);
+        assert_eq!(
+            s.protocol,
+            Protocol::V5,
+            "older settings connect with MQTT 5"
+        );
         assert_eq!(s.log_format, Some(PayloadFormat::Hex));
         assert!(s.recent_publishes.is_empty() && !s.auto_renew);
     }

@@ -8,10 +8,12 @@ use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::translation::{close_text, protocol, reason_suffix, Msg, Translation};
+use super::translation::{close_text, limits, protocol, reason_suffix, Msg, Translation};
 use crate::format::local_time;
+use crate::mqtt::packet::Protocol;
+use crate::mqtt::properties_input::PropertyProblem;
 use crate::mqtt::retry::StopReason;
-use crate::mqtt::session::ConnackCode;
+use crate::mqtt::session::{ConnackCode, Reason};
 use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::url::UrlProblem;
 
@@ -115,6 +117,22 @@ impl Translation for En {
             Msg::WillPayload => "Message",
             Msg::WillRetain => "Retain",
             Msg::WillHint => "The broker publishes this message when the connection ends without a goodbye: on network loss, a keep-alive timeout, or when the broker cuts it (expired or revoked token, Disconnect).",
+            Msg::ProtocolLabel => "Protocol",
+            Msg::SessionExpiry => "Session expiry (s, MQTT 5)",
+            Msg::Mqtt5Properties => "MQTT 5 properties",
+            Msg::ContentType => "Content type",
+            Msg::PayloadUtf8 => "Payload is UTF-8 text (payload format indicator)",
+            Msg::MessageExpiry => "Message expiry (s)",
+            Msg::ResponseTopic => "Response topic",
+            Msg::CorrelationData => "Correlation data",
+            Msg::UserProperties => "User properties, one name=value per line",
+            Msg::WillDelay => "Will delay (s): the broker waits this long before publishing the will",
+            Msg::NoLocal => "No local (not my own messages)",
+            Msg::RetainAsPublished => "Retain as published",
+            Msg::RetainHandling => "Retained messages",
+            Msg::RetainHandlingAlways => "at every subscribe",
+            Msg::RetainHandlingNew => "only for a new subscription",
+            Msg::RetainHandlingNever => "never",
             Msg::Cancel => "Cancel",
             Msg::Hint401 => "Check the API key.",
             Msg::Hint403 => "The API key and the organisation do not match: check both.",
@@ -234,16 +252,34 @@ impl Translation for En {
         format!("Unexpected answer from the server (HTTP {status}).")
     }
 
-    fn connack(&self, code: ConnackCode) -> String {
-        let n = code.as_u8();
-        match code {
-            ConnackCode::UnacceptableProtocolVersion => format!("Refused (CONNACK {n}): the broker does not accept this MQTT version. Use MQTT 3.1.1."),
+    fn connack(&self, reason: &Reason) -> String {
+        let n = reason.describe();
+        match ConnackCode::of(reason.protocol, reason.code) {
+            ConnackCode::UnacceptableProtocolVersion => format!("Refused (CONNACK {n}): the broker does not accept this MQTT version. Choose the other protocol in the connect panel."),
             ConnackCode::IdentifierRejected => format!("Refused (CONNACK {n}): the broker rejects this client id. Use only {CLIENT_ID_ALLOWED} and exactly the credential's client id."),
-            ConnackCode::ServerUnavailable => format!("Refused (CONNACK {n}): the broker is temporarily unavailable. Try again shortly."),
+            ConnackCode::ServerUnavailable => format!("Refused (CONNACK {n}): the broker is temporarily unavailable or busy. Try again shortly."),
             ConnackCode::BadUserNameOrPassword => format!("Refused (CONNACK {n}): wrong username or password. With a JWT the username is empty and the token is the password."),
+            ConnackCode::NotAuthorized if reason.protocol == Protocol::V5 => format!("Refused (CONNACK {n}): the password or token is wrong, expired or for another client id, or the credentials were deleted. Mosquitto answers every refused login with 0x87 and no reason string, so which of these it was is not in the answer: the Connections card shows what the broker saw."),
             ConnackCode::NotAuthorized => format!("Refused (CONNACK {n}, not authorised): the password or token is wrong, expired or for another client id, or the credentials were deleted."),
-            ConnackCode::Other(_) => format!("Refused (CONNACK {n}): unknown code."),
+            ConnackCode::Limited => format!("Refused (CONNACK {n}): the broker limits this client (banned, quota or connection rate). Wait before connecting again."),
+            ConnackCode::Other => format!("Refused (CONNACK {n})."),
         }
+    }
+
+    fn server_disconnect(&self, reason: &Reason) -> String {
+        let n = reason.describe();
+        let next = match reason.code {
+            0x8E => "Another connection with the same client id took over this session: another tab or a running integration. The console does not reconnect, so it would not cut that one off in turn.",
+            0x98 => "Someone disconnected this client on purpose (Connections > Disconnect, or a revoked or expired credential).",
+            0x8D => "The broker heard nothing within the keep-alive: the network or the tab stalled.",
+            0x8B | 0x88 | 0x89 => "The broker is restarting or overloaded; the console reconnects.",
+            0x87 => "The credentials no longer allow this connection (expired, revoked or deleted).",
+            0x9C | 0x9D => "The broker points elsewhere; use the broker URL from a new credential.",
+            0x95 | 0x93 | 0x94 | 0x81 | 0x82 => "The broker found a protocol problem with what the console sent; the log above shows the last packets.",
+            0xA0 => "The broker's maximum connect time passed; connect again.",
+            _ => "The broker gave this reason; see the MQTT 5 specification, table 2-6.",
+        };
+        format!("The broker disconnected this client (DISCONNECT {n}). {next}")
     }
 
     fn close_code(&self, code: u16) -> &'static str {
@@ -276,12 +312,24 @@ impl Translation for En {
                 format!("CONNECT sent: client id {client_id}, username {user} (the password is not shown)")
             }
             Step::Connack(Ok(())) => "CONNACK 0: connected".into(),
-            Step::Connack(Err(code)) => self.connack(*code),
-            Step::Subscribed { filter, granted: Some(q), predicted_allowed } => format!("SUBACK {filter}: granted QoS {}{}", q.as_u8(), if *predicted_allowed { "" } else { " (the console predicted a refusal)" }),
-            Step::Subscribed { filter, granted: None, predicted_allowed } => format!("SUBACK {filter}: refused (0x80){}", if *predicted_allowed { "" } else { ", as predicted: outside the namespace" }),
-            Step::Published { topic, qos, predicted_allowed: true } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
-            Step::Published { topic, qos, predicted_allowed: false } => format!("PUBLISH {topic} (QoS {}) sent outside the namespace: under MQTT 3.1.1 Mosquitto drops it silently (QoS 1 still gets a PUBACK, but nobody receives it); TBMQ disconnects.", qos.as_u8()),
-            Step::Delivered { packet_id } => format!("Acknowledged by the broker (packet {packet_id})"),
+            Step::Connack(Err(reason)) => self.connack(reason),
+            Step::BrokerLimits(properties) => format!("The broker's limits (CONNACK): {}", limits(properties)),
+            Step::Subscribed { filter, reason, predicted_allowed } => match (reason.granted(), predicted_allowed) {
+                (Some(q), true) => format!("SUBACK {filter}: granted QoS {}", q.as_u8()),
+                (Some(q), false) => format!("SUBACK {filter}: granted QoS {} (the console predicted a refusal)", q.as_u8()),
+                (None, true) => format!("SUBACK {filter}: refused ({})", reason.describe()),
+                (None, false) => format!("SUBACK {filter}: refused ({}), as predicted: outside the namespace", reason.describe()),
+            },
+            Step::Published { topic, qos, predicted_allowed: true, .. } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
+            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V311 } => format!("PUBLISH {topic} (QoS {}) sent outside the namespace: under MQTT 3.1.1 Mosquitto drops it silently (QoS 1 still gets a PUBACK, but nobody receives it); TBMQ disconnects.", qos.as_u8()),
+            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V5 } => format!("PUBLISH {topic} (QoS {}) sent outside the namespace: under MQTT 5 the broker answers QoS 1 and 2 with reason code 0x87; QoS 0 has no answer and is dropped.", qos.as_u8()),
+            Step::Delivered { packet_id, reason, predicted_allowed } => match (reason.is_failure(), predicted_allowed) {
+                (false, _) if reason.code == 0 => format!("Acknowledged by the broker (packet {packet_id})"),
+                (false, _) => format!("Acknowledged by the broker (packet {packet_id}, {})", reason.describe()),
+                (true, true) => format!("Refused by the broker (packet {packet_id}, {}), although the console predicted it was allowed", reason.describe()),
+                (true, false) => format!("Refused by the broker (packet {packet_id}, {}), as predicted: outside the namespace", reason.describe()),
+            },
+            Step::ServerDisconnect(reason) => self.server_disconnect(reason),
             Step::Timeout(what) => format!("No {what} in time: the connection is dead."),
             Step::Protocol(why) => format!("Protocol error: {why}"),
             Step::TransportError => "WebSocket error (the browser gives no details; see the close code below).".into(),
@@ -292,11 +340,26 @@ impl Translation for En {
             Step::Reconnecting { attempt, in_ms } => format!("Reconnecting in {} s (attempt {attempt}); subscriptions are requested again afterwards.", in_ms / 1000),
             Step::NotRetrying(StopReason::Refused) => "Not retried: the broker refused these credentials; retrying would not help.".into(),
             Step::NotRetrying(StopReason::TokenExpired) => "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.".into(),
+            Step::NotRetrying(StopReason::TakenOver) => "Not retried: the broker said another connection with this client id took over. Close that connection, or use another client id, then connect again.".into(),
             Step::NotRetrying(StopReason::TakeoverLoop) => "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into(),
             Step::NotRetrying(StopReason::Revoked) => "Cut off and not retried: the test client's token was revoked (Active tokens). The broker refuses it from now on; create a new token and use that.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", local_time(*expires_at_ms, Language::En)),
             Step::WillOutsideNamespace { topic } => format!("Not connected: the last will goes to {topic}, outside your organisation's namespace. The broker would accept it at connect and drop it later without a word. Choose a topic below the prefix."),
+        }
+    }
+
+    fn property_problem(&self, problem: &PropertyProblem) -> String {
+        match problem {
+            PropertyProblem::NotSeconds { value, .. } => {
+                format!("“{value}” is not a number of seconds (0 to 4294967295).")
+            }
+            PropertyProblem::UserPropertyLine(n) => {
+                format!("User properties, line {n}: write name=value.")
+            }
+            PropertyProblem::ResponseTopicWildcard => {
+                "A response topic is a topic name: no # or +.".into()
+            }
         }
     }
 

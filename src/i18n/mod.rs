@@ -122,7 +122,8 @@ pub fn api_error_text(lang: Language, error: &ApiError, doing: Doing) -> String 
 mod tests {
     use super::translation::close_text;
     use super::*;
-    use crate::mqtt::session::ConnackCode;
+    use crate::mqtt::packet::Protocol;
+    use crate::mqtt::session::Reason;
 
     #[test]
     fn a_field_error_names_the_field_and_range_in_both_languages() {
@@ -195,10 +196,29 @@ mod tests {
 
     #[test]
     fn connack_5_explains_the_likely_causes_in_both_languages() {
-        let nl = translation(Language::Nl).connack(ConnackCode::NotAuthorized);
+        let five = Reason {
+            protocol: Protocol::V311,
+            code: 5,
+            text: None,
+        };
+        let nl = translation(Language::Nl).connack(&five);
         assert!(nl.contains("CONNACK 5") && nl.contains("verlopen"));
-        let en = translation(Language::En).connack(ConnackCode::NotAuthorized);
+        let en = translation(Language::En).connack(&five);
         assert!(en.contains("not authorised") && en.contains("expired"));
+    }
+
+    #[test]
+    fn connack_0x87_names_the_code_and_says_the_cause_is_not_in_the_answer() {
+        let refused = Reason {
+            protocol: Protocol::V5,
+            code: 0x87,
+            text: Some("nope".into()),
+        };
+        let en = translation(Language::En).connack(&refused);
+        assert!(en.contains("CONNACK 0x87 Not authorized: “nope”"), "{en}");
+        assert!(en.contains("Connections card"));
+        let nl = translation(Language::Nl).connack(&refused);
+        assert!(nl.contains("0x87") && nl.contains("Verbindingen"));
     }
 
     #[test]

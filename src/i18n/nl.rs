@@ -8,10 +8,12 @@ use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::translation::{close_text, protocol, reason_suffix, Msg, Translation};
+use super::translation::{close_text, limits, protocol, reason_suffix, Msg, Translation};
 use crate::format::local_time;
+use crate::mqtt::packet::Protocol;
+use crate::mqtt::properties_input::PropertyProblem;
 use crate::mqtt::retry::StopReason;
-use crate::mqtt::session::ConnackCode;
+use crate::mqtt::session::{ConnackCode, Reason};
 use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::url::UrlProblem;
 
@@ -115,6 +117,22 @@ impl Translation for Nl {
             Msg::WillPayload => "Bericht",
             Msg::WillRetain => "Bewaren (retain)",
             Msg::WillHint => "De broker publiceert dit bericht als de verbinding wegvalt zonder afmelding: bij netwerkverlies, een keep-alive-timeout, of als de broker haar verbreekt (verlopen of ingetrokken token, Verbreken).",
+            Msg::ProtocolLabel => "Protocol",
+            Msg::SessionExpiry => "Sessie bewaren (s, MQTT 5)",
+            Msg::Mqtt5Properties => "MQTT 5-eigenschappen",
+            Msg::ContentType => "Content type",
+            Msg::PayloadUtf8 => "Payload is UTF-8-tekst (payload format indicator)",
+            Msg::MessageExpiry => "Bericht verloopt na (s)",
+            Msg::ResponseTopic => "Antwoordtopic (response topic)",
+            Msg::CorrelationData => "Correlatiegegevens (correlation data)",
+            Msg::UserProperties => "User properties, één naam=waarde per regel",
+            Msg::WillDelay => "Vertraging (s): zo lang wacht de broker voor hij het testament publiceert",
+            Msg::NoLocal => "No local (niet mijn eigen berichten)",
+            Msg::RetainAsPublished => "Retain-vlag zoals gepubliceerd",
+            Msg::RetainHandling => "Bewaarde berichten",
+            Msg::RetainHandlingAlways => "bij elke subscribe",
+            Msg::RetainHandlingNew => "alleen bij een nieuwe subscription",
+            Msg::RetainHandlingNever => "nooit",
             Msg::Cancel => "Annuleren",
             Msg::Hint401 => "Controleer de API-sleutel.",
             Msg::Hint403 => "De API-sleutel en de organisatie horen niet bij elkaar: controleer beide.",
@@ -234,16 +252,34 @@ impl Translation for Nl {
         format!("Onverwacht antwoord van de server (HTTP {status}).")
     }
 
-    fn connack(&self, code: ConnackCode) -> String {
-        let n = code.as_u8();
-        match code {
-            ConnackCode::UnacceptableProtocolVersion => format!("Geweigerd (CONNACK {n}): de broker accepteert deze MQTT-versie niet. Gebruik MQTT 3.1.1."),
+    fn connack(&self, reason: &Reason) -> String {
+        let n = reason.describe();
+        match ConnackCode::of(reason.protocol, reason.code) {
+            ConnackCode::UnacceptableProtocolVersion => format!("Geweigerd (CONNACK {n}): de broker accepteert deze MQTT-versie niet. Kies het andere protocol bij Verbinden."),
             ConnackCode::IdentifierRejected => format!("Geweigerd (CONNACK {n}): de broker weigert deze client-id. Gebruik alleen {CLIENT_ID_ALLOWED} en precies de client-id van de inloggegevens."),
-            ConnackCode::ServerUnavailable => format!("Geweigerd (CONNACK {n}): de broker is tijdelijk niet beschikbaar. Probeer het zo opnieuw."),
+            ConnackCode::ServerUnavailable => format!("Geweigerd (CONNACK {n}): de broker is tijdelijk niet beschikbaar of te druk. Probeer het zo opnieuw."),
             ConnackCode::BadUserNameOrPassword => format!("Geweigerd (CONNACK {n}): gebruikersnaam of wachtwoord onjuist. Bij een JWT is de gebruikersnaam leeg en het token het wachtwoord."),
+            ConnackCode::NotAuthorized if reason.protocol == Protocol::V5 => format!("Geweigerd (CONNACK {n}): het wachtwoord of token klopt niet, is verlopen of hoort bij een andere client-id, of de inloggegevens zijn verwijderd. Mosquitto antwoordt op elke geweigerde login met 0x87 zonder reden, dus welke van deze het was staat niet in het antwoord: de kaart Verbindingen toont wat de broker zag."),
             ConnackCode::NotAuthorized => format!("Geweigerd (CONNACK {n}, niet geautoriseerd): het wachtwoord of token klopt niet, is verlopen of hoort bij een andere client-id, of de inloggegevens zijn verwijderd."),
-            ConnackCode::Other(_) => format!("Geweigerd (CONNACK {n}): onbekende code."),
+            ConnackCode::Limited => format!("Geweigerd (CONNACK {n}): de broker beperkt deze client (geblokkeerd, quotum of te veel verbindingen). Wacht even voor je opnieuw verbindt."),
+            ConnackCode::Other => format!("Geweigerd (CONNACK {n})."),
         }
+    }
+
+    fn server_disconnect(&self, reason: &Reason) -> String {
+        let n = reason.describe();
+        let next = match reason.code {
+            0x8E => "Een andere verbinding met dezelfde client-id heeft deze sessie overgenomen: een ander tabblad of een draaiende integratie. De console verbindt niet opnieuw, zodat die niet op zijn beurt wordt afgesloten.",
+            0x98 => "Iemand heeft deze client bewust afgesloten (Verbindingen > Verbreken, of ingetrokken of verlopen inloggegevens).",
+            0x8D => "De broker hoorde niets binnen de keep-alive: het netwerk of het tabblad haperde.",
+            0x8B | 0x88 | 0x89 => "De broker herstart of is overbelast; de console verbindt opnieuw.",
+            0x87 => "De inloggegevens staan deze verbinding niet meer toe (verlopen, ingetrokken of verwijderd).",
+            0x9C | 0x9D => "De broker verwijst elders naartoe; gebruik de broker-URL van nieuwe inloggegevens.",
+            0x95 | 0x93 | 0x94 | 0x81 | 0x82 => "De broker vond een protocolfout in wat de console stuurde; het logboek hierboven toont de laatste pakketten.",
+            0xA0 => "De maximale verbindingsduur van de broker is verstreken; verbind opnieuw.",
+            _ => "De broker gaf deze reden; zie de MQTT 5-specificatie, tabel 2-6.",
+        };
+        format!("De broker heeft deze client afgesloten (DISCONNECT {n}). {next}")
     }
 
     fn close_code(&self, code: u16) -> &'static str {
@@ -276,12 +312,24 @@ impl Translation for Nl {
                 format!("CONNECT verstuurd: client-id {client_id}, gebruikersnaam {user} (het wachtwoord wordt niet getoond)")
             }
             Step::Connack(Ok(())) => "CONNACK 0: verbonden".into(),
-            Step::Connack(Err(code)) => self.connack(*code),
-            Step::Subscribed { filter, granted: Some(q), predicted_allowed } => format!("SUBACK {filter}: toegestaan met QoS {}{}", q.as_u8(), if *predicted_allowed { "" } else { " (de console had een weigering voorspeld)" }),
-            Step::Subscribed { filter, granted: None, predicted_allowed } => format!("SUBACK {filter}: geweigerd (0x80){}", if *predicted_allowed { "" } else { ", zoals voorspeld: buiten de namespace" }),
-            Step::Published { topic, qos, predicted_allowed: true } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
-            Step::Published { topic, qos, predicted_allowed: false } => format!("PUBLISH {topic} (QoS {}) buiten de namespace verstuurd: onder MQTT 3.1.1 laat Mosquitto dit stil vallen (QoS 1 krijgt toch een PUBACK, maar niemand ontvangt het); TBMQ verbreekt de verbinding.", qos.as_u8()),
-            Step::Delivered { packet_id } => format!("Bevestigd door de broker (pakket {packet_id})"),
+            Step::Connack(Err(reason)) => self.connack(reason),
+            Step::BrokerLimits(properties) => format!("Limieten van de broker (CONNACK): {}", limits(properties)),
+            Step::Subscribed { filter, reason, predicted_allowed } => match (reason.granted(), predicted_allowed) {
+                (Some(q), true) => format!("SUBACK {filter}: toegestaan met QoS {}", q.as_u8()),
+                (Some(q), false) => format!("SUBACK {filter}: toegestaan met QoS {} (de console had een weigering voorspeld)", q.as_u8()),
+                (None, true) => format!("SUBACK {filter}: geweigerd ({})", reason.describe()),
+                (None, false) => format!("SUBACK {filter}: geweigerd ({}), zoals voorspeld: buiten de namespace", reason.describe()),
+            },
+            Step::Published { topic, qos, predicted_allowed: true, .. } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
+            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V311 } => format!("PUBLISH {topic} (QoS {}) buiten de namespace verstuurd: onder MQTT 3.1.1 laat Mosquitto het stil vallen (QoS 1 krijgt nog een PUBACK, maar niemand ontvangt het); TBMQ verbreekt de verbinding.", qos.as_u8()),
+            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V5 } => format!("PUBLISH {topic} (QoS {}) buiten de namespace verstuurd: onder MQTT 5 antwoordt de broker bij QoS 1 en 2 met reason code 0x87; QoS 0 krijgt geen antwoord en valt weg.", qos.as_u8()),
+            Step::Delivered { packet_id, reason, predicted_allowed } => match (reason.is_failure(), predicted_allowed) {
+                (false, _) if reason.code == 0 => format!("Bevestigd door de broker (pakket {packet_id})"),
+                (false, _) => format!("Bevestigd door de broker (pakket {packet_id}, {})", reason.describe()),
+                (true, true) => format!("Geweigerd door de broker (pakket {packet_id}, {}), terwijl de console het toegestaan achtte", reason.describe()),
+                (true, false) => format!("Geweigerd door de broker (pakket {packet_id}, {}), zoals voorspeld: buiten de namespace", reason.describe()),
+            },
+            Step::ServerDisconnect(reason) => self.server_disconnect(reason),
             Step::Timeout(what) => format!("Geen {what} op tijd: de verbinding is dood."),
             Step::Protocol(why) => format!("Protocolfout: {why}"),
             Step::TransportError => "WebSocket-fout (de browser geeft geen details; zie de sluitcode hieronder).".into(),
@@ -292,11 +340,26 @@ impl Translation for Nl {
             Step::Reconnecting { attempt, in_ms } => format!("Opnieuw verbinden over {} s (poging {attempt}); abonnementen worden daarna opnieuw aangevraagd.", in_ms / 1000),
             Step::NotRetrying(StopReason::Refused) => "Niet opnieuw geprobeerd: de broker weigerde deze inloggegevens, opnieuw proberen helpt niet.".into(),
             Step::NotRetrying(StopReason::TokenExpired) => "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.".into(),
+            Step::NotRetrying(StopReason::TakenOver) => "Niet opnieuw geprobeerd: de broker meldde dat een andere verbinding met deze client-id de sessie overnam. Sluit die verbinding, of gebruik een andere client-id, en verbind dan opnieuw.".into(),
             Step::NotRetrying(StopReason::TakeoverLoop) => "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.".into(),
             Step::NotRetrying(StopReason::Revoked) => "Verbroken en niet opnieuw geprobeerd: het token van de testclient is ingetrokken (Actieve tokens). De broker weigert het vanaf nu; maak een nieuw token en gebruik dat.".into(),
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", local_time(*expires_at_ms, Language::Nl)),
             Step::WillOutsideNamespace { topic } => format!("Niet verbonden: de laatste wil gaat naar {topic}, buiten de namespace van uw organisatie. De broker zou hem bij het verbinden aannemen en later zonder melding laten vallen. Kies een topic onder het prefix."),
+        }
+    }
+
+    fn property_problem(&self, problem: &PropertyProblem) -> String {
+        match problem {
+            PropertyProblem::NotSeconds { value, .. } => {
+                format!("“{value}” is geen aantal seconden (0 tot 4294967295).")
+            }
+            PropertyProblem::UserPropertyLine(n) => {
+                format!("User properties, regel {n}: schrijf naam=waarde.")
+            }
+            PropertyProblem::ResponseTopicWildcard => {
+                "Een antwoordtopic is een topicnaam: geen # of +.".into()
+            }
         }
     }
 

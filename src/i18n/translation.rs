@@ -7,7 +7,9 @@ use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::Finding;
 use tillor_contract::refusal::RefusalReason;
 
-use crate::mqtt::session::ConnackCode;
+use crate::mqtt::packet::properties::{self, Properties};
+use crate::mqtt::properties_input::PropertyProblem;
+use crate::mqtt::session::Reason;
 use crate::mqtt::steps::Step;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,6 +109,22 @@ pub enum Msg {
     WillPayload,
     WillRetain,
     WillHint,
+    ProtocolLabel,
+    SessionExpiry,
+    Mqtt5Properties,
+    ContentType,
+    PayloadUtf8,
+    MessageExpiry,
+    ResponseTopic,
+    CorrelationData,
+    UserProperties,
+    WillDelay,
+    NoLocal,
+    RetainAsPublished,
+    RetainHandling,
+    RetainHandlingAlways,
+    RetainHandlingNew,
+    RetainHandlingNever,
     Cancel,
     Hint401,
     Hint403,
@@ -196,13 +214,17 @@ pub trait Translation: Sync {
     /// An answer from something that is not the API (a proxy, a static host).
     fn unexpected_status(&self, status: u16) -> String;
     /// A refusing CONNACK, with its likely causes and fix.
-    fn connack(&self, code: ConnackCode) -> String;
+    fn connack(&self, reason: &Reason) -> String;
+    /// A DISCONNECT from the broker (MQTT 5): what it means and what to do.
+    fn server_disconnect(&self, reason: &Reason) -> String;
     /// What a WebSocket close code means.
     fn close_code(&self, code: u16) -> &'static str;
     /// One diagnostic step of the test client.
     fn step(&self, step: &Step) -> String;
     /// One reason a topic or filter is outside the namespace.
     fn finding(&self, finding: &Finding) -> String;
+    /// Why an MQTT 5 property field cannot be sent.
+    fn property_problem(&self, problem: &PropertyProblem) -> String;
     /// What the broker saw, in a sentence.
     fn event(&self, what: &EventKind) -> String;
     /// Why the broker refused, and what to do about it.
@@ -225,6 +247,15 @@ pub(super) fn reason_suffix(reason: &str) -> String {
     } else {
         format!(" ({reason})")
     }
+}
+
+/// A CONNACK's properties as "Receive Maximum 20 · Maximum QoS 1": the
+/// spec's names, the same in both languages.
+pub(super) fn limits(p: &Properties) -> String {
+    p.0.iter()
+        .map(|(id, value)| format!("{} {}", properties::name(*id), properties::show(value)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// An MQTT protocol level as people name it.

@@ -1,15 +1,13 @@
 //! Stream framing for MQTT over WebSocket.
 //!
-//! Design: `mqtt-protocol` decodes from a reader and cannot tell "incomplete"
-//! from "malformed", and a WebSocket frame may carry part of a packet or several.
-//! So we read the fixed header and remaining length ourselves, buffer until a
-//! whole packet is there, and only then hand exactly those bytes to the decoder.
-//! A declared length above the limit is refused before anything is buffered.
+//! Design: a WebSocket frame may carry part of a packet or several, and a
+//! decoder reading from a stream cannot tell "incomplete" from "malformed". So we
+//! read the fixed header and remaining length ourselves (the same in 3.1.1 and
+//! 5), buffer until a whole packet is there, and only then hand exactly those
+//! bytes to the protocol's decoder. A declared length above the limit is refused
+//! before anything is buffered.
 
-use std::io::Cursor;
-
-use mqtt::packet::VariablePacket;
-use mqtt::{Decodable, Encodable};
+use super::packet::{self, Packet, Protocol};
 
 /// Packets above this size are refused (the broker's default is far larger;
 /// a browser tab has no use for more).
@@ -21,7 +19,7 @@ pub enum FrameError {
     MalformedRemainingLength,
     /// The declared packet is larger than the limit.
     TooLarge { size: usize, limit: usize },
-    /// The bytes of a whole packet do not decode as MQTT 3.1.1.
+    /// The bytes of a whole packet do not decode in the connection's protocol.
     Malformed(String),
 }
 
@@ -65,25 +63,21 @@ pub fn packet_length(buf: &[u8], limit: usize) -> Result<Option<usize>, FrameErr
 pub struct Framer {
     buf: Vec<u8>,
     limit: usize,
-}
-
-impl Default for Framer {
-    fn default() -> Self {
-        Framer::new(DEFAULT_MAX_PACKET)
-    }
+    protocol: Protocol,
 }
 
 impl Framer {
-    pub fn new(limit: usize) -> Self {
+    pub fn new(limit: usize, protocol: Protocol) -> Self {
         Framer {
             buf: Vec::new(),
             limit,
+            protocol,
         }
     }
 
     /// Adds received bytes; returns every packet they complete, in order. After an
     /// error the stream is unusable: the connection must be closed.
-    pub fn push(&mut self, bytes: &[u8]) -> Result<Vec<VariablePacket>, FrameError> {
+    pub fn push(&mut self, bytes: &[u8]) -> Result<Vec<Packet>, FrameError> {
         self.buf.extend_from_slice(bytes);
         let mut packets = Vec::new();
         let mut start = 0;
@@ -91,7 +85,8 @@ impl Framer {
             if self.buf.len() - start < len {
                 break;
             }
-            packets.push(decode_exact(&self.buf[start..start + len])?);
+            let frame = &self.buf[start..start + len];
+            packets.push(packet::decode(self.protocol, frame).map_err(FrameError::Malformed)?);
             start += len;
         }
         self.buf.drain(..start);
@@ -102,28 +97,6 @@ impl Framer {
     pub fn buffered(&self) -> usize {
         self.buf.len()
     }
-}
-
-fn decode_exact(frame: &[u8]) -> Result<VariablePacket, FrameError> {
-    let mut cursor = Cursor::new(frame);
-    let packet =
-        VariablePacket::decode(&mut cursor).map_err(|e| FrameError::Malformed(e.to_string()))?;
-    if cursor.position() as usize != frame.len() {
-        return Err(FrameError::Malformed(format!(
-            "{} bytes left over inside the packet",
-            frame.len() - cursor.position() as usize
-        )));
-    }
-    Ok(packet)
-}
-
-/// Encodes one packet to bytes.
-pub fn encode<P: Encodable>(packet: &P) -> Vec<u8> {
-    let mut out = Vec::with_capacity(packet.encoded_length() as usize);
-    packet
-        .encode(&mut out)
-        .expect("writing to a Vec cannot fail");
-    out
 }
 
 #[cfg(test)]
@@ -142,23 +115,23 @@ mod tests {
 
     #[test]
     fn one_frame_with_two_packets_yields_both_in_order() {
-        let mut f = Framer::default();
+        let mut f = Framer::new(DEFAULT_MAX_PACKET, Protocol::V311);
         let bytes = [&CONNACK_OK[..], &SUBACK_ONE_REFUSED[..]].concat();
         let packets = f.push(&bytes).unwrap();
-        assert!(matches!(packets[0], VariablePacket::ConnackPacket(_)));
-        assert!(matches!(packets[1], VariablePacket::SubackPacket(_)));
+        assert!(matches!(packets[0], Packet::Connack(_)));
+        assert!(matches!(packets[1], Packet::Suback(_)));
         assert_eq!(f.buffered(), 0);
     }
 
     #[test]
     fn a_packet_split_across_frames_waits_for_its_last_byte() {
-        let mut f = Framer::default();
+        let mut f = Framer::new(DEFAULT_MAX_PACKET, Protocol::V311);
         assert!(f.push(&PUBLISH_A_B_HI[..1]).unwrap().is_empty());
         assert!(f.push(&PUBLISH_A_B_HI[1..5]).unwrap().is_empty());
         let packets = f.push(&PUBLISH_A_B_HI[5..]).unwrap();
         match &packets[..] {
-            [VariablePacket::PublishPacket(p)] => {
-                assert_eq!((p.topic_name(), p.payload()), ("a/b", &b"hi"[..]));
+            [Packet::Publish(p)] => {
+                assert_eq!((p.topic.as_str(), &p.payload[..]), ("a/b", &b"hi"[..]));
             }
             other => panic!("{other:?}"),
         }
@@ -166,7 +139,7 @@ mod tests {
 
     #[test]
     fn a_trailing_partial_packet_stays_buffered() {
-        let mut f = Framer::default();
+        let mut f = Framer::new(DEFAULT_MAX_PACKET, Protocol::V311);
         let bytes = [&CONNACK_OK[..], &PUBLISH_A_B_HI[..3]].concat();
         assert_eq!(f.push(&bytes).unwrap().len(), 1);
         assert_eq!(f.buffered(), 3);
@@ -177,7 +150,9 @@ mod tests {
         // 0x30 PUBLISH, then five continuation bytes.
         let bytes = [0x30, 0xff, 0xff, 0xff, 0xff, 0x01];
         assert_eq!(
-            Framer::default().push(&bytes).unwrap_err(),
+            Framer::new(DEFAULT_MAX_PACKET, Protocol::V311)
+                .push(&bytes)
+                .unwrap_err(),
             FrameError::MalformedRemainingLength
         );
     }
@@ -185,7 +160,7 @@ mod tests {
     #[test]
     fn a_packet_above_the_limit_is_refused_before_it_is_buffered() {
         // 0x30 PUBLISH, remaining length 0x80 0x01 = 128.
-        let mut f = Framer::new(100);
+        let mut f = Framer::new(100, Protocol::V311);
         let err = f.push(&[0x30, 0x80, 0x01]).unwrap_err();
         assert_eq!(
             err,
@@ -199,7 +174,7 @@ mod tests {
     #[test]
     fn the_largest_remaining_length_is_read_without_allocating_it() {
         // 0xff 0xff 0xff 0x7f = 268,435,455, the MQTT maximum.
-        let err = Framer::default()
+        let err = Framer::new(DEFAULT_MAX_PACKET, Protocol::V311)
             .push(&[0x30, 0xff, 0xff, 0xff, 0x7f])
             .unwrap_err();
         assert!(matches!(
@@ -215,12 +190,14 @@ mod tests {
     fn a_whole_but_undecodable_packet_is_malformed() {
         // 0x00: packet type 0 is reserved; remaining length 0.
         assert!(matches!(
-            Framer::default().push(&[0x00, 0x00]).unwrap_err(),
+            Framer::new(DEFAULT_MAX_PACKET, Protocol::V311)
+                .push(&[0x00, 0x00])
+                .unwrap_err(),
             FrameError::Malformed(_)
         ));
         // CONNACK claiming 3 bytes: one byte more than CONNACK has.
         assert!(matches!(
-            Framer::default()
+            Framer::new(DEFAULT_MAX_PACKET, Protocol::V311)
                 .push(&[0x20, 0x03, 0x00, 0x00, 0x00])
                 .unwrap_err(),
             FrameError::Malformed(_)
@@ -231,13 +208,12 @@ mod tests {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties {
     use super::*;
-    use mqtt::control::variable_header::ConnectReturnCode;
-    use mqtt::packet::suback::SubscribeReturnCode;
-    use mqtt::packet::{ConnackPacket, PublishPacket, QoSWithPacketIdentifier, SubackPacket};
-    use mqtt::TopicName;
+    use crate::mqtt::packet::properties::id;
+    use crate::mqtt::packet::{Ack, Connack, Properties, Publish, SubAck, Value};
+    use crate::mqtt::qos::Qos;
     use proptest::prelude::*;
 
-    fn packet() -> impl Strategy<Value = Vec<u8>> {
+    fn packet() -> impl Strategy<Value = Packet> {
         prop_oneof![
             (
                 "[a-z/]{1,20}",
@@ -246,63 +222,88 @@ mod properties {
                 1u16..
             )
                 .prop_map(|(topic, payload, qos, id)| {
-                    let qos = match qos {
-                        0 => QoSWithPacketIdentifier::Level0,
-                        1 => QoSWithPacketIdentifier::Level1(id),
-                        _ => QoSWithPacketIdentifier::Level2(id),
-                    };
-                    encode(&PublishPacket::new(
-                        TopicName::new(topic).unwrap(),
+                    let qos = Qos::from_u8(qos).unwrap();
+                    Packet::Publish(Publish {
+                        topic,
+                        packet_id: (qos != Qos::AtMostOnce).then_some(id),
                         qos,
+                        retain: false,
+                        dup: false,
+                        properties: Properties::default(),
                         payload,
-                    ))
-                }),
-            any::<bool>().prop_map(|sp| encode(&ConnackPacket::new(
-                sp,
-                ConnectReturnCode::ConnectionAccepted
-            ))),
-            (1u16.., prop::collection::vec(prop::bool::ANY, 1..5)).prop_map(|(id, ok)| {
-                let codes = ok
-                    .into_iter()
-                    .map(|g| {
-                        if g {
-                            SubscribeReturnCode::MaximumQoSLevel1
-                        } else {
-                            SubscribeReturnCode::Failure
-                        }
                     })
-                    .collect();
-                encode(&SubackPacket::new(id, codes))
-            }),
+                }),
+            any::<bool>().prop_map(|session_present| Packet::Connack(Connack {
+                session_present,
+                code: 0,
+                properties: Properties::default(),
+            })),
+            (
+                1u16..,
+                prop::collection::vec(prop::sample::select(vec![0u8, 1, 2, 0x80]), 1..5)
+            )
+                .prop_map(|(packet_id, codes)| Packet::Suback(SubAck {
+                    packet_id,
+                    codes,
+                    properties: Properties::default(),
+                })),
+            any::<u16>().prop_map(|id| Packet::Puback(Ack::ok(id))),
         ]
+    }
+
+    fn protocol() -> impl Strategy<Value = Protocol> {
+        prop::sample::select(Protocol::ALL.to_vec())
     }
 
     proptest! {
         #[test]
         fn any_split_of_a_stream_decodes_to_the_same_packets(
+            protocol in protocol(),
             packets in prop::collection::vec(packet(), 1..8),
             cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
         ) {
-            let stream: Vec<u8> = packets.concat();
-            let whole = Framer::default().push(&stream).unwrap();
-            prop_assert_eq!(whole.len(), packets.len());
+            let stream: Vec<u8> = packets.iter().flat_map(|p| packet::encode(protocol, p)).collect();
+            let whole = Framer::new(DEFAULT_MAX_PACKET, protocol).push(&stream).unwrap();
+            prop_assert_eq!(&whole, &packets);
 
             let mut points: Vec<usize> = cuts.iter().map(|i| i.index(stream.len() + 1)).collect();
             points.sort_unstable();
-            let mut framer = Framer::default();
+            let mut framer = Framer::new(DEFAULT_MAX_PACKET, protocol);
             let mut got = Vec::new();
             let mut last = 0;
             for p in points.into_iter().chain([stream.len()]) {
                 got.extend(framer.push(&stream[last..p]).unwrap());
                 last = p;
             }
-            prop_assert_eq!(format!("{got:?}"), format!("{whole:?}"));
+            prop_assert_eq!(got, whole);
             prop_assert_eq!(framer.buffered(), 0);
         }
 
         #[test]
-        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
-            let _ = Framer::new(4096).push(&bytes);
+        fn arbitrary_bytes_never_panic(
+            protocol in protocol(),
+            bytes in prop::collection::vec(any::<u8>(), 0..2000),
+        ) {
+            let _ = Framer::new(4096, protocol).push(&bytes);
         }
+    }
+
+    #[test]
+    fn a_v5_publish_keeps_its_properties_through_the_framer() {
+        let p = Packet::Publish(Publish {
+            topic: "t".into(),
+            packet_id: None,
+            qos: Qos::AtMostOnce,
+            retain: false,
+            dup: false,
+            properties: Properties::default()
+                .with(id::CONTENT_TYPE, Value::Utf8("application/json".into())),
+            payload: b"{}".to_vec(),
+        });
+        let bytes = packet::encode(Protocol::V5, &p);
+        assert_eq!(
+            Framer::new(1024, Protocol::V5).push(&bytes).unwrap(),
+            vec![p]
+        );
     }
 }

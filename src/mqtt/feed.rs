@@ -98,6 +98,7 @@ mod tests {
             payload: n.to_string().into_bytes(),
             qos: Qos::AtMostOnce,
             retain: false,
+            properties: Default::default(),
             at_ms: 0.0,
         }
     }

@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use super::packet::Properties;
 use super::qos::Qos;
 
 /// Messages kept in the log unless the user chooses another cap.
@@ -52,6 +53,8 @@ pub struct MessageEntry {
     pub payload: Vec<u8>,
     pub qos: Qos,
     pub retain: bool,
+    /// MQTT 5 properties (content type, user properties, ...); empty under 3.1.1.
+    pub properties: Properties,
     pub at_ms: f64,
 }
 
@@ -212,6 +215,7 @@ mod tests {
             payload: payload.as_bytes().to_vec(),
             qos: Qos::AtMostOnce,
             retain: false,
+            properties: Properties::default(),
             at_ms: 0.0,
         }
     }

@@ -9,6 +9,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use super::log::MessageEntry;
+use super::packet::properties::{self, id};
+use super::packet::{Properties, Value};
 
 /// How the log shows payloads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +108,9 @@ pub fn export_line(m: &MessageEntry, at: &str) -> String {
         "qos": m.qos.as_u8(),
         "retain": m.retain,
     });
+    if !m.properties.is_empty() {
+        line["properties"] = properties_json(&m.properties);
+    }
     match std::str::from_utf8(&m.payload) {
         Ok(text) => line["payload"] = text.into(),
         Err(_) => {
@@ -116,6 +121,38 @@ pub fn export_line(m: &MessageEntry, at: &str) -> String {
         }
     }
     line.to_string() + "\n"
+}
+
+/// MQTT 5 properties for the export: camelCase names, user properties as
+/// `[name, value]` pairs in their order, binary data as base64.
+pub fn properties_json(p: &Properties) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    let mut user = Vec::new();
+    for (property, value) in &p.0 {
+        let key = match *property {
+            id::PAYLOAD_FORMAT => "payloadFormatIndicator",
+            id::MESSAGE_EXPIRY => "messageExpiryInterval",
+            id::CONTENT_TYPE => "contentType",
+            id::RESPONSE_TOPIC => "responseTopic",
+            id::CORRELATION_DATA => "correlationData",
+            id::SUBSCRIPTION_ID => "subscriptionIdentifier",
+            _ => properties::name(*property),
+        };
+        let json = match value {
+            Value::Int(n) => (*n).into(),
+            Value::Utf8(s) => s.as_str().into(),
+            Value::Binary(b) => base64::engine::general_purpose::STANDARD.encode(b).into(),
+            Value::Pair(k, v) => {
+                user.push(serde_json::json!([k, v]));
+                continue;
+            }
+        };
+        out.insert(key.into(), json);
+    }
+    if !user.is_empty() {
+        out.insert("userProperties".into(), user.into());
+    }
+    out.into()
 }
 
 #[cfg(test)]
@@ -131,6 +168,7 @@ mod tests {
             payload: payload.to_vec(),
             qos: Qos::AtLeastOnce,
             retain: false,
+            properties: Default::default(),
             at_ms: 0.0,
         }
     }
@@ -168,6 +206,25 @@ mod tests {
         assert!(!shown.contains("\n  \""), "not pretty-printed as a whole");
         assert!(shown.ends_with(&format!("(+{} B)", doc.len() - DETAILS_BYTES)));
         assert!(shown.len() < DETAILS_BYTES + 64);
+    }
+
+    #[test]
+    fn the_export_carries_mqtt_5_properties_with_user_properties_in_order() {
+        let mut m = entry(b"{}");
+        m.properties = Properties::default()
+            .with(id::CONTENT_TYPE, Value::Utf8("application/json".into()))
+            .with(id::USER_PROPERTY, Value::Pair("b".into(), "2".into()))
+            .with(id::USER_PROPERTY, Value::Pair("a".into(), "1".into()))
+            .with(id::CORRELATION_DATA, Value::Binary(vec![0xff]));
+        let line: serde_json::Value = serde_json::from_str(&export_line(&m, "t")).unwrap();
+        assert_eq!(
+            line["properties"],
+            serde_json::json!({
+                "contentType": "application/json",
+                "correlationData": "/w==",
+                "userProperties": [["b", "2"], ["a", "1"]],
+            })
+        );
     }
 
     #[test]

@@ -2,13 +2,13 @@
 //! number (the screen's selects, the remembered settings, the export) and to
 //! and from mqtt-protocol's types (the wire).
 
-use mqtt::packet::suback::SubscribeReturnCode;
 use mqtt::QualityOfService;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub enum Qos {
+    #[default]
     AtMostOnce,
     AtLeastOnce,
     ExactlyOnce,
@@ -47,16 +47,6 @@ impl Qos {
             QualityOfService::Level0 => Qos::AtMostOnce,
             QualityOfService::Level1 => Qos::AtLeastOnce,
             QualityOfService::Level2 => Qos::ExactlyOnce,
-        }
-    }
-
-    /// What a SUBACK granted: a level, or `None` for a refusal (0x80).
-    pub(crate) fn granted(code: SubscribeReturnCode) -> Option<Qos> {
-        match code {
-            SubscribeReturnCode::MaximumQoSLevel0 => Some(Qos::AtMostOnce),
-            SubscribeReturnCode::MaximumQoSLevel1 => Some(Qos::AtLeastOnce),
-            SubscribeReturnCode::MaximumQoSLevel2 => Some(Qos::ExactlyOnce),
-            SubscribeReturnCode::Failure => None,
         }
     }
 }

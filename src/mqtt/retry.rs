@@ -16,6 +16,9 @@ pub enum StopReason {
     TakeoverLoop,
     /// The organisation revoked the JWT: the broker refuses it from now on.
     Revoked,
+    /// The broker said so (MQTT 5 DISCONNECT 0x8E): another connection with
+    /// the same clientId took the session; reconnecting would cut it off.
+    TakenOver,
 }
 
 /// A drop this soon after CONNACK counts as a quick drop.
@@ -66,6 +69,7 @@ pub struct Reconnects {
     refused: bool,
     connected_at_ms: Option<f64>,
     quick_drops: u32,
+    taken_over: bool,
 }
 
 impl Reconnects {
@@ -81,6 +85,16 @@ impl Reconnects {
         self.refused = true;
     }
 
+    /// The broker ended the connection with an MQTT 5 reason code: a takeover
+    /// (0x8E) stops the reconnects at once, a refusal (0x87, 0x8A) like CONNACK's.
+    pub fn server_disconnect(&mut self, code: u8) {
+        match code {
+            0x8E => self.taken_over = true,
+            0x87 | 0x8A => self.refused = true,
+            _ => {}
+        }
+    }
+
     /// The connection ended: what to do, and (for a retry) the attempt it is.
     pub fn dropped(&mut self, requested: bool, token_expired: bool, now_ms: f64) -> Retry {
         let quick = self
@@ -88,6 +102,9 @@ impl Reconnects {
             .take()
             .is_some_and(|at| now_ms - at < QUICK_DROP_MS);
         self.quick_drops = if quick { self.quick_drops + 1 } else { 0 };
+        if std::mem::take(&mut self.taken_over) {
+            return Retry::Never(StopReason::TakenOver);
+        }
         let retry = decide(
             requested,
             self.refused,
@@ -110,6 +127,26 @@ impl Reconnects {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_takeover_the_broker_announces_stops_at_once_and_0x87_counts_as_refused() {
+        let mut r = Reconnects::default();
+        r.connected(0.0);
+        r.server_disconnect(0x8E);
+        assert_eq!(
+            r.dropped(false, false, 60_000.0),
+            Retry::Never(StopReason::TakenOver)
+        );
+        let mut r = Reconnects::default();
+        r.server_disconnect(0x87);
+        assert_eq!(
+            r.dropped(false, false, 0.0),
+            Retry::Never(StopReason::Refused)
+        );
+        let mut r = Reconnects::default();
+        r.server_disconnect(0x8B);
+        assert_eq!(r.dropped(false, false, 0.0), Retry::AfterMs(1000));
+    }
 
     #[test]
     fn reconnects_count_attempts_until_a_connack_resets_them() {

@@ -2,9 +2,10 @@
 //! went. The screen turns a step into words (i18n) and a colour (its outcome);
 //! the outcome is decided here, never read back from a translation.
 
+use super::packet::{Properties, Protocol};
 use super::qos::Qos;
 use super::retry::StopReason;
-use super::session::ConnackCode;
+use super::session::Reason;
 use super::url::UrlProblem;
 
 /// How a step went; it picks the step's colour and icon.
@@ -54,20 +55,30 @@ pub enum Step {
         client_id: String,
         user_name: String,
     },
-    Connack(Result<(), ConnackCode>),
+    Connack(Result<(), Reason>),
+    /// What the broker's CONNACK said it allows (MQTT 5; only when it said any).
+    BrokerLimits(Properties),
+    /// SUBACK for one filter: the granted QoS or a failure code.
     Subscribed {
         filter: String,
-        granted: Option<Qos>,
+        reason: Reason,
         predicted_allowed: bool,
     },
     Published {
         topic: String,
         qos: Qos,
         predicted_allowed: bool,
+        /// What the broker does with a refused publish differs per version.
+        protocol: Protocol,
     },
+    /// PUBACK, or PUBREC / PUBCOMP for QoS 2: success, or a failure code (MQTT 5).
     Delivered {
         packet_id: u16,
+        reason: Reason,
+        predicted_allowed: bool,
     },
+    /// The broker sent DISCONNECT (MQTT 5) with this reason.
+    ServerDisconnect(Reason),
     Timeout(&'static str),
     Protocol(String),
     TransportError,
@@ -127,20 +138,27 @@ impl Step {
         match self {
             Step::UrlRefused(_) | Step::OpenFailed(_) => Failed,
             Step::Opening { .. } | Step::ConnectSent { .. } => Info,
-            Step::Opened { .. } | Step::Delivered { .. } | Step::TokenRenewed { .. } => Ok,
+            Step::Opened { .. } | Step::TokenRenewed { .. } => Ok,
+            Step::BrokerLimits(_) => Info,
             Step::Connack(result) => match result {
                 Result::Ok(()) => Ok,
                 Err(_) => Failed,
             },
+            Step::Subscribed { reason, .. } | Step::Delivered { reason, .. }
+                if reason.is_failure() =>
+            {
+                Failed
+            }
             Step::Subscribed {
-                granted: Some(_),
+                predicted_allowed: true,
+                ..
+            }
+            | Step::Delivered {
                 predicted_allowed: true,
                 ..
             } => Ok,
-            Step::Subscribed {
-                granted: Some(_), ..
-            } => Warning,
-            Step::Subscribed { granted: None, .. } => Failed,
+            Step::Subscribed { .. } | Step::Delivered { .. } => Warning,
+            Step::ServerDisconnect(_) => Failed,
             Step::Published {
                 predicted_allowed, ..
             } => {
@@ -176,12 +194,13 @@ impl Step {
             Step::ConnectSent { .. } => "connect-sent",
             Step::Connack(Ok(())) => "connack-accepted",
             Step::Connack(Err(_)) => "connack-refused",
-            Step::Subscribed {
-                granted: Some(_), ..
-            } => "suback-granted",
-            Step::Subscribed { granted: None, .. } => "suback-refused",
+            Step::BrokerLimits(_) => "broker-limits",
+            Step::Subscribed { reason, .. } if reason.is_failure() => "suback-refused",
+            Step::Subscribed { .. } => "suback-granted",
             Step::Published { .. } => "published",
+            Step::Delivered { reason, .. } if reason.is_failure() => "puback-refused",
             Step::Delivered { .. } => "delivered",
+            Step::ServerDisconnect(_) => "server-disconnect",
             Step::Timeout(_) => "timeout",
             Step::Protocol(_) => "protocol-error",
             Step::TransportError => "transport-error",
@@ -196,6 +215,7 @@ impl Step {
             Step::NotRetrying(StopReason::Refused) => "stopped-refused",
             Step::NotRetrying(StopReason::TokenExpired) => "stopped-token-expired",
             Step::NotRetrying(StopReason::TakeoverLoop) => "stopped-takeover-loop",
+            Step::NotRetrying(StopReason::TakenOver) => "stopped-taken-over",
             Step::NotRetrying(StopReason::Revoked) => "stopped-token-revoked",
             Step::TokenRenewed { .. } => "token-renewed",
             Step::WillOutsideNamespace { .. } => "will-outside-namespace",
@@ -213,21 +233,40 @@ pub struct StepEntry {
 mod tests {
     use super::*;
 
-    fn subscribed(granted: Option<Qos>, predicted_allowed: bool) -> Step {
+    fn reason(protocol: Protocol, code: u8) -> Reason {
+        Reason {
+            protocol,
+            code,
+            text: None,
+        }
+    }
+
+    fn subscribed(code: u8, predicted_allowed: bool) -> Step {
         Step::Subscribed {
             filter: "f".into(),
-            granted,
+            reason: reason(Protocol::V311, code),
             predicted_allowed,
         }
     }
 
     #[test]
     fn a_grant_the_console_predicted_to_be_refused_is_a_warning() {
-        let q = Some(Qos::AtLeastOnce);
-        assert_eq!(subscribed(q, true).outcome(), Outcome::Ok);
-        assert_eq!(subscribed(q, false).outcome(), Outcome::Warning);
-        assert_eq!(subscribed(None, true).outcome(), Outcome::Failed);
-        assert_eq!(subscribed(None, false).outcome(), Outcome::Failed);
+        assert_eq!(subscribed(1, true).outcome(), Outcome::Ok);
+        assert_eq!(subscribed(1, false).outcome(), Outcome::Warning);
+        assert_eq!(subscribed(0x80, true).outcome(), Outcome::Failed);
+        assert_eq!(subscribed(0x80, false).outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn a_puback_0x87_is_a_refusal_and_0x10_a_delivery() {
+        let delivered = |code| Step::Delivered {
+            packet_id: 1,
+            reason: reason(Protocol::V5, code),
+            predicted_allowed: false,
+        };
+        assert_eq!(delivered(0x87).kind(), "puback-refused");
+        assert_eq!(delivered(0x87).outcome(), Outcome::Failed);
+        assert_eq!(delivered(0x10).kind(), "delivered");
     }
 
     #[test]
@@ -253,10 +292,10 @@ mod tests {
     #[test]
     fn each_refusal_has_its_own_kind_for_the_screen() {
         assert_eq!(
-            Step::Connack(Err(ConnackCode::NotAuthorized)).kind(),
+            Step::Connack(Err(reason(Protocol::V311, 5))).kind(),
             "connack-refused"
         );
-        assert_eq!(subscribed(None, false).kind(), "suback-refused");
+        assert_eq!(subscribed(0x80, false).kind(), "suback-refused");
         assert_eq!(
             Step::NotRetrying(StopReason::TakeoverLoop).kind(),
             "stopped-takeover-loop"

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use super::context::{use_prefs, use_test_client};
 use super::diagnostics::Diagnostics;
 use super::message_list::MessageList;
+use super::protocol_choice::ProtocolChoice;
 use super::publish_form::PublishForm;
 use super::subscribe_form::SubscribeForm;
 use super::subscription_list::SubscriptionList;
@@ -131,6 +132,7 @@ pub fn ConnectPanel() -> impl IntoView {
     };
     view! {
         <dl class="values connect-summary">{summary}{countdown}</dl>
+        <ProtocolChoice/>
         <div class="toolbar">
             <Show when=move || status.get() != Status::Connected && status.get() != Status::Connecting
                 fallback=move || view! {

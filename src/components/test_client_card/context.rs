@@ -33,13 +33,15 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
             .iter()
             .map(|s| Subscription {
                 filter: s.filter.clone(),
-                qos: s.qos,
+                options: s.options,
                 label: s.label.clone(),
                 colour: s.colour,
                 state: SubState::Pending,
             })
             .collect(),
     );
+    client.protocol().set(saved.protocol);
+    client.session_expiry_secs().set(saved.session_expiry_secs);
     if let Some(cap) = saved.log_cap {
         client.log().set_cap(cap);
     }
@@ -53,7 +55,7 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
             list.iter()
                 .map(|s| SavedSubscription {
                     filter: s.filter.clone(),
-                    qos: s.qos,
+                    options: s.options,
                     label: s.label.clone(),
                     colour: s.colour,
                 })
@@ -65,6 +67,8 @@ pub fn provide_test_client(org_id: String) -> MqttClient {
             log_format: Some(prefs.log_format.get()),
             recent_publishes: prefs.recent_publishes.get(),
             auto_renew: prefs.auto_renew.get(),
+            protocol: client.protocol().get(),
+            session_expiry_secs: client.session_expiry_secs().get(),
         };
         settings::save(&org_id, &settings);
     });

@@ -14,6 +14,8 @@ mod manual_credential_form;
 mod message_details;
 mod message_list;
 mod message_row;
+mod properties_fields;
+mod protocol_choice;
 mod publish_form;
 mod qos_select;
 mod subscribe_form;

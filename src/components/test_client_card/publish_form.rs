@@ -1,11 +1,15 @@
 use leptos::prelude::*;
 
 use super::context::{use_prefs, use_test_client};
+use super::properties_fields::PropertiesFields;
 use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::Status;
+use crate::mqtt::packet::Protocol;
+use crate::mqtt::properties_input::PropertiesInput;
 use crate::mqtt::qos::Qos;
+use crate::mqtt::session::Outgoing;
 use crate::settings::{remember_publish, SavedPublish};
 
 /// Publish a payload (optionally checked as JSON) in the namespace; recent
@@ -21,8 +25,13 @@ pub fn PublishForm() -> impl IntoView {
     let qos = RwSignal::new(Qos::AtLeastOnce);
     let retain = RwSignal::new(false);
     let anyway = RwSignal::new(false);
+    let properties = RwSignal::new(PropertiesInput::default());
     let error = RwSignal::new(None::<String>);
     let refused = move || !topic.findings.with(Vec::is_empty);
+    // Under 3.1.1 no properties are sent, so their mistakes do not block.
+    let bad_properties = move || {
+        client.protocol().get() == Protocol::V5 && properties.with(|p| p.to_properties().is_err())
+    };
     let json_error = Signal::derive(move || {
         json.get()
             .then(|| {
@@ -34,7 +43,10 @@ pub fn PublishForm() -> impl IntoView {
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if json_error.get_untracked().is_some() || (refused() && !anyway.get_untracked()) {
+        if json_error.get_untracked().is_some()
+            || (refused() && !anyway.get_untracked())
+            || bad_properties()
+        {
             return;
         }
         let sent = SavedPublish {
@@ -44,12 +56,15 @@ pub fn PublishForm() -> impl IntoView {
             retain: retain.get_untracked(),
             json: json.get_untracked(),
         };
-        let result = client.publish(
-            sent.topic.clone(),
-            sent.payload.clone().into_bytes(),
-            sent.qos,
-            sent.retain,
-        );
+        let result = client.publish(Outgoing {
+            topic: sent.topic.clone(),
+            payload: sent.payload.clone().into_bytes(),
+            qos: sent.qos,
+            retain: sent.retain,
+            properties: properties
+                .with_untracked(PropertiesInput::to_properties)
+                .unwrap_or_default(),
+        });
         if result.is_ok() {
             prefs
                 .recent_publishes
@@ -90,12 +105,13 @@ pub fn PublishForm() -> impl IntoView {
             <TopicInput field=topic id="tc-pub-topic"/>
             <textarea id="tc-payload" rows="3" prop:value=payload on:input=move |ev| payload.set(event_target_value(&ev))></textarea>
             <p class="field-error">{move || json_error.get().map(|e| format!("JSON: {e}"))}</p>
+            <PropertiesFields input=properties id="tc-pub"/>
             <div class="inline">
                 <label class="checkbox"><input type="checkbox" id="tc-json" prop:checked=json on:change=move |ev| json.set(event_target_checked(&ev))/>"JSON"</label>
                 <QosSelect qos id="tc-pub-qos"/>
                 <label class="checkbox"><input type="checkbox" id="tc-retain" prop:checked=retain on:change=move |ev| retain.set(event_target_checked(&ev))/>"retain"</label>
                 <button type="submit" class="primary" id="tc-publish"
-                    disabled=move || client.status().get() != Status::Connected || json_error.get().is_some() || (refused() && !anyway.get())>
+                    disabled=move || client.status().get() != Status::Connected || json_error.get().is_some() || bad_properties() || (refused() && !anyway.get())>
                     {i18n.t(Msg::Publish)}
                 </button>
             </div>

@@ -6,9 +6,12 @@
 use leptos::prelude::*;
 
 use super::context::use_test_client;
+use super::properties_fields::PropertiesFields;
 use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
 use crate::i18n::{use_i18n, Msg};
+use crate::mqtt::packet::Protocol;
+use crate::mqtt::properties_input::PropertiesInput;
 use crate::mqtt::qos::Qos;
 use crate::mqtt::session::{Will, WillChoice};
 
@@ -21,7 +24,16 @@ pub fn WillForm() -> impl IntoView {
     let payload = RwSignal::new(String::from("offline"));
     let qos = RwSignal::new(Qos::AtLeastOnce);
     let retain = RwSignal::new(false);
+    let properties = RwSignal::new(PropertiesInput::default());
     Effect::new(move |_| {
+        // Under 3.1.1 the properties are not sent, so a mistake in them
+        // does not hold the will back.
+        let props = match client.protocol().get() {
+            Protocol::V5 => properties
+                .with(PropertiesInput::to_properties)
+                .unwrap_or_default(),
+            Protocol::V311 => Default::default(),
+        };
         let choice = if !on.get() {
             WillChoice::None
         } else if !topic.findings.with(Vec::is_empty) {
@@ -32,6 +44,7 @@ pub fn WillForm() -> impl IntoView {
                 payload: payload.get().into_bytes(),
                 qos: qos.get(),
                 retain: retain.get(),
+                properties: props,
             })
         };
         client.set_will(choice);
@@ -57,6 +70,7 @@ pub fn WillForm() -> impl IntoView {
                     {i18n.t(Msg::WillRetain)}
                 </label>
             </div>
+            <PropertiesFields input=properties id="tc-will" will=true/>
         </details>
     }
 }

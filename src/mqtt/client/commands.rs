@@ -5,9 +5,10 @@ use leptos::prelude::*;
 
 use super::{now_ms, MqttClient, Status, SubState, Subscription};
 use crate::mqtt::log::{Direction, MessageEntry};
+use crate::mqtt::packet::SubOptions;
 use crate::mqtt::probe::{CheckState, Probe};
 use crate::mqtt::qos::Qos;
-use crate::mqtt::session::SessionError;
+use crate::mqtt::session::{qos_only, Outgoing, SessionError};
 use crate::mqtt::steps::Step;
 
 impl MqttClient {
@@ -22,17 +23,17 @@ impl MqttClient {
     pub fn subscribe(
         &self,
         filter: String,
-        qos: Qos,
+        options: SubOptions,
         label: String,
         anyway: bool,
     ) -> Result<(), SessionError> {
         let colour = self.subscriptions.with_untracked(|s| s.len());
-        self.send_subscribe(&filter, qos, anyway)?;
+        self.send_subscribe(&filter, options, anyway)?;
         self.subscriptions.update(|s| {
             s.retain(|x| x.filter != filter);
             s.push(Subscription {
                 filter,
-                qos,
+                options,
                 label,
                 colour,
                 state: SubState::Pending,
@@ -44,11 +45,11 @@ impl MqttClient {
     pub(super) fn send_subscribe(
         &self,
         filter: &str,
-        qos: Qos,
+        options: SubOptions,
         anyway: bool,
     ) -> Result<(), SessionError> {
         let now = now_ms() as u64;
-        let filters = [(filter.to_owned(), qos)];
+        let filters = [(filter.to_owned(), options)];
         self.with_conn(|c| {
             let (_, bytes) = if anyway {
                 c.session.subscribe_unchecked(&filters, now)?
@@ -74,36 +75,35 @@ impl MqttClient {
             .update(|s| s.retain(|x| x.filter != filter));
     }
 
-    pub fn publish(
-        &self,
-        topic: String,
-        payload: Vec<u8>,
-        qos: Qos,
-        retain: bool,
-    ) -> Result<(), SessionError> {
+    pub fn publish(&self, message: Outgoing) -> Result<(), SessionError> {
         let now = now_ms();
-        let predicted_allowed = self.predicted(&topic, false);
-        self.with_conn(|c| {
-            let (_, bytes) = c
-                .session
-                .publish(&topic, &payload, qos, retain, now as u64)?;
-            c.send(&bytes);
-            Ok(())
-        })
-        .unwrap_or(Err(SessionError::NotConnected))?;
-        self.step(Step::Published {
-            topic: topic.clone(),
-            qos,
-            predicted_allowed,
-        });
-        self.log.push(MessageEntry {
+        let predicted_allowed = self.predicted(&message.topic, false);
+        let entry = MessageEntry {
             direction: Direction::Sent,
-            topic,
-            payload,
-            qos,
-            retain,
+            topic: message.topic.clone(),
+            payload: message.payload.clone(),
+            qos: message.qos,
+            retain: message.retain,
+            properties: message.properties.clone(),
             at_ms: now,
+        };
+        let protocol = self
+            .with_conn(|c| {
+                let (id, bytes) = c.session.publish(message, now as u64)?;
+                c.send(&bytes);
+                if let Some(id) = id {
+                    c.predicted.insert(id, predicted_allowed);
+                }
+                Ok(c.session.protocol())
+            })
+            .unwrap_or(Err(SessionError::NotConnected))?;
+        self.step(Step::Published {
+            topic: entry.topic.clone(),
+            qos: entry.qos,
+            predicted_allowed,
+            protocol,
         });
+        self.log.push(entry);
         Ok(())
     }
 
@@ -128,7 +128,7 @@ impl MqttClient {
         let probe = Probe::new(&prefix, (js_sys::Math::random() * 1e12) as u64);
         let now = now_ms() as u64;
         let sent = self.with_conn(|c| {
-            let filters = [(probe.topic().to_owned(), Qos::AtLeastOnce)];
+            let filters = [(probe.topic().to_owned(), qos_only(Qos::AtLeastOnce))];
             let (_, bytes) = c.session.subscribe(&filters, now)?;
             c.send(&bytes);
             c.probe = Some(probe);

@@ -8,7 +8,7 @@ use crate::mqtt::log::{Direction, MessageEntry};
 use crate::mqtt::probe::{AfterSuback, CheckState};
 use crate::mqtt::qos::Qos;
 use crate::mqtt::retry::Reconnects;
-use crate::mqtt::session::Event;
+use crate::mqtt::session::{Event, Outgoing, Reason};
 use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::transport::TransportEvent;
 
@@ -134,14 +134,17 @@ impl MqttClient {
 
     fn on_session_event(&self, event: Event) {
         match event {
-            Event::Connected { .. } => {
+            Event::Connected { properties, .. } => {
                 self.reconnects.update_value(|r| r.connected(now_ms()));
                 self.status.set(Status::Connected);
                 self.step(Step::Connack(Ok(())));
+                if !properties.is_empty() {
+                    self.step(Step::BrokerLimits(properties));
+                }
                 // Subscriptions survive a reconnect: send them again.
                 for s in self.subscriptions.get_untracked() {
                     // Only fails when the connection is already gone again.
-                    let _gone = self.send_subscribe(&s.filter, s.qos, true);
+                    let _gone = self.send_subscribe(&s.filter, s.options, true);
                 }
                 self.subscriptions
                     .update(|list| list.iter_mut().for_each(|s| s.state = SubState::Pending));
@@ -149,13 +152,13 @@ impl MqttClient {
                     self.start_probe();
                 }
             }
-            Event::ConnectRefused(code) => {
+            Event::ConnectRefused(reason) => {
                 self.reconnects.update_value(Reconnects::refused);
-                self.lost(Step::Connack(Err(code)));
+                self.lost(Step::Connack(Err(reason)));
             }
             Event::SubscribeResult { results, .. } => {
-                for (filter, granted) in results {
-                    self.on_suback(filter, granted);
+                for (filter, reason) in results {
+                    self.on_suback(filter, reason);
                 }
             }
             Event::Message {
@@ -163,6 +166,7 @@ impl MqttClient {
                 payload,
                 qos,
                 retain,
+                properties,
                 ..
             } => {
                 if self.on_probe_message(&topic, &payload) {
@@ -174,14 +178,26 @@ impl MqttClient {
                     payload,
                     qos,
                     retain,
+                    properties,
                     at_ms: now_ms(),
                 });
             }
-            Event::Delivered { packet_id } => {
-                let probing = self.with_conn(|c| c.probe.is_some()).unwrap_or(false);
+            Event::Delivered { packet_id, reason } => {
+                let (probing, predicted) = self
+                    .with_conn(|c| (c.probe.is_some(), c.predicted.remove(&packet_id)))
+                    .unwrap_or((false, None));
                 if !probing {
-                    self.step(Step::Delivered { packet_id });
+                    self.step(Step::Delivered {
+                        packet_id,
+                        reason,
+                        predicted_allowed: predicted.unwrap_or(true),
+                    });
                 }
+            }
+            Event::ServerDisconnect(reason) => {
+                self.reconnects
+                    .update_value(|r| r.server_disconnect(reason.code));
+                self.lost(Step::ServerDisconnect(reason));
             }
             Event::Timeout { waiting_for } => self.lost(Step::Timeout(waiting_for)),
             Event::ProtocolError(why) => self.lost(Step::Protocol(why)),
@@ -197,16 +213,20 @@ impl MqttClient {
         });
     }
 
-    fn on_suback(&self, filter: String, granted: Option<Qos>) {
+    fn on_suback(&self, filter: String, reason: Reason) {
         let now = now_ms();
+        let granted = reason.granted();
         let probe = self.with_conn(|c| {
             let after = c.probe.as_mut()?.on_suback(&filter, granted.is_some(), now);
             match &after {
                 AfterSuback::Publish { topic, payload } => {
-                    if let Ok((_, bytes)) =
-                        c.session
-                            .publish(topic, payload, Qos::AtLeastOnce, false, now as u64)
-                    {
+                    let echo = Outgoing {
+                        topic: topic.clone(),
+                        payload: payload.clone(),
+                        qos: Qos::AtLeastOnce,
+                        ..Outgoing::default()
+                    };
+                    if let Ok((_, bytes)) = c.session.publish(echo, now as u64) {
                         c.send(&bytes);
                     }
                 }
@@ -221,7 +241,7 @@ impl MqttClient {
                 self.check.set(CheckState::Failed);
                 self.step(Step::Subscribed {
                     filter,
-                    granted: None,
+                    reason,
                     predicted_allowed: true,
                 });
             }
@@ -234,7 +254,7 @@ impl MqttClient {
                 });
                 self.step(Step::Subscribed {
                     filter,
-                    granted,
+                    reason,
                     predicted_allowed,
                 });
             }

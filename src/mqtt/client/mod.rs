@@ -14,6 +14,7 @@ mod events;
 
 use super::inbound::Inbound;
 use super::live_log::LiveLog;
+use super::packet::{Protocol, SubOptions};
 use super::params::{ConnectParams, CredentialKind};
 use super::probe::{CheckState, Probe};
 use super::qos::Qos;
@@ -42,7 +43,8 @@ pub enum SubState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Subscription {
     pub filter: String,
-    pub qos: Qos,
+    /// The QoS, and under MQTT 5 no local, retain as published and retain handling.
+    pub options: SubOptions,
     pub label: String,
     /// Index into the palette; a label always goes with it (never colour alone).
     pub colour: usize,
@@ -57,6 +59,8 @@ struct Connection {
     connect_bytes: Vec<u8>,
     probe: Option<Probe>,
     inbound: Inbound,
+    /// The guard's prediction per publish in flight, shown beside the broker's answer.
+    predicted: std::collections::HashMap<u16, bool>,
 }
 
 impl Connection {
@@ -95,6 +99,9 @@ pub struct MqttClient {
     stopped: RwSignal<Option<StopReason>>,
     /// The last will to send with CONNECT, as the form set it.
     will: RwSignal<WillChoice>,
+    /// MQTT 5 or 3.1.1, and MQTT 5's session expiry: the connect panel's choice.
+    protocol: RwSignal<Protocol>,
+    session_expiry_secs: RwSignal<u32>,
     log: LiveLog,
     reconnects: StoredValue<Reconnects>,
     conn: StoredValue<Option<Connection>, LocalStorage>,
@@ -115,6 +122,8 @@ impl MqttClient {
             params: RwSignal::new(None),
             stopped: RwSignal::new(None),
             will: RwSignal::new(WillChoice::None),
+            protocol: RwSignal::new(Protocol::default()),
+            session_expiry_secs: RwSignal::new(0),
             log: LiveLog::new(),
             reconnects: StoredValue::new(Reconnects::default()),
             conn: StoredValue::new_local(None),
@@ -143,6 +152,14 @@ impl MqttClient {
     }
     pub fn stopped(&self) -> ReadSignal<Option<StopReason>> {
         self.stopped.read_only()
+    }
+    /// The protocol the next connection speaks (the connect panel sets it).
+    pub fn protocol(&self) -> RwSignal<Protocol> {
+        self.protocol
+    }
+    /// MQTT 5's session expiry interval for the next connection.
+    pub fn session_expiry_secs(&self) -> RwSignal<u32> {
+        self.session_expiry_secs
     }
     /// The message log, its counters and its cap.
     pub fn log(&self) -> LiveLog {
@@ -261,6 +278,8 @@ impl MqttClient {
             }
         };
         let options = ConnectOptions {
+            protocol: self.protocol.get_untracked(),
+            session_expiry_secs: self.session_expiry_secs.get_untracked(),
             client_id: p.client_id.clone(),
             user_name: Some(p.user_name.clone()),
             password: Some(p.password.clone()),
@@ -291,6 +310,7 @@ impl MqttClient {
             connect_bytes,
             probe: None,
             inbound: Inbound::default(),
+            predicted: Default::default(),
         }));
     }
 
