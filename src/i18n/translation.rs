@@ -109,6 +109,7 @@ pub enum Msg {
     WillPayload,
     WillRetain,
     WillHint,
+    TokenExpiredRenew,
     ProtocolLabel,
     SessionExpiry,
     Mqtt5Properties,

@@ -77,8 +77,12 @@ pub enum Step {
         reason: Reason,
         predicted_allowed: bool,
     },
-    /// The broker sent DISCONNECT (MQTT 5) with this reason.
-    ServerDisconnect(Reason),
+    /// The broker sent DISCONNECT (MQTT 5) with this reason; `cause` says
+    /// whether the token had expired by then (the plugin's kick at expiry).
+    ServerDisconnect {
+        reason: Reason,
+        cause: CloseCause,
+    },
     Timeout(&'static str),
     Protocol(String),
     TransportError,
@@ -158,7 +162,7 @@ impl Step {
                 ..
             } => Ok,
             Step::Subscribed { .. } | Step::Delivered { .. } => Warning,
-            Step::ServerDisconnect(_) => Failed,
+            Step::ServerDisconnect { .. } => Failed,
             Step::Published {
                 predicted_allowed, ..
             } => {
@@ -200,7 +204,12 @@ impl Step {
             Step::Published { .. } => "published",
             Step::Delivered { reason, .. } if reason.is_failure() => "puback-refused",
             Step::Delivered { .. } => "delivered",
-            Step::ServerDisconnect(_) => "server-disconnect",
+            // The same story as a 3.1.1 close at expiry, told with the code.
+            Step::ServerDisconnect {
+                cause: CloseCause::TokenExpired,
+                ..
+            } => "closed-token-expired",
+            Step::ServerDisconnect { .. } => "server-disconnect",
             Step::Timeout(_) => "timeout",
             Step::Protocol(_) => "protocol-error",
             Step::TransportError => "transport-error",

@@ -43,9 +43,10 @@ pub fn PropertiesFields(
         <Show when=v5>
             <details class="properties-fields" data-properties=id>
                 <summary>{i18n.t(Msg::Mqtt5Properties)}</summary>
+                <div class="properties-grid">
                 {will.then(|| text(Msg::WillDelay, "will-delay", |i| i.will_delay.clone(), |i, v| i.will_delay = v))}
                 {text(Msg::ContentType, "content-type", |i| i.content_type.clone(), |i, v| i.content_type = v)}
-                <label class="checkbox">
+                <label class="checkbox wide">
                     <input type="checkbox" id=format!("{id}-utf8") prop:checked=move || input.with(|i| i.utf8)
                         on:change=move |ev| input.update(|i| i.utf8 = event_target_checked(&ev))/>
                     {i18n.t(Msg::PayloadUtf8)}
@@ -56,6 +57,7 @@ pub fn PropertiesFields(
                 <label for=format!("{id}-user-properties")>{i18n.t(Msg::UserProperties)}</label>
                 <textarea id=format!("{id}-user-properties") rows="2" prop:value=move || input.with(|i| i.user_properties.clone())
                     on:input=move |ev| input.update(|i| i.user_properties = event_target_value(&ev))></textarea>
+                </div>
                 <p class="field-error" data-field-error=format!("{id}-properties")>{problem}</p>
             </details>
         </Show>

@@ -13,10 +13,10 @@ pub fn SubscriptionList() -> impl IntoView {
         <ul class="subscriptions">
             {move || client.subscriptions().get().into_iter().map(|s| {
                 let colour = PALETTE[s.colour % PALETTE.len()];
-                let state = match s.state {
+                let state = match &s.state {
                     SubState::Pending => i18n.t(Msg::SubPending)().to_owned(),
                     SubState::Granted(q) => format!("QoS {}", q.as_u8()),
-                    SubState::Refused => i18n.t(Msg::SubRefused)().to_owned(),
+                    SubState::Refused(code) => format!("{} ({code})", i18n.t(Msg::SubRefused)()),
                 };
                 let filter = s.filter.clone();
                 view! {

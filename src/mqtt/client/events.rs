@@ -197,7 +197,8 @@ impl MqttClient {
             Event::ServerDisconnect(reason) => {
                 self.reconnects
                     .update_value(|r| r.server_disconnect(reason.code));
-                self.lost(Step::ServerDisconnect(reason));
+                let cause = CloseCause::of(false, self.token_expired(), true);
+                self.lost(Step::ServerDisconnect { reason, cause });
             }
             Event::Timeout { waiting_for } => self.lost(Step::Timeout(waiting_for)),
             Event::ProtocolError(why) => self.lost(Step::Protocol(why)),
@@ -249,7 +250,10 @@ impl MqttClient {
                 let predicted_allowed = self.predicted(&filter, true);
                 self.subscriptions.update(|list| {
                     if let Some(s) = list.iter_mut().find(|s| s.filter == filter) {
-                        s.state = granted.map(SubState::Granted).unwrap_or(SubState::Refused);
+                        s.state = match granted {
+                            Some(q) => SubState::Granted(q),
+                            None => SubState::Refused(reason.label()),
+                        };
                     }
                 });
                 self.step(Step::Subscribed {

@@ -37,7 +37,8 @@ pub enum Status {
 pub enum SubState {
     Pending,
     Granted(Qos),
-    Refused,
+    /// The broker's code as the spec writes it ("0x87", "0x80").
+    Refused(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -47,6 +47,26 @@ impl TestClientPage {
         self.0.click("#tc-connect").await;
     }
 
+    /// Disconnects; the console then forgets the credential and its panel.
+    pub async fn disconnect(&self) {
+        self.0.click("#tc-disconnect").await;
+        self.0
+            .wait_until(
+                "return !document.querySelector('#tc-disconnect')",
+                "the connection to end",
+            )
+            .await;
+    }
+
+    /// "5" or "3.1.1", for the next connection.
+    pub async fn choose_protocol(&self, version: &str) {
+        self.0.set_value("#tc-protocol", version, "change").await;
+    }
+
+    pub async fn protocol(&self) -> String {
+        self.0.value("#tc-protocol").await
+    }
+
     pub async fn connect_and_wait(&self) {
         self.connect().await;
         self.wait_for_step("connack-accepted").await;
@@ -143,6 +163,13 @@ impl TestClientPage {
             .await;
     }
 
+    /// Scrolls the diagnostics into view (for a screenshot of them).
+    pub async fn show_diagnostics(&self) {
+        self.0
+            .eval("document.querySelector('.diagnostics').scrollIntoView(); return ''")
+            .await;
+    }
+
     /// The words of the first step of `kind`.
     pub async fn step_text(&self, kind: &str) -> String {
         self.0
@@ -216,6 +243,12 @@ impl TestClientPage {
         out
     }
 
+    pub async fn choose_subscribe_qos(&self, qos: u8) {
+        self.0
+            .set_value("#tc-sub-qos", &qos.to_string(), "change")
+            .await;
+    }
+
     pub async fn subscribe_anyway(&self) {
         self.0.click("#tc-sub-anyway").await;
         self.subscribe().await;
@@ -225,6 +258,47 @@ impl TestClientPage {
 
     pub async fn publish(&self) {
         self.0.click("#tc-publish").await;
+    }
+
+    /// Sets the publish topic, `relative` to the prefix or in full.
+    pub async fn type_publish_topic(&self, topic: &str, relative: bool) {
+        let is_relative = self
+            .0
+            .holds("return document.getElementById('tc-pub-topic-relative').checked")
+            .await;
+        if is_relative != relative {
+            self.0.toggle("#tc-pub-topic-relative").await;
+        }
+        self.0.type_into("#tc-pub-topic", topic).await;
+    }
+
+    pub async fn choose_publish_qos(&self, qos: u8) {
+        self.0
+            .set_value("#tc-pub-qos", &qos.to_string(), "change")
+            .await;
+    }
+
+    pub async fn toggle_retain(&self) {
+        self.0.toggle("#tc-retain").await;
+    }
+
+    pub async fn publish_anyway(&self) {
+        self.0.toggle("#tc-pub-anyway").await;
+        self.publish().await;
+    }
+
+    /// MQTT 5 publish properties: a content type and `name=value` lines.
+    pub async fn set_publish_properties(&self, content_type: &str, user_properties: &str) {
+        self.0.click("[data-properties=tc-pub] summary").await;
+        self.0.type_into("#tc-pub-content-type", content_type).await;
+        self.0
+            .set_value("#tc-pub-user-properties", user_properties, "input")
+            .await;
+    }
+
+    /// The open message's MQTT 5 properties, as shown in the details.
+    pub async fn details_properties(&self) -> String {
+        self.0.text("#tc-details-properties").await
     }
 
     pub async fn type_payload(&self, payload: &str) {
