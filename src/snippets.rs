@@ -21,14 +21,21 @@ pub enum SnippetKind {
     MosquittoPub,
     MqttJs,
     PythonPaho,
+    /// MQTT 5: the broker's reason codes reach the integration's log.
+    MosquittoPubV5,
+    MqttJsV5,
+    PythonPahoV5,
 }
 
 impl SnippetKind {
-    pub const ALL: [SnippetKind; 4] = [
+    pub const ALL: [SnippetKind; 7] = [
         SnippetKind::MosquittoSub,
         SnippetKind::MosquittoPub,
         SnippetKind::MqttJs,
         SnippetKind::PythonPaho,
+        SnippetKind::MosquittoPubV5,
+        SnippetKind::MqttJsV5,
+        SnippetKind::PythonPahoV5,
     ];
 
     pub fn title(self) -> &'static str {
@@ -37,6 +44,9 @@ impl SnippetKind {
             SnippetKind::MosquittoPub => "mosquitto_pub",
             SnippetKind::MqttJs => "MQTT.js",
             SnippetKind::PythonPaho => "Python (paho-mqtt 2)",
+            SnippetKind::MosquittoPubV5 => "mosquitto_pub, MQTT 5",
+            SnippetKind::MqttJsV5 => "MQTT.js, MQTT 5",
+            SnippetKind::PythonPahoV5 => "Python (paho-mqtt 2), MQTT 5",
         }
     }
 
@@ -46,7 +56,17 @@ impl SnippetKind {
             SnippetKind::MosquittoPub => "mosquitto-pub",
             SnippetKind::MqttJs => "mqtt-js",
             SnippetKind::PythonPaho => "python-paho",
+            SnippetKind::MosquittoPubV5 => "mosquitto-pub-v5",
+            SnippetKind::MqttJsV5 => "mqtt-js-v5",
+            SnippetKind::PythonPahoV5 => "python-paho-v5",
         }
+    }
+
+    fn v5(self) -> bool {
+        matches!(
+            self,
+            SnippetKind::MosquittoPubV5 | SnippetKind::MqttJsV5 | SnippetKind::PythonPahoV5
+        )
     }
 }
 
@@ -88,8 +108,9 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
     let (host, port, tls) = parse_broker_url(&p.broker_url);
     let filter = format!("{}/#", p.topic_prefix);
     let topic = format!("{}/test", p.topic_prefix);
+    let v5 = kind.v5();
     match kind {
-        SnippetKind::MosquittoSub | SnippetKind::MosquittoPub => {
+        SnippetKind::MosquittoSub | SnippetKind::MosquittoPub | SnippetKind::MosquittoPubV5 => {
             let password = match &p.password {
                 Some(pw) => sh(pw),
                 None => format!("\"${PASSWORD_VAR}\""),
@@ -102,22 +123,47 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
             let tls = if tls { " --capath /etc/ssl/certs" } else { "" };
             let action = if kind == SnippetKind::MosquittoSub {
                 format!("-t {} -v", sh(&filter))
+            } else if v5 {
+                // QoS 1, so a refusal comes back as "Publish 1 failed: Not authorized."
+                format!(
+                    "-t {} -m 'hello' -q 1 \\\n  -D publish content-type 'text/plain' -D publish user-property 'source' 'snippet'",
+                    sh(&topic)
+                )
             } else {
                 format!("-t {} -m 'hello'", sh(&topic))
             };
+            let version = if v5 { " -V mqttv5" } else { "" };
             format!(
-                "{tool} -h {} -p {port}{tls} \\\n  -u {} -P {password} \\\n  -i {} \\\n  {action}",
+                "{tool}{version} -h {} -p {port}{tls} \\\n  -u {} -P {password} \\\n  -i {} \\\n  {action}",
                 sh(&host),
                 sh(&p.user_name),
                 sh(&p.client_id)
             )
         }
-        SnippetKind::MqttJs => {
+        SnippetKind::MqttJs | SnippetKind::MqttJsV5 => {
             let scheme = if tls { "mqtts" } else { "mqtt" };
             let password = match &p.password {
                 Some(pw) => lit(pw),
                 None => format!("process.env.{PASSWORD_VAR}"),
             };
+            if v5 {
+                return format!(
+                    "import mqtt from \"mqtt\";\n\n\
+                     const client = mqtt.connect({url}, {{\n  protocolVersion: 5,\n  clientId: {cid},\n  username: {user},\n  password: {password},\n}});\n\
+                     client.on(\"connect\", () => {{\n\
+                     \x20 // Each filter's reason code: 0-2 granted QoS, 135 (0x87) not authorised.\n\
+                     \x20 client.subscribe({filter}, (err, granted) => console.log(\"SUBACK\", granted));\n\
+                     \x20 client.publish({topic}, \"hello\", {{ qos: 1, properties: {{ contentType: \"text/plain\" }} }},\n\
+                     \x20   (err) => console.log(err ? `PUBACK ${{err.code}}: ${{err.message}}` : \"PUBACK 0\"));\n}});\n\
+                     client.on(\"disconnect\", (packet) => console.log(\"DISCONNECT\", packet.reasonCode));\n\
+                     client.on(\"message\", (topic, payload, packet) => console.log(topic, payload.toString(), packet.properties));\n",
+                    url = lit(&format!("{scheme}://{host}:{port}")),
+                    cid = lit(&p.client_id),
+                    user = lit(&p.user_name),
+                    filter = lit(&filter),
+                    topic = lit(&topic),
+                );
+            }
             format!(
                 "import mqtt from \"mqtt\";\n\n\
                  const client = mqtt.connect({url}, {{\n  clientId: {cid},\n  username: {user},\n  password: {password},\n}});\n\
@@ -130,12 +176,29 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
                 topic = lit(&topic),
             )
         }
-        SnippetKind::PythonPaho => {
+        SnippetKind::PythonPaho | SnippetKind::PythonPahoV5 => {
             let password = match &p.password {
                 Some(pw) => lit(pw),
                 None => format!("os.environ[\"{PASSWORD_VAR}\"]"),
             };
             let tls = if tls { "client.tls_set()\n" } else { "" };
+            if v5 {
+                return format!(
+                    "import os\nimport paho.mqtt.client as mqtt\n\n\
+                     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id={cid}, protocol=mqtt.MQTTv5)\n\
+                     client.username_pw_set({user}, {password})\n{tls}\
+                     client.on_connect = lambda c, userdata, flags, rc, props: (print(\"CONNACK\", rc), c.subscribe({filter}))\n\
+                     # Each filter's reason code: \"Granted QoS 1\" or \"Not authorized\" (0x87).\n\
+                     client.on_subscribe = lambda c, userdata, mid, codes, props: print(\"SUBACK\", [str(r) for r in codes])\n\
+                     client.on_disconnect = lambda c, userdata, flags, rc, props: print(\"DISCONNECT\", rc)\n\
+                     client.on_message = lambda c, userdata, msg: print(msg.topic, msg.payload.decode(), msg.properties)\n\
+                     client.connect({host}, {port})\nclient.loop_forever()\n",
+                    cid = lit(&p.client_id),
+                    user = lit(&p.user_name),
+                    filter = lit(&filter),
+                    host = lit(&host),
+                );
+            }
             format!(
                 "import os\nimport paho.mqtt.client as mqtt\n\n\
                  client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id={cid})\n\
@@ -221,6 +284,29 @@ mod tests {
         assert!(snippet(SnippetKind::MosquittoPub, &p).contains(r#"-P 'it'\''s"x'"#));
         assert!(snippet(SnippetKind::MqttJs, &p).contains(r#"password: "it's\"x""#));
         assert!(dotenv(&p).contains("TILLOR_MQTT_PASSWORD=it's\"x\n"));
+    }
+
+    #[test]
+    fn mqtt_5_snippets_ask_for_version_5_and_print_the_reason_codes() {
+        let s = snippet(SnippetKind::MosquittoPubV5, &jwt());
+        assert!(s.starts_with("mosquitto_pub -V mqttv5 "), "{s}");
+        assert!(
+            s.contains("-q 1") && s.contains("-D publish content-type"),
+            "{s}"
+        );
+        let js = snippet(SnippetKind::MqttJsV5, &jwt());
+        assert!(
+            js.contains("protocolVersion: 5,") && js.contains("granted"),
+            "{js}"
+        );
+        assert!(js.contains("username: \"\","), "{js}");
+        let py = snippet(SnippetKind::PythonPahoV5, &jwt());
+        assert!(
+            py.contains("protocol=mqtt.MQTTv5") && py.contains("on_subscribe"),
+            "{py}"
+        );
+        // The 3.1.1 snippets stay as they were.
+        assert!(!snippet(SnippetKind::MqttJs, &jwt()).contains("protocolVersion"));
     }
 
     #[test]

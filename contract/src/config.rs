@@ -41,6 +41,10 @@ pub struct ConsoleConfig {
     pub broker_ws_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
+    /// Where the CA certificate the broker's TLS certificate chains to can be
+    /// downloaded (a private CA); absent when the broker needs none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_url: Option<String>,
     /// Organisations the user may switch between (embedded: given by the host).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organisations: Vec<String>,
@@ -58,6 +62,7 @@ impl ConsoleConfig {
             broker_url: self.broker_url.or(lower.broker_url),
             broker_ws_url: self.broker_ws_url.or(lower.broker_ws_url),
             language: self.language.or(lower.language),
+            ca_url: self.ca_url.or(lower.ca_url),
             organisations: if self.organisations.is_empty() {
                 lower.organisations
             } else {

@@ -48,6 +48,33 @@ pub struct Config {
     #[arg(long, env = "TILLOR_MQTT_WS_ADDR", default_value = "127.0.0.1:8083")]
     pub mqtt_ws_addr: SocketAddr,
 
+    /// Run with TLS: a private CA and a server certificate in the data
+    /// directory (made on first start, renewed before expiry), MQTT over TLS
+    /// and secure WebSocket listeners beside the plain ones, and the console
+    /// and API over HTTPS. Credential responses and /config.json then give
+    /// the TLS URLs, and the CA is served at /ca.pem.
+    #[arg(long, env = "TILLOR_TLS", value_parser = clap::builder::BoolishValueParser::new(),
+          num_args = 0..=1, default_value = "false", default_missing_value = "true")]
+    pub tls: bool,
+
+    /// The names the server certificate is valid for (comma-separated host
+    /// names and IP addresses).
+    #[arg(
+        long,
+        env = "TILLOR_TLS_HOSTS",
+        value_delimiter = ',',
+        default_value = "localhost,127.0.0.1"
+    )]
+    pub tls_hosts: Vec<String>,
+
+    /// The broker's MQTT over TLS listener (with TILLOR_TLS).
+    #[arg(long, env = "TILLOR_MQTTS_ADDR", default_value = "127.0.0.1:8883")]
+    pub mqtts_addr: SocketAddr,
+
+    /// The broker's MQTT over secure WebSocket listener (with TILLOR_TLS).
+    #[arg(long, env = "TILLOR_MQTT_WSS_ADDR", default_value = "127.0.0.1:8084")]
+    pub mqtt_wss_addr: SocketAddr,
+
     /// The brokerUrl given to integrations (mqtt://… or mqtts://…).
     #[arg(long, env = "TILLOR_PUBLIC_MQTT_URL")]
     pub public_mqtt_url: Option<String>,
@@ -217,19 +244,62 @@ impl Config {
             tcp_addr: self.mqtt_addr,
             ws_addr: self.mqtt_ws_addr,
             events: self.broker_events == OnOff::On,
+            tls: self.tls.then(|| crate::broker::mosquitto::BrokerTls {
+                mqtts_addr: self.mqtts_addr,
+                wss_addr: self.mqtt_wss_addr,
+                files: self.tls_files(),
+            }),
+        }
+    }
+
+    pub fn tls_files(&self) -> crate::tls::TlsFiles {
+        crate::tls::TlsFiles {
+            dir: self.data_dir.join("tls"),
+        }
+    }
+
+    /// The host a TLS URL names: the listener's own address when the
+    /// certificate names it, else the certificate's first name. A URL whose
+    /// host the certificate does not name would fail verification.
+    fn tls_host(&self, addr: SocketAddr) -> String {
+        let ip = addr.ip().to_string();
+        if self.tls_hosts.contains(&ip) {
+            ip
+        } else {
+            self.tls_hosts.first().cloned().unwrap_or(ip)
+        }
+    }
+
+    /// The console's address as the banner prints it: https with TLS, by a
+    /// name the certificate has.
+    pub fn console_url(&self, addr: SocketAddr) -> String {
+        if self.tls {
+            format!("https://{}:{}/", self.tls_host(addr), addr.port())
+        } else {
+            format!("http://{addr}/")
         }
     }
 
     pub fn broker_url(&self) -> String {
-        self.public_mqtt_url
-            .clone()
-            .unwrap_or_else(|| format!("mqtt://{}", self.mqtt_addr))
+        self.public_mqtt_url.clone().unwrap_or_else(|| {
+            if self.tls {
+                let host = self.tls_host(self.mqtts_addr);
+                format!("mqtts://{host}:{}", self.mqtts_addr.port())
+            } else {
+                format!("mqtt://{}", self.mqtt_addr)
+            }
+        })
     }
 
     pub fn broker_ws_url(&self) -> String {
-        self.public_mqtt_ws_url
-            .clone()
-            .unwrap_or_else(|| format!("ws://{}", self.mqtt_ws_addr))
+        self.public_mqtt_ws_url.clone().unwrap_or_else(|| {
+            if self.tls {
+                let host = self.tls_host(self.mqtt_wss_addr);
+                format!("wss://{host}:{}", self.mqtt_wss_addr.port())
+            } else {
+                format!("ws://{}", self.mqtt_ws_addr)
+            }
+        })
     }
 }
 
@@ -261,5 +331,24 @@ mod tests {
         let c = Config::try_parse_from(["tillor-local"]).unwrap();
         assert_eq!(c.broker_url(), "mqtt://127.0.0.1:1883");
         assert_eq!(c.broker_ws_url(), "ws://127.0.0.1:8083");
+    }
+
+    #[test]
+    fn with_tls_the_advertised_urls_are_the_tls_listeners_by_a_name_the_certificate_has() {
+        let c = Config::try_parse_from(["tillor-local", "--tls"]).unwrap();
+        assert_eq!(c.broker_url(), "mqtts://127.0.0.1:8883");
+        assert_eq!(c.broker_ws_url(), "wss://127.0.0.1:8084");
+        let named = Config::try_parse_from([
+            "tillor-local",
+            "--tls",
+            "--tls-hosts",
+            "mqtt.local",
+            "--mqtts-addr",
+            "0.0.0.0:8883",
+        ])
+        .unwrap();
+        assert_eq!(named.broker_url(), "mqtts://mqtt.local:8883");
+        let off = Config::try_parse_from(["tillor-local", "--tls=false"]).unwrap();
+        assert!(!off.tls);
     }
 }

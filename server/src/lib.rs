@@ -8,12 +8,14 @@ pub mod broker;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod https;
 pub mod orgs;
 pub mod revocations;
 pub mod routes;
 pub mod secrets;
 pub mod sessions;
 pub mod store;
+pub mod tls;
 pub mod tokens;
 
 use std::net::SocketAddr;
@@ -137,6 +139,7 @@ pub fn app(state: AppState) -> Router {
 
     let mut router = Router::new()
         .nest("/api", api)
+        .route(routes::meta::CA_PATH, get(routes::meta::ca_pem))
         .route("/config.json", get(routes::meta::console_config))
         .route("/healthz", get(routes::meta::healthz))
         .route("/.well-known/jwks.json", get(routes::meta::jwks))
@@ -214,6 +217,19 @@ pub async fn start(config: Config) -> Result<Running, String> {
         )
     })?;
     let signer = TokenSigner::load_or_create(&config.data_dir)?;
+    // Before the broker starts: its TLS listeners read these files.
+    let certificate = if config.tls {
+        let files = config.tls_files();
+        crate::tls::ensure(
+            &files.dir,
+            &config.tls_hosts,
+            time::OffsetDateTime::now_utc(),
+        )
+        .map_err(|e| format!("TLS: {e}"))?;
+        Some(https::Certificate::load(&files).map_err(|e| format!("TLS: {e}"))?)
+    } else {
+        None
+    };
     let demo = orgs::seed(&config, &store, &now_rfc3339()).await?;
     let listener = tokio::net::TcpListener::bind(config.http_addr)
         .await
@@ -265,16 +281,48 @@ pub async fn start(config: Config) -> Result<Running, String> {
         recorder: sink,
         stopping: stopping_rx,
     };
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(async move {
-                shutdown_signal().await;
-                // Open long polls answer now rather than hold the shutdown.
-                let _ = stopping.send(true);
-            })
-            .await
-    });
+    let stop = async move {
+        shutdown_signal().await;
+        // Open long polls answer now rather than hold the shutdown.
+        let _ = stopping.send(true);
+    };
+    let server = match certificate {
+        None => tokio::spawn(async move {
+            axum::serve(listener, app(state))
+                .with_graceful_shutdown(stop)
+                .await
+        }),
+        Some(cert) => {
+            tokio::spawn(renew_certificates(state.clone(), cert.clone()));
+            let acceptor = https::acceptor(cert);
+            tokio::spawn(async move { https::serve(listener, acceptor, app(state), stop).await })
+        }
+    };
     Ok(Running { addr, demo, server })
+}
+
+/// Checks twice a day whether the server certificate needs renewing; a new
+/// one applies to the next HTTPS connection at once and to the broker after
+/// a restart (its clients reconnect).
+async fn renew_certificates(state: AppState, cert: Arc<https::Certificate>) {
+    let files = state.config.tls_files();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(12 * 60 * 60)).await;
+        let now = time::OffsetDateTime::now_utc();
+        match tls::ensure(&files.dir, &state.config.tls_hosts, now) {
+            Ok(tls::Outcome::Kept) => {}
+            Ok(tls::Outcome::Made) => {
+                tracing::info!("renewed the server certificate");
+                if let Err(e) = cert.reload(&files) {
+                    tracing::error!(%e, "cannot use the renewed certificate for HTTPS");
+                }
+                if let Some(broker) = &state.broker {
+                    broker.restart_for_new_certificate();
+                }
+            }
+            Err(e) => tracing::error!(%e, "cannot renew the server certificate"),
+        }
+    }
 }
 
 /// Console assets may be kept, but are checked again before each use.

@@ -17,7 +17,9 @@ async fn main() {
     }
 
     let env = config.env;
-    let running = match tillor_local::start(config).await {
+    let (tls, ca) = (config.tls, config.tls_files().ca_cert());
+    let console_url = |addr| config.console_url(addr);
+    let running = match tillor_local::start(config.clone()).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("tillor-local: {e}");
@@ -27,8 +29,12 @@ async fn main() {
     // The banner goes to stdout (logs go to stderr): scripts and tests read the
     // `console:` line to learn the port when TILLOR_HTTP_ADDR asked for port 0.
     println!("Tillor local stack (env {env})");
-    println!("  console:  http://{}/", running.addr);
-    println!("  API:      http://{}/api/openapi.json", running.addr);
+    let url = console_url(running.addr);
+    println!("  console:  {url}");
+    println!("  API:      {url}api/openapi.json");
+    if tls {
+        println!("  CA:       {} (also at {url}ca.pem)", ca.display());
+    }
     println!("  demo org: {}", running.demo.org_id);
     println!("  API key:  {}", running.demo.api_key);
     match running.server.await {

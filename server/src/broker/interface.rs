@@ -21,6 +21,10 @@ pub struct NewStatic<'a> {
 /// after an unknown outcome is harmless.
 #[async_trait::async_trait]
 pub trait Broker: Send + Sync {
+    /// Starts the broker again so it reads its certificate anew (after a
+    /// renewal). Nothing to do for a broker without TLS files of ours.
+    fn restart_for_new_certificate(&self) {}
+
     /// Provisions a static credential, bound to its clientId and allowed only
     /// its namespace.
     async fn create_static(&self, credential: NewStatic<'_>) -> Result<(), BrokerError>;

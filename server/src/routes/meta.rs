@@ -17,9 +17,40 @@ pub async fn console_config(State(state): State<AppState>) -> Json<ConsoleConfig
         broker_url: Some(state.config.broker_url()),
         broker_ws_url: Some(state.config.broker_ws_url()),
         language: Some(state.config.language),
+        ca_url: state.config.tls.then(|| CA_PATH.to_owned()),
         organisations: Vec::new(),
         api_key: None,
     })
+}
+
+/// Where the private CA's certificate is served when TLS is on.
+pub const CA_PATH: &str = "/ca.pem";
+
+/// The CA certificate, public by nature: what a client trusts to verify the
+/// broker and this server. Never the key.
+pub async fn ca_pem(State(state): State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !state.config.tls {
+        let why = "this stack runs without TLS (TILLOR_TLS), so there is no CA to trust";
+        return (axum::http::StatusCode::NOT_FOUND, why).into_response();
+    }
+    match tokio::fs::read(state.config.tls_files().ca_cert()).await {
+        Ok(pem) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "application/x-pem-file"),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"tillor-local-ca.pem\"",
+                ),
+            ],
+            pem,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(%e, "cannot read the CA certificate");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 pub async fn healthz() -> Json<serde_json::Value> {

@@ -20,8 +20,8 @@ use super::interface::{Broker, NewStatic};
 use super::reconcile::reconcile;
 use crate::events::EventSink;
 use dynsec::Dynsec;
-pub use settings::Settings;
 use settings::ADMIN_USER;
+pub use settings::{BrokerTls, Settings};
 use supervisor::Supervisor;
 
 pub struct Mosquitto {
@@ -59,6 +59,10 @@ impl Mosquitto {
 
 #[async_trait::async_trait]
 impl Broker for Mosquitto {
+    fn restart_for_new_certificate(&self) {
+        self._process.restart();
+    }
+
     async fn create_static(&self, c: NewStatic<'_>) -> Result<(), BrokerError> {
         let result = self
             .dynsec

@@ -13,9 +13,11 @@ use crate::events::EventSink;
 
 use super::settings::{Settings, ADMIN_PASSWORD_FILE, ADMIN_USER, CONFIG_FILE, DYNSEC_FILE};
 
-/// Keeps Mosquitto running: restarts it when it exits, stops it when dropped.
+/// Keeps Mosquitto running: restarts it when it exits or is asked to (a
+/// renewed certificate), stops it when dropped.
 pub struct Supervisor {
     task: JoinHandle<()>,
+    restart: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Drop for Supervisor {
@@ -29,24 +31,31 @@ impl Supervisor {
     /// `events` hears of every exit: the sessions end with the process.
     pub async fn start(settings: &Settings, events: EventSink) -> Result<Supervisor, String> {
         prepare(settings).await?;
-        for (what, addr) in [
-            ("MQTT", settings.tcp_addr),
-            ("MQTT over WebSocket", settings.ws_addr),
-        ] {
+        for (what, addr) in settings.listeners() {
             if let Err(e) = wait_until_free(addr).await {
                 return Err(format!(
                     "cannot use {addr} for the {what} listener: {e}. Another broker holds it? \
                      Debian's mosquitto service starts one on 1883 (stop it: systemctl stop mosquitto), \
-                     or choose other addresses with TILLOR_MQTT_ADDR / TILLOR_MQTT_WS_ADDR."
+                     or choose other addresses with TILLOR_MQTT_ADDR / TILLOR_MQTT_WS_ADDR \
+                     (with TLS also TILLOR_MQTTS_ADDR / TILLOR_MQTT_WSS_ADDR)."
                 ));
             }
         }
         let mut child = spawn(settings)?;
         wait_until_listening(&mut child, settings.tcp_addr).await?;
         let settings = settings.clone();
+        let restart = std::sync::Arc::new(tokio::sync::Notify::new());
+        let asked = restart.clone();
         let task = tokio::spawn(async move {
             loop {
-                let status = child.wait().await;
+                let status = tokio::select! {
+                    status = child.wait() => status,
+                    () = asked.notified() => {
+                        tracing::info!("restarting mosquitto: its certificate was renewed");
+                        let _ = child.kill().await;
+                        child.wait().await
+                    }
+                };
                 tracing::error!(?status, "mosquitto exited; restarting it in 1 s");
                 events.broker_stopped(crate::now_ms()).await;
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -61,7 +70,12 @@ impl Supervisor {
                 };
             }
         });
-        Ok(Supervisor { task })
+        Ok(Supervisor { task, restart })
+    }
+
+    /// Stops Mosquitto so that it starts again, reading its files anew.
+    pub fn restart(&self) {
+        self.restart.notify_one();
     }
 }
 
