@@ -81,7 +81,9 @@ setup_toolchain() {
 }
 
 setup_browser() {
-  apt_install chromium chromium-driver
+  # certutil (libnss3-tools): the TLS end-to-end test gives Chromium an NSS
+  # database that trusts the local stack's private CA.
+  apt_install chromium chromium-driver libnss3-tools
   export CHROMEDRIVER=/usr/bin/chromedriver
 }
 

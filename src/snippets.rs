@@ -11,6 +11,9 @@ pub struct SnippetParams {
     pub password: Option<String>,
     pub client_id: String,
     pub topic_prefix: String,
+    /// The private CA's file, when the broker's certificate needs one
+    /// (TLS brokers without it verify against the system's roots).
+    pub ca_file: Option<String>,
 }
 
 pub const PASSWORD_VAR: &str = "TILLOR_MQTT_PASSWORD";
@@ -120,7 +123,11 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
             } else {
                 "mosquitto_pub"
             };
-            let tls = if tls { " --capath /etc/ssl/certs" } else { "" };
+            let tls = match (&p.ca_file, tls) {
+                (Some(ca), true) => format!(" --cafile {}", sh(ca)),
+                (None, true) => " --capath /etc/ssl/certs".to_owned(),
+                (_, false) => String::new(),
+            };
             let action = if kind == SnippetKind::MosquittoSub {
                 format!("-t {} -v", sh(&filter))
             } else if v5 {
@@ -142,14 +149,21 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
         }
         SnippetKind::MqttJs | SnippetKind::MqttJsV5 => {
             let scheme = if tls { "mqtts" } else { "mqtt" };
+            let (ca_import, ca_option) = match (&p.ca_file, tls) {
+                (Some(ca), true) => (
+                    "import fs from \"node:fs\";\n".to_owned(),
+                    format!("  ca: fs.readFileSync({}),\n", lit(ca)),
+                ),
+                _ => (String::new(), String::new()),
+            };
             let password = match &p.password {
                 Some(pw) => lit(pw),
                 None => format!("process.env.{PASSWORD_VAR}"),
             };
             if v5 {
                 return format!(
-                    "import mqtt from \"mqtt\";\n\n\
-                     const client = mqtt.connect({url}, {{\n  protocolVersion: 5,\n  clientId: {cid},\n  username: {user},\n  password: {password},\n}});\n\
+                    "{ca_import}import mqtt from \"mqtt\";\n\n\
+                     const client = mqtt.connect({url}, {{\n  protocolVersion: 5,\n  clientId: {cid},\n  username: {user},\n  password: {password},\n{ca_option}}});\n\
                      client.on(\"connect\", () => {{\n\
                      \x20 // Each filter's reason code: 0-2 granted QoS, 135 (0x87) not authorised.\n\
                      \x20 client.subscribe({filter}, (err, granted) => console.log(\"SUBACK\", granted));\n\
@@ -165,8 +179,8 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
                 );
             }
             format!(
-                "import mqtt from \"mqtt\";\n\n\
-                 const client = mqtt.connect({url}, {{\n  clientId: {cid},\n  username: {user},\n  password: {password},\n}});\n\
+                "{ca_import}import mqtt from \"mqtt\";\n\n\
+                 const client = mqtt.connect({url}, {{\n  clientId: {cid},\n  username: {user},\n  password: {password},\n{ca_option}}});\n\
                  client.on(\"connect\", () => {{\n  client.subscribe({filter});\n  client.publish({topic}, \"hello\");\n}});\n\
                  client.on(\"message\", (topic, payload) => console.log(topic, payload.toString()));\n",
                 url = lit(&format!("{scheme}://{host}:{port}")),
@@ -181,7 +195,11 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
                 Some(pw) => lit(pw),
                 None => format!("os.environ[\"{PASSWORD_VAR}\"]"),
             };
-            let tls = if tls { "client.tls_set()\n" } else { "" };
+            let tls = match (&p.ca_file, tls) {
+                (Some(ca), true) => format!("client.tls_set(ca_certs={})\n", lit(ca)),
+                (None, true) => "client.tls_set()\n".to_owned(),
+                (_, false) => String::new(),
+            };
             if v5 {
                 return format!(
                     "import os\nimport paho.mqtt.client as mqtt\n\n\
@@ -235,6 +253,7 @@ mod tests {
             password: None,
             client_id: "local-abc".into(),
             topic_prefix: "tillor/local/acme/integration".into(),
+            ca_file: None,
         }
     }
 
@@ -318,5 +337,15 @@ mod tests {
         assert!(snippet(SnippetKind::MosquittoSub, &p).contains("--capath /etc/ssl/certs"));
         assert!(snippet(SnippetKind::PythonPaho, &p).contains("client.tls_set()"));
         assert!(snippet(SnippetKind::MqttJs, &p).contains("\"mqtts://b.example:8883\""));
+        // A private CA: its file, in each language's own way.
+        let p = SnippetParams {
+            ca_file: Some("tillor-local-ca.pem".into()),
+            ..p
+        };
+        assert!(snippet(SnippetKind::MosquittoSub, &p).contains("--cafile 'tillor-local-ca.pem'"));
+        assert!(snippet(SnippetKind::MqttJsV5, &p)
+            .contains("ca: fs.readFileSync(\"tillor-local-ca.pem\"),"));
+        assert!(snippet(SnippetKind::PythonPaho, &p)
+            .contains("client.tls_set(ca_certs=\"tillor-local-ca.pem\")"));
     }
 }

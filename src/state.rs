@@ -53,6 +53,17 @@ impl ConsoleState {
             .with_value(|c| c.broker_ws_url.clone().unwrap_or_default())
     }
 
+    /// Where the broker's private CA certificate can be downloaded, when it
+    /// has one: a path is on the API's origin.
+    pub fn ca_url(&self) -> Option<String> {
+        let ca = self.config.with_value(|c| c.ca_url.clone())?;
+        if ca.starts_with('/') {
+            Some(format!("{}{ca}", self.api_base()))
+        } else {
+            Some(ca)
+        }
+    }
+
     pub fn api_base(&self) -> String {
         self.config
             .with_value(|c| c.api_base.clone().unwrap_or_default())

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::ca_row::{ca_file, CaRow};
 use tillor_contract::api::{CreateJwtCredentialsRequest, JwtCredentials};
 use tillor_contract::error::{ErrorCode, FieldError};
 use tillor_contract::rules::{self, field};
@@ -249,6 +251,7 @@ fn JwtResult(creds: JwtCredentials) -> impl IntoView {
         password: None,
         client_id: creds.client_id.clone(),
         topic_prefix: creds.topic_prefix.clone(),
+        ca_file: ca_file(),
     };
     view! {
         <dl class="jwt-result values">
@@ -265,6 +268,7 @@ fn JwtResult(creds: JwtCredentials) -> impl IntoView {
             </div>
             <ValueRow id="jwt-client-id-value" label=Msg::ColClientId value=creds.client_id.clone()/>
             <ValueRow id="jwt-broker-url" label=Msg::BrokerUrlLabel value=creds.broker_url.clone()/>
+            <CaRow id="jwt-ca"/>
             <ValueRow id="jwt-topic-prefix" label=Msg::ColTopicPrefix value=creds.topic_prefix.clone()/>
             <div class="value-row">
                 <dt>{i18n.t(Msg::ExpiresAtLabel)}</dt>

@@ -1,6 +1,7 @@
 //! Widgets named after what the user sees.
 
 pub mod announcer;
+pub mod ca_row;
 pub mod connections_card;
 pub mod context_bar;
 pub mod copy_button;

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::ca_row::{ca_file, CaRow};
 use tillor_contract::api::CreatedStaticCredential;
 
 use crate::components::copy_button::CopyButton;
@@ -31,6 +33,7 @@ pub fn RevealOnceDialog(
         password: Some(created.password.clone()),
         client_id: c.client_id.clone(),
         topic_prefix: c.topic_prefix.clone(),
+        ca_file: ca_file(),
     };
     let env_file = dotenv(&params);
     let ws_url = use_context::<crate::state::ConsoleState>()
@@ -65,6 +68,7 @@ pub fn RevealOnceDialog(
                 <ValueRow id="reveal-password" label=Msg::PasswordLabel value=created.password.clone() secret=true/>
                 <ValueRow id="reveal-topic-prefix" label=Msg::ColTopicPrefix value=c.topic_prefix.clone()/>
                 <ValueRow id="reveal-broker-url" label=Msg::BrokerUrlLabel value=c.broker_url.clone().unwrap_or_default()/>
+                <CaRow id="reveal-ca"/>
             </dl>
             <div class="env-copy">
                 <CopyButton value=env_file label=".env".to_string() text=Msg::CopyEnv/>

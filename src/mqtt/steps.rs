@@ -116,6 +116,9 @@ pub enum CloseCause {
     TokenExpired,
     /// Connected, then closed by the broker: a takeover or a deleted credential.
     ByBroker,
+    /// A `wss://` socket that never opened: most likely the browser does not
+    /// trust the broker's certificate (a private CA).
+    CertificateNotTrusted,
     /// Never got that far (unreachable, refused handshake, ...).
     Other,
 }
@@ -124,8 +127,21 @@ impl CloseCause {
     /// The first fact that explains the close wins: asking for it, then an
     /// expired token, then having been connected.
     pub fn of(requested: bool, token_expired: bool, was_connected: bool) -> CloseCause {
+        Self::of_socket(requested, false, token_expired, was_connected)
+    }
+
+    /// As `of`, knowing also whether a `wss://` socket failed before it opened
+    /// (the browser says no more: the certificate is the likely cause).
+    pub fn of_socket(
+        requested: bool,
+        tls_never_opened: bool,
+        token_expired: bool,
+        was_connected: bool,
+    ) -> CloseCause {
         if requested {
             CloseCause::Requested
+        } else if tls_never_opened {
+            CloseCause::CertificateNotTrusted
         } else if token_expired {
             CloseCause::TokenExpired
         } else if was_connected {
@@ -217,6 +233,7 @@ impl Step {
                 CloseCause::Requested => "closed-requested",
                 CloseCause::TokenExpired => "closed-token-expired",
                 CloseCause::ByBroker => "closed-by-broker",
+                CloseCause::CertificateNotTrusted => "closed-certificate-not-trusted",
                 CloseCause::Other => "closed",
             },
             Step::Reconnecting { .. } => "reconnecting",
@@ -296,6 +313,11 @@ mod tests {
         assert_eq!(CloseCause::of(false, true, true), TokenExpired);
         assert_eq!(CloseCause::of(false, false, true), ByBroker);
         assert_eq!(CloseCause::of(false, false, false), Other);
+        assert_eq!(
+            CloseCause::of_socket(false, true, true, false),
+            CertificateNotTrusted
+        );
+        assert_eq!(CloseCause::of_socket(true, true, false, false), Requested);
     }
 
     #[test]

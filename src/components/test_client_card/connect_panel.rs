@@ -9,6 +9,7 @@ use super::subscribe_form::SubscribeForm;
 use super::subscription_list::SubscriptionList;
 use super::will_form::WillForm;
 use crate::api::ApiError;
+use crate::components::ca_row::CaRow;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::expiry_countdown::ExpiryCountdown;
 use crate::i18n::{use_i18n, Doing, Msg};
@@ -131,7 +132,7 @@ pub fn ConnectPanel() -> impl IntoView {
         })
     };
     view! {
-        <dl class="values connect-summary">{summary}{countdown}</dl>
+        <dl class="values connect-summary">{summary}<CaRow id="tc-ca"/>{countdown}</dl>
         <ProtocolChoice/>
         <div class="toolbar">
             <Show when=move || status.get() != Status::Connected && status.get() != Status::Connecting

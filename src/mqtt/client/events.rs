@@ -45,6 +45,7 @@ impl MqttClient {
                     in_worker,
                 });
                 let ids = self.with_conn(|c| {
+                    c.opened = true;
                     let connect = std::mem::take(&mut c.connect_bytes);
                     c.send(&connect);
                     let o = c.session.options();
@@ -67,16 +68,21 @@ impl MqttClient {
                 // What arrived before the close (a refusing CONNACK, the last
                 // messages) is handled first, whatever it costs.
                 self.drain_inbound(None);
-                let Some(requested) = self.with_conn(|c| {
-                    c.session.transport_closed() == Event::Closed { requested: true }
+                let Some((requested, opened)) = self.with_conn(|c| {
+                    let closed = c.session.transport_closed();
+                    (closed == Event::Closed { requested: true }, c.opened)
                 }) else {
                     return;
                 };
+                let wss = self
+                    .params
+                    .with_untracked(|p| p.as_ref().is_some_and(|p| p.ws_url.starts_with("wss://")));
                 let step = Step::Closed {
                     code,
                     reason,
-                    cause: CloseCause::of(
+                    cause: CloseCause::of_socket(
                         requested,
+                        wss && !opened,
                         self.token_expired(),
                         self.status.get_untracked() == Status::Connected,
                     ),

@@ -60,6 +60,8 @@ struct Connection {
     connect_bytes: Vec<u8>,
     probe: Option<Probe>,
     inbound: Inbound,
+    /// The socket opened (a `wss://` one that never did points at the certificate).
+    opened: bool,
     /// The guard's prediction per publish in flight, shown beside the broker's answer.
     predicted: std::collections::HashMap<u16, bool>,
 }
@@ -312,6 +314,7 @@ impl MqttClient {
             probe: None,
             inbound: Inbound::default(),
             predicted: Default::default(),
+            opened: false,
         }));
     }
 

@@ -97,6 +97,7 @@ impl Stack {
     /// go, so another test may take one before the broker binds it: then the
     /// stack says the port is taken, and it starts again on other ports.
     pub fn launch(data_dir: &Path, launch: Launch<'_>) -> Stack {
+        install_crypto();
         for _ in 0..3 {
             let ports = launch.ports.unwrap_or_else(|| (free_port(), free_port()));
             match Self::try_launch(data_dir, &launch, ports) {
@@ -171,9 +172,29 @@ impl Stack {
         format!("{}{path}", self.base)
     }
 
+    /// The stack's private CA (only with TILLOR_TLS).
+    pub fn ca_file(&self) -> PathBuf {
+        self.data_dir.join("tls/ca.pem")
+    }
+
+    /// An HTTP client for this stack: one that trusts its private CA when
+    /// it serves HTTPS, and only that.
+    pub fn http(&self) -> reqwest::Client {
+        install_crypto();
+        if !self.base.starts_with("https://") {
+            return reqwest::Client::new();
+        }
+        let pem = std::fs::read(self.ca_file()).expect("the stack's CA");
+        reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+            .build()
+            .unwrap()
+    }
+
     /// A request to `path` as the demo organisation, both headers set.
     pub fn as_demo(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        reqwest::Client::new()
+        self.http()
             .request(method, self.url(path))
             .header("x-api-key", &self.key)
             .header("X-Tillor-Org-Id", &self.org)
@@ -277,6 +298,12 @@ impl Drop for Stack {
 
 /// `mosquitto_pub` / `mosquitto_sub` on the broker's TCP port with a static
 /// credential from the API.
+/// One TLS provider for the whole test process (see Cargo.toml); the first
+/// call installs it, later ones find it there.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub fn mosquitto(tool: &str, port: u16, cred: &serde_json::Value, args: &[&str]) -> Command {
     let field = |name: &str| cred[name].as_str().unwrap();
     mosquitto_as(

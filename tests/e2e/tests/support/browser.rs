@@ -26,11 +26,49 @@ where
     F: FnOnce(Browser) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    with_browser_trusting(None, test).await
+}
+
+/// As `with_browser`, with Chromium trusting the CA in `ca` (PEM) as a user
+/// who imported it would: an NSS database in a home of its own, made with
+/// Debian's certutil. Chromium on Linux reads `$HOME/.pki/nssdb`.
+pub async fn with_browser_trusting<F, Fut>(ca: Option<&std::path::Path>, test: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let home = tempfile::tempdir().unwrap();
+    if let Some(ca) = ca {
+        let db = home.path().join(".pki/nssdb");
+        std::fs::create_dir_all(&db).unwrap();
+        let db = format!("sql:{}", db.display());
+        let certutil = |args: &[&str]| {
+            let status = Command::new("certutil")
+                .args(args)
+                .status()
+                .expect("certutil (apt-get install libnss3-tools; scripts/test does)");
+            assert!(status.success(), "certutil {args:?}");
+        };
+        certutil(&["-N", "-d", &db, "--empty-password"]);
+        let ca = ca.display().to_string();
+        certutil(&[
+            "-A",
+            "-d",
+            &db,
+            "-t",
+            "C,,",
+            "-n",
+            "tillor-local-ca",
+            "-i",
+            &ca,
+        ]);
+    }
     let port = tillor_harness::free_port();
     let driver = Chromedriver(
         Command::new(
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
         )
+        .env("HOME", home.path())
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

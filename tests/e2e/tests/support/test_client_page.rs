@@ -58,6 +58,14 @@ impl TestClientPage {
             .await;
     }
 
+    /// Where the CA download link points (only with a private CA).
+    pub async fn ca_link(&self) -> String {
+        self.0
+            .attr("#tc-ca", "href")
+            .await
+            .expect("a CA download link")
+    }
+
     /// "5" or "3.1.1", for the next connection.
     pub async fn choose_protocol(&self, version: &str) {
         self.0.set_value("#tc-protocol", version, "change").await;
