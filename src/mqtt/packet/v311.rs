@@ -106,6 +106,12 @@ fn return_code(code: u8) -> SubscribeReturnCode {
 }
 
 pub fn decode(frame: &[u8]) -> Result<Packet, String> {
+    // PUBLISH (type 3) by the shared layout: see `v5::decode_publish_311`.
+    if frame.first().is_some_and(|b| b >> 4 == 3) {
+        return super::v5::decode_publish_311(frame)
+            .map(Packet::Publish)
+            .map_err(|e| e.to_string());
+    }
     let mut cursor = Cursor::new(frame);
     let packet = VariablePacket::decode(&mut cursor).map_err(|e| e.to_string())?;
     let left = frame.len() - cursor.position() as usize;
