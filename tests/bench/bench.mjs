@@ -250,7 +250,10 @@ try {
   // Both protocols take turns, so a drift of the machine hits both alike;
   // each figure is the median of BENCH_RUNS runs (by throughput).
   const runs = Number(process.env.BENCH_RUNS ?? 3);
-  const byProtocol = { "3.1.1": [], "5": [] };
+  // BENCH_PROTOCOLS=3.1.1 (or 5) runs one only; BENCH_CONSOLE_ONLY=1 skips
+  // MQTT.js, the ceiling and first paint (a quick A/B of two builds).
+  const protocols = (process.env.BENCH_PROTOCOLS ?? "3.1.1,5").split(",");
+  const byProtocol = Object.fromEntries(protocols.map((p) => [p, []]));
   for (let i = 0; i < runs; i++) {
     for (const protocol of Object.keys(byProtocol)) {
       const r = await runConsole(browser, c1, pub, protocol);
@@ -259,29 +262,34 @@ try {
     }
   }
   const median = (list) => [...list].sort((a, b) => a.rate - b.rate)[Math.floor(list.length / 2)];
-  const v311 = median(byProtocol["3.1.1"]);
-  const v5 = median(byProtocol["5"]);
-  const ours = v311;
-  const theirs = await runMqttJs(browser, c2, pub);
-  const ceilings = [];
-  for (let i = 0; i < runs; i++) ceilings.push(await runBare(browser, c3, pub));
-  const ceiling = median(ceilings);
-  const first = await runFirstPaint(browser);
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  console.log(`Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
-  console.log(`Stream: ${N0} QoS 0 + ${N1} QoS 1 messages of 64 bytes, mosquitto_pub → Mosquitto → WebSocket → Chromium`);
-  console.log(`Console, MQTT 3.1.1 (median of ${runs}): ${v311.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${v311.stall.toFixed(0)} ms, ${v311.n} of ${TOTAL} delivered`);
-  console.log(`Console, MQTT 5     (median of ${runs}): ${v5.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${v5.stall.toFixed(0)} ms, ${v5.n} of ${TOTAL} delivered`);
-  console.log(`MQTT 5 / 3.1.1 throughput: ${(v5.rate / v311.rate).toFixed(3)} (target ≥ 0.90)`);
-  console.log(`MQTT.js (10,000-row DOM): ${theirs.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${theirs.stall.toFixed(0)} ms, ${theirs.n} of ${TOTAL} delivered`);
-  console.log(`Ceiling (bare WebSocket in a worker, counts only; median of ${runs}): ${ceiling.rate.toFixed(0).padStart(8)} msgs/s, ${ceiling.n} of ${TOTAL} delivered`);
-  console.log(`Console / ceiling: MQTT 3.1.1 ${(v311.rate / ceiling.rate * 100).toFixed(0)} %, MQTT 5 ${(v5.rate / ceiling.rate * 100).toFixed(0)} % (goal ≥ 50 %)`);
-  console.log(`Ratio console (3.1.1) / MQTT.js: throughput ${(ours.rate / theirs.rate).toFixed(2)}×, longest stall ${(ours.stall / theirs.stall).toFixed(2)}×`);
-  console.log(`Targets: throughput ≥ MQTT.js's; console stall ≤ 50 ms`);
-  console.log(`Slow profile (1.6 Mbps, 150 ms RTT, 4× CPU, no cache), from navigation:`);
-  console.log(`  sign-in form usable:      ${(first.signIn.ms / 1000).toFixed(2)} s, ${(first.signIn.bytes / 1024).toFixed(1)} KB on the wire`);
-  console.log(`  credentials screen usable: ${(first.credentials.ms / 1000).toFixed(2)} s, ${(first.credentials.bytes / 1024).toFixed(1)} KB on the wire (goal ≤ 150 KB; whole console ≤ 250 KB)`);
-  console.log(`Console transfer:\n${sizes()}`);
+  const v311 = median(byProtocol["3.1.1"] ?? byProtocol["5"]);
+  const v5 = median(byProtocol["5"] ?? byProtocol["3.1.1"]);
+  if (process.env.BENCH_CONSOLE_ONLY) {
+    const all = Object.values(byProtocol).flat().map((r) => r.stall).sort((a, b) => a - b);
+    console.log(`Console only: median ${v311.rate.toFixed(0)} msgs/s; stalls ${all.map((x) => x.toFixed(0)).join(", ")} ms`);
+  } else {
+    const ours = v311;
+    const theirs = await runMqttJs(browser, c2, pub);
+    const ceilings = [];
+    for (let i = 0; i < runs; i++) ceilings.push(await runBare(browser, c3, pub));
+    const ceiling = median(ceilings);
+    const first = await runFirstPaint(browser);
+    const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    console.log(`Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
+    console.log(`Stream: ${N0} QoS 0 + ${N1} QoS 1 messages of 64 bytes, mosquitto_pub → Mosquitto → WebSocket → Chromium`);
+    console.log(`Console, MQTT 3.1.1 (median of ${runs}): ${v311.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${v311.stall.toFixed(0)} ms, ${v311.n} of ${TOTAL} delivered`);
+    console.log(`Console, MQTT 5     (median of ${runs}): ${v5.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${v5.stall.toFixed(0)} ms, ${v5.n} of ${TOTAL} delivered`);
+    console.log(`MQTT 5 / 3.1.1 throughput: ${(v5.rate / v311.rate).toFixed(3)} (target ≥ 0.90)`);
+    console.log(`MQTT.js (10,000-row DOM): ${theirs.rate.toFixed(0).padStart(8)} msgs/s, longest stall ${theirs.stall.toFixed(0)} ms, ${theirs.n} of ${TOTAL} delivered`);
+    console.log(`Ceiling (bare WebSocket in a worker, counts only; median of ${runs}): ${ceiling.rate.toFixed(0).padStart(8)} msgs/s, ${ceiling.n} of ${TOTAL} delivered`);
+    console.log(`Console / ceiling: MQTT 3.1.1 ${(v311.rate / ceiling.rate * 100).toFixed(0)} %, MQTT 5 ${(v5.rate / ceiling.rate * 100).toFixed(0)} % (goal ≥ 50 %)`);
+    console.log(`Ratio console (3.1.1) / MQTT.js: throughput ${(ours.rate / theirs.rate).toFixed(2)}×, longest stall ${(ours.stall / theirs.stall).toFixed(2)}×`);
+    console.log(`Targets: throughput ≥ MQTT.js's; console stall ≤ 50 ms`);
+    console.log(`Slow profile (1.6 Mbps, 150 ms RTT, 4× CPU, no cache), from navigation:`);
+    console.log(`  sign-in form usable:      ${(first.signIn.ms / 1000).toFixed(2)} s, ${(first.signIn.bytes / 1024).toFixed(1)} KB on the wire`);
+    console.log(`  credentials screen usable: ${(first.credentials.ms / 1000).toFixed(2)} s, ${(first.credentials.bytes / 1024).toFixed(1)} KB on the wire (goal ≤ 150 KB; whole console ≤ 250 KB)`);
+    console.log(`Console transfer:\n${sizes()}`);
+  }
 } finally {
   await browser.close();
 }
