@@ -14,13 +14,27 @@ pub enum UrlProblem {
     Fragment,
 }
 
+/// The scheme as typed, lower-cased (`wss`, `ws`, `mqtt`…).
+fn scheme(url: &str) -> String {
+    url.trim()
+        .split("://")
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// A `wss://` URL: the browser then needs to trust the broker's certificate.
+pub fn is_secure(url: &str) -> bool {
+    scheme(url) == "wss"
+}
+
 /// `page_protocol` is `location.protocol`, e.g. `https:`.
 pub fn check_broker_url(page_protocol: &str, url: &str) -> Result<(), UrlProblem> {
     let url = url.trim();
     if url.is_empty() {
         return Err(UrlProblem::Empty);
     }
-    let scheme = url.split("://").next().unwrap_or("").to_ascii_lowercase();
+    let scheme = scheme(url);
     if url.contains('#') && matches!(scheme.as_str(), "ws" | "wss") {
         return Err(UrlProblem::Fragment);
     }
@@ -68,5 +82,12 @@ mod tests {
             check_broker_url("http:", "ws://b:8083/mqtt#x"),
             Err(UrlProblem::Fragment)
         );
+    }
+
+    #[test]
+    fn only_wss_is_secure_whatever_its_case_or_spaces() {
+        assert!(is_secure(" WSS://b:8084/mqtt"));
+        assert!(!is_secure("ws://b:8083"));
+        assert!(!is_secure("mqtts://b:8883"));
     }
 }

@@ -61,9 +61,14 @@ pub fn PublishForm() -> impl IntoView {
             payload: sent.payload.clone().into_bytes(),
             qos: sent.qos,
             retain: sent.retain,
-            properties: properties
-                .with_untracked(PropertiesInput::to_properties)
-                .unwrap_or_default(),
+            // Only what goes on the wire, so the log shows what was sent: the
+            // fields keep their values, hidden, under 3.1.1.
+            properties: match client.protocol().get_untracked() {
+                Protocol::V5 => properties
+                    .with_untracked(PropertiesInput::to_properties)
+                    .unwrap_or_default(),
+                Protocol::V311 => Default::default(),
+            },
         });
         if result.is_ok() {
             prefs

@@ -11,6 +11,7 @@ use crate::mqtt::retry::Reconnects;
 use crate::mqtt::session::{Event, Outgoing, Reason};
 use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::transport::TransportEvent;
+use crate::mqtt::url::is_secure;
 
 /// Work per slice of inbound frames before the page gets the main thread back.
 const SLICE_BUDGET_MS: f64 = 6.0;
@@ -76,7 +77,7 @@ impl MqttClient {
                 };
                 let wss = self
                     .params
-                    .with_untracked(|p| p.as_ref().is_some_and(|p| p.ws_url.starts_with("wss://")));
+                    .with_untracked(|p| p.as_ref().is_some_and(|p| is_secure(&p.ws_url)));
                 let step = Step::Closed {
                     code,
                     reason,

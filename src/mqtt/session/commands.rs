@@ -4,7 +4,7 @@
 
 use super::{Filter, Outgoing, SessionError};
 use super::{OutQos2, Session};
-use crate::mqtt::packet::{Packet, Properties, Protocol, Publish, Subscribe, Unsubscribe};
+use crate::mqtt::packet::{Packet, Properties, Publish, Subscribe, Unsubscribe};
 use crate::mqtt::qos::Qos;
 
 impl Session {
@@ -87,18 +87,14 @@ impl Session {
             Qos::AtMostOnce => None,
             _ => Some(self.next_packet_id()?),
         };
-        let v5 = self.options.protocol == Protocol::V5;
+        // Under 3.1.1 the codec leaves the properties out.
         let bytes = self.encode(&Packet::Publish(Publish {
             topic: m.topic,
             packet_id,
             qos: m.qos,
             retain: m.retain,
             dup: false,
-            properties: if v5 {
-                m.properties
-            } else {
-                Properties::default()
-            },
+            properties: m.properties,
             payload: m.payload,
         }));
         self.limits.fits(bytes.len())?;

@@ -73,24 +73,23 @@ pub struct Session {
 impl Session {
     /// Starts a session: returns it and the CONNECT to send once the transport is open.
     pub fn connect(options: ConnectOptions, now_ms: u64) -> (Session, Vec<u8>) {
-        let v5 = options.protocol == Protocol::V5;
+        // Properties, the will's included, are MQTT 5's: the 3.1.1 codec
+        // (`packet::v311`) leaves them out, so they are built for both.
         let mut properties = Properties::default();
-        if v5 {
-            if options.session_expiry_secs > 0 {
-                properties =
-                    properties.with(id::SESSION_EXPIRY, Value::Int(options.session_expiry_secs));
-            }
-            properties = properties
-                .with(id::RECEIVE_MAXIMUM, Value::Int(RECEIVE_MAXIMUM.into()))
-                .with(
-                    id::TOPIC_ALIAS_MAXIMUM,
-                    Value::Int(TOPIC_ALIAS_MAXIMUM.into()),
-                )
-                .with(
-                    id::MAXIMUM_PACKET_SIZE,
-                    Value::Int(DEFAULT_MAX_PACKET as u32),
-                );
+        if options.session_expiry_secs > 0 {
+            properties =
+                properties.with(id::SESSION_EXPIRY, Value::Int(options.session_expiry_secs));
         }
+        properties = properties
+            .with(id::RECEIVE_MAXIMUM, Value::Int(RECEIVE_MAXIMUM.into()))
+            .with(
+                id::TOPIC_ALIAS_MAXIMUM,
+                Value::Int(TOPIC_ALIAS_MAXIMUM.into()),
+            )
+            .with(
+                id::MAXIMUM_PACKET_SIZE,
+                Value::Int(DEFAULT_MAX_PACKET as u32),
+            );
         let connect = Connect {
             client_id: options.client_id.clone(),
             user_name: options.user_name.clone(),
@@ -102,11 +101,7 @@ impl Session {
                 payload: w.payload.clone(),
                 qos: w.qos,
                 retain: w.retain,
-                properties: if v5 {
-                    w.properties.clone()
-                } else {
-                    Properties::default()
-                },
+                properties: w.properties.clone(),
             }),
             properties,
         };

@@ -131,11 +131,11 @@ impl Reason {
         Qos::from_u8(self.code)
     }
 
+    /// For acknowledgements (SUBACK, PUBACK, PUBREC, PUBCOMP): 0x80 and up
+    /// are failures in both versions (3.1.1's SUBACK has only 0x80). A CONNACK
+    /// refuses with any code but 0, which the session checks itself.
     pub fn is_failure(&self) -> bool {
-        match self.protocol {
-            Protocol::V5 => self.code >= 0x80,
-            Protocol::V311 => self.code != 0 && self.code != 1 && self.code != 2,
-        }
+        self.code >= 0x80
     }
 }
 
