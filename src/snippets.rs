@@ -160,35 +160,32 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
                 Some(pw) => lit(pw),
                 None => format!("process.env.{PASSWORD_VAR}"),
             };
-            if v5 {
-                return format!(
-                    "{ca_import}import mqtt from \"mqtt\";\n\n\
-                     const client = mqtt.connect({url}, {{\n  protocolVersion: 5,\n  clientId: {cid},\n  username: {user},\n  password: {password},\n{ca_option}}});\n\
-                     client.on(\"connect\", () => {{\n\
+            let version = if v5 { "  protocolVersion: 5,\n" } else { "" };
+            let head = format!(
+                "{ca_import}import mqtt from \"mqtt\";\n\n\
+                 const client = mqtt.connect({url}, {{\n{version}  clientId: {cid},\n  username: {user},\n  password: {password},\n{ca_option}}});\n",
+                url = lit(&format!("{scheme}://{host}:{port}")),
+                cid = lit(&p.client_id),
+                user = lit(&p.user_name),
+            );
+            let (filter, topic) = (lit(&filter), lit(&topic));
+            let body = if v5 {
+                format!(
+                    "client.on(\"connect\", () => {{\n\
                      \x20 // Each filter's reason code: 0-2 granted QoS, 135 (0x87) not authorised.\n\
                      \x20 client.subscribe({filter}, (err, granted) => console.log(\"SUBACK\", granted));\n\
                      \x20 client.publish({topic}, \"hello\", {{ qos: 1, properties: {{ contentType: \"text/plain\" }} }},\n\
                      \x20   (err) => console.log(err ? `PUBACK ${{err.code}}: ${{err.message}}` : \"PUBACK 0\"));\n}});\n\
                      client.on(\"disconnect\", (packet) => console.log(\"DISCONNECT\", packet.reasonCode));\n\
-                     client.on(\"message\", (topic, payload, packet) => console.log(topic, payload.toString(), packet.properties));\n",
-                    url = lit(&format!("{scheme}://{host}:{port}")),
-                    cid = lit(&p.client_id),
-                    user = lit(&p.user_name),
-                    filter = lit(&filter),
-                    topic = lit(&topic),
-                );
-            }
-            format!(
-                "{ca_import}import mqtt from \"mqtt\";\n\n\
-                 const client = mqtt.connect({url}, {{\n  clientId: {cid},\n  username: {user},\n  password: {password},\n{ca_option}}});\n\
-                 client.on(\"connect\", () => {{\n  client.subscribe({filter});\n  client.publish({topic}, \"hello\");\n}});\n\
-                 client.on(\"message\", (topic, payload) => console.log(topic, payload.toString()));\n",
-                url = lit(&format!("{scheme}://{host}:{port}")),
-                cid = lit(&p.client_id),
-                user = lit(&p.user_name),
-                filter = lit(&filter),
-                topic = lit(&topic),
-            )
+                     client.on(\"message\", (topic, payload, packet) => console.log(topic, payload.toString(), packet.properties));\n"
+                )
+            } else {
+                format!(
+                    "client.on(\"connect\", () => {{\n  client.subscribe({filter});\n  client.publish({topic}, \"hello\");\n}});\n\
+                     client.on(\"message\", (topic, payload) => console.log(topic, payload.toString()));\n"
+                )
+            };
+            head + &body
         }
         SnippetKind::PythonPaho | SnippetKind::PythonPahoV5 => {
             let password = match &p.password {
@@ -200,33 +197,29 @@ pub fn snippet(kind: SnippetKind, p: &SnippetParams) -> String {
                 (None, true) => "client.tls_set()\n".to_owned(),
                 (_, false) => String::new(),
             };
-            if v5 {
-                return format!(
-                    "import os\nimport paho.mqtt.client as mqtt\n\n\
-                     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id={cid}, protocol=mqtt.MQTTv5)\n\
-                     client.username_pw_set({user}, {password})\n{tls}\
-                     client.on_connect = lambda c, userdata, flags, rc, props: (print(\"CONNACK\", rc), c.subscribe({filter}))\n\
+            let version = if v5 { ", protocol=mqtt.MQTTv5" } else { "" };
+            let filter = lit(&filter);
+            let callbacks = if v5 {
+                format!(
+                    "client.on_connect = lambda c, userdata, flags, rc, props: (print(\"CONNACK\", rc), c.subscribe({filter}))\n\
                      # Each filter's reason code: \"Granted QoS 1\" or \"Not authorized\" (0x87).\n\
                      client.on_subscribe = lambda c, userdata, mid, codes, props: print(\"SUBACK\", [str(r) for r in codes])\n\
                      client.on_disconnect = lambda c, userdata, flags, rc, props: print(\"DISCONNECT\", rc)\n\
-                     client.on_message = lambda c, userdata, msg: print(msg.topic, msg.payload.decode(), msg.properties)\n\
-                     client.connect({host}, {port})\nclient.loop_forever()\n",
-                    cid = lit(&p.client_id),
-                    user = lit(&p.user_name),
-                    filter = lit(&filter),
-                    host = lit(&host),
-                );
-            }
+                     client.on_message = lambda c, userdata, msg: print(msg.topic, msg.payload.decode(), msg.properties)\n"
+                )
+            } else {
+                format!(
+                    "client.on_connect = lambda c, userdata, flags, rc, props: c.subscribe({filter})\n\
+                     client.on_message = lambda c, userdata, msg: print(msg.topic, msg.payload.decode())\n"
+                )
+            };
             format!(
                 "import os\nimport paho.mqtt.client as mqtt\n\n\
-                 client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id={cid})\n\
-                 client.username_pw_set({user}, {password})\n{tls}\
-                 client.on_connect = lambda c, userdata, flags, rc, props: c.subscribe({filter})\n\
-                 client.on_message = lambda c, userdata, msg: print(msg.topic, msg.payload.decode())\n\
+                 client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id={cid}{version})\n\
+                 client.username_pw_set({user}, {password})\n{tls}{callbacks}\
                  client.connect({host}, {port})\nclient.loop_forever()\n",
                 cid = lit(&p.client_id),
                 user = lit(&p.user_name),
-                filter = lit(&filter),
                 host = lit(&host),
             )
         }
