@@ -13,7 +13,7 @@ use mqtt::packet::{
 };
 use mqtt::{Decodable, Encodable, TopicFilter, TopicName};
 
-use super::{Ack, Connack, Connect, Packet, Properties, Publish, Reasoned, SubAck, SubOptions};
+use super::{Ack, Connack, Connect, Packet, Properties, Reasoned, SubAck, SubOptions};
 use super::{Subscribe, Unsubscribe, WillMessage};
 use crate::mqtt::qos::Qos;
 
@@ -125,17 +125,9 @@ pub fn decode(frame: &[u8]) -> Result<Packet, String> {
             code: c.connect_return_code().to_u8(),
             properties: none(),
         }),
-        VariablePacket::PublishPacket(p) => {
-            let (qos, packet_id) = p.qos().split();
-            Packet::Publish(Publish {
-                topic: p.topic_name().to_owned(),
-                packet_id,
-                qos: Qos::from_level(qos),
-                retain: p.retain(),
-                dup: p.dup(),
-                properties: none(),
-                payload: p.payload().to_vec(),
-            })
+        // Not reached: PUBLISH is decoded above, by the shared layout.
+        VariablePacket::PublishPacket(_) => {
+            return Err("PUBLISH is decoded by the shared layout".into())
         }
         VariablePacket::PubackPacket(a) => Packet::Puback(Ack::ok(a.packet_identifier())),
         VariablePacket::PubrecPacket(a) => Packet::Pubrec(Ack::ok(a.packet_identifier())),
