@@ -10,6 +10,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
+# Splits the console's wasm at its wasm_split points (scripts/build-wasm); the
+# same project as the wasm_split_helpers that Leptos links in.
+WASM_SPLIT_VERSION=0.2.4
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -59,6 +62,10 @@ setup_toolchain() {
     say "cargo install wasm-bindgen-cli $wb"
     # Not --locked: its lockfile names a webpki-roots release the registry lacks.
     cargo install wasm-bindgen-cli --version "$wb" --force
+  fi
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
   fi
   if ! grep -q "wasm_bindgen = \"$wb\"" "$ROOT/Trunk.toml"; then
     echo "Trunk.toml's [tools] wasm_bindgen must be $wb (Cargo.lock's), or Trunk will try to download it" >&2
