@@ -9,6 +9,7 @@ pub mod format;
 pub mod i18n;
 pub mod mqtt;
 pub mod pages;
+pub mod parts;
 pub mod settings;
 pub mod snippets;
 pub mod state;

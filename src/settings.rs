@@ -1,6 +1,6 @@
 //! Non-secret settings that survive a reload: the language (for every
 //! organisation) and, per organisation, the test client's subscriptions, recent
-//! publishes, log preferences and JWT auto-renew. Kept in localStorage;
+//! publishes, log preferences and JWT auto-renew, and which parts were open. Kept in localStorage;
 //! passwords, tokens and API keys never go there.
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,7 @@ use tillor_contract::config::Language;
 use crate::mqtt::packet::{Protocol, SubOptions};
 use crate::mqtt::payload::PayloadFormat;
 use crate::mqtt::qos::Qos;
+use crate::parts::Part;
 
 const LANGUAGE_KEY: &str = "tillor-console:language";
 
@@ -93,6 +94,25 @@ pub fn save_language(lang: Language) {
     if let Some(s) = storage() {
         let _ = s.set_item(LANGUAGE_KEY, lang.as_str());
     }
+}
+
+/// Whether the user left a part (`crate::parts`) open for this organisation:
+/// it opens again after a reload. Its own key, so the first screen reads it
+/// without the test client's settings types.
+pub fn part_open(org_id: &str, part: Part) -> bool {
+    storage()
+        .and_then(|s| s.get_item(&part_key(org_id, part)).ok().flatten())
+        .is_some()
+}
+
+pub fn remember_part_open(org_id: &str, part: Part) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(&part_key(org_id, part), "open");
+    }
+}
+
+fn part_key(org_id: &str, part: Part) -> String {
+    format!("tillor-console:open:{}:{org_id}", part.name())
 }
 
 pub fn load(org_id: &str) -> OrgSettings {

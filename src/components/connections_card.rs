@@ -15,10 +15,13 @@ use crate::api::feed::Feed;
 use crate::api::{self, ApiError};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::event_row::EventRow;
+use crate::components::lazy_part::{LazyPart, OpenPartButton};
 use crate::components::live_sessions::LiveSessions;
+use crate::components::test_client_card::use_test_client_link;
 use crate::format::grouped;
 use crate::i18n::{use_i18n, Doing, Msg};
-use crate::mqtt::client::MqttClient;
+use crate::parts::Part;
+use crate::settings;
 use crate::state::use_console;
 
 /// The kinds the filter offers, with their names on screen.
@@ -37,8 +40,45 @@ const KINDS: [(&str, Msg); 7] = [
 #[derive(Clone, Copy)]
 pub struct SessionsChanged(pub RwSignal<u32>);
 
+/// The card on the first screen: what it offers, and the feed once opened,
+/// whose code is fetched then (`crate::parts`).
 #[component]
 pub fn ConnectionsCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let org_id = use_console()
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.org_id.clone()));
+    let reopen = org_id
+        .as_deref()
+        .is_some_and(|org| settings::part_open(org, Part::Support));
+    let open = RwSignal::new(reopen);
+    let on_open = Callback::new(move |_| {
+        if let Some(org) = &org_id {
+            settings::remember_part_open(org, Part::Support);
+        }
+        open.set(true);
+    });
+    view! {
+        <section class="card connections" id="connections" aria-labelledby="connections-title">
+            <h2 id="connections-title">{i18n.t(Msg::ConnectionsTitle)}</h2>
+            <p class="hint">{i18n.t(Msg::ConnectionsIntro)}</p>
+            <Show when=move || open.get() fallback=move || view! {
+                <OpenPartButton part=Part::Support label=Msg::OpenConnections on_open/>
+            }>
+                <LazyPart part=Part::Support/>
+            </Show>
+        </section>
+    }
+}
+
+/// The support view itself (`crate::parts`).
+pub fn panel() -> AnyView {
+    view! { <ConnectionsFeed/> }.into_any()
+}
+
+/// Live sessions and the event feed, filtered and pausable.
+#[component]
+fn ConnectionsFeed() -> impl IntoView {
     let state = use_console();
     let i18n = use_i18n();
     // Always up to date; `frozen` holds what a paused feed shows.
@@ -49,7 +89,7 @@ pub fn ConnectionsCard() -> impl IntoView {
     let client_filter = RwSignal::new(String::new());
     let kind_filter = RwSignal::new(String::new());
     // The test client's own connection, marked as the console's.
-    let test_client = use_context::<MqttClient>();
+    let test_client = use_test_client_link();
     let own_client_id = move || {
         test_client.and_then(|c| c.params().with(|p| p.as_ref().map(|p| p.client_id.clone())))
     };
@@ -106,16 +146,6 @@ pub fn ConnectionsCard() -> impl IntoView {
         }
     });
     view! {
-        <section class="card connections" id="connections" aria-labelledby="connections-title">
-            <div class="card-header">
-                <h2 id="connections-title">{i18n.t(Msg::ConnectionsTitle)}</h2>
-                <button type="button" class="secondary" id="events-pause"
-                    aria-pressed=move || paused().to_string()
-                    on:click=toggle_pause>
-                    {move || if paused() { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
-                </button>
-            </div>
-            <p class="hint">{i18n.t(Msg::ConnectionsIntro)}</p>
             <div class="inline log-tools">
                 <input id="events-client-filter" type="search"
                     aria-label=move || i18n.t(Msg::FilterClientId)()
@@ -126,6 +156,11 @@ pub fn ConnectionsCard() -> impl IntoView {
                     <option value="">{i18n.t(Msg::AllKinds)}</option>
                     {KINDS.map(|(value, msg)| view! { <option value=value>{i18n.t(msg)}</option> })}
                 </select>
+                <button type="button" class="secondary" id="events-pause"
+                    aria-pressed=move || paused().to_string()
+                    on:click=toggle_pause>
+                    {move || if paused() { i18n.t(Msg::Resume)() } else { i18n.t(Msg::Pause)() }}
+                </button>
             </div>
             {move || error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Loading/> })}
             <LiveSessions sessions=live.read_only() own=Signal::derive(own_client_id) refresh/>
@@ -149,7 +184,6 @@ pub fn ConnectionsCard() -> impl IntoView {
                     <EventRow event namespace=namespace.clone() own=Signal::derive(own_client_id)/>
                 </For>
             </ol>
-        </section>
     }
 }
 

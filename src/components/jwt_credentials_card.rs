@@ -12,10 +12,9 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::expiry_countdown::ExpiryCountdown;
 use crate::components::jwt_tokens_list::JwtTokensList;
 use crate::components::snippet_list::SnippetList;
-use crate::components::test_client_card::hand_over;
+use crate::components::test_client_card::use_test_client_link;
 use crate::components::value_row::ValueRow;
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
-use crate::mqtt::client::MqttClient;
 use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::snippets::SnippetParams;
 use crate::state::use_console;
@@ -54,7 +53,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
     let custom = RwSignal::new(rules::EXPIRES_IN_SECONDS_DEFAULT.to_string());
     let submitted = RwSignal::new(false);
     let result = RwSignal::new(None::<JwtCredentials>);
-    let test_client = use_context::<MqttClient>();
+    let test_client = use_test_client_link();
     let error = RwSignal::new(None::<ApiError>);
 
     let expiry = move || chosen_expiry(preset.get(), &custom.get());
@@ -219,7 +218,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
                         </button>
                         {test_client.map(|tc| view! {
                             <button type="button" class="primary" id="jwt-use-in-test-client"
-                                on:click=move |_| hand_over(tc, params.clone())>
+                                on:click=move |_| tc.hand_over(params.clone())>
                                 {i18n.t(Msg::UseInTestClient)}
                             </button>
                         })}

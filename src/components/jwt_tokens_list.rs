@@ -9,9 +9,9 @@ use crate::api::{self, ApiError};
 use crate::components::connections_card::SessionsChanged;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::modal::Modal;
+use crate::components::test_client_card::use_test_client_link;
 use crate::format::local_time;
 use crate::i18n::{translation, use_i18n, Doing, Msg};
-use crate::mqtt::client::MqttClient;
 use crate::state::use_console;
 
 /// What the user asked to revoke: one token, or all of its client id's.
@@ -46,7 +46,7 @@ pub fn JwtTokensList(
             }
         }
     });
-    let test_client = use_context::<MqttClient>();
+    let test_client = use_test_client_link();
     let own = move || {
         test_client.and_then(|c| c.params().with(|p| p.as_ref().and_then(|p| p.token_id())))
     };

@@ -12,6 +12,7 @@ pub mod expiry_countdown;
 pub mod jwt_credentials_card;
 pub mod jwt_tokens_list;
 pub mod language_switch;
+pub mod lazy_part;
 pub mod live_sessions;
 pub mod modal;
 pub mod organisation_picker;

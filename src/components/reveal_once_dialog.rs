@@ -6,10 +6,9 @@ use tillor_contract::api::CreatedStaticCredential;
 use crate::components::copy_button::CopyButton;
 use crate::components::modal::Modal;
 use crate::components::snippet_list::SnippetList;
-use crate::components::test_client_card::hand_over;
+use crate::components::test_client_card::use_test_client_link;
 use crate::components::value_row::ValueRow;
 use crate::i18n::{use_i18n, Msg};
-use crate::mqtt::client::MqttClient;
 use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::snippets::{dotenv, SnippetParams};
 
@@ -39,7 +38,7 @@ pub fn RevealOnceDialog(
     let ws_url = use_context::<crate::state::ConsoleState>()
         .map(|s| s.broker_ws_url())
         .unwrap_or_default();
-    let test_client = use_context::<MqttClient>();
+    let test_client = use_test_client_link();
     // Handed over in memory only: the test client keeps it while it may need to
     // reconnect and drops it on disconnect, organisation switch or page unload.
     let test_params = ConnectParams {
@@ -74,7 +73,7 @@ pub fn RevealOnceDialog(
                 <CopyButton value=env_file label=".env".to_string() text=Msg::CopyEnv/>
                 {test_client.map(|tc| view! {
                     <button type="button" class="secondary" id="reveal-use-in-test-client"
-                        on:click=move |_| hand_over(tc, test_params.clone())>
+                        on:click=move |_| tc.hand_over(test_params.clone())>
                         {i18n.t(Msg::UseInTestClient)}
                     </button>
                 })}

@@ -9,7 +9,7 @@ use tillor_contract::rules::{self, field};
 use crate::action::take_outcome;
 use crate::api::{self, ApiError};
 use crate::components::connections_card::SessionsChanged;
-use crate::components::test_client_card::provide_test_client;
+use crate::components::test_client_card::TestClientLink;
 use crate::components::{
     ConnectionsCard, ContextBar, CredentialAction, CredentialActionDialog, ErrorNotice,
     JwtCredentialsCard, LanguageSwitch, LiveRegion, OrganisationPicker, RevealOnceDialog,
@@ -51,7 +51,7 @@ fn Workspace(
     /// The organisation whose settings the test client restores.
     org_id: String,
 ) -> impl IntoView {
-    provide_test_client(org_id);
+    TestClientLink::provide(org_id);
     provide_context(SessionsChanged(RwSignal::new(0)));
     view! {
         <JwtCredentialsCard/>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::link::{Request, TestClientLink};
 use crate::mqtt::client::{MqttClient, SubState, Subscription};
 use crate::mqtt::payload::PayloadFormat;
 use crate::settings::{self, OrgSettings, SavedPublish, SavedSubscription};
@@ -23,9 +24,20 @@ pub struct TestClientPrefs {
 }
 
 /// The test client for this organisation, with its remembered settings
-/// restored, and saved again whenever they change.
-pub fn provide_test_client(org_id: String) -> MqttClient {
-    let client = MqttClient::new();
+/// restored, and saved again whenever they change. It keeps its credential in
+/// the link's signal, and carries out what the credential cards asked of it
+/// through the link, including what they asked before its code arrived.
+pub fn provide_test_client(link: TestClientLink) -> MqttClient {
+    let org_id = link.org_id();
+    let client = MqttClient::new(link.params_signal());
+    Effect::new(move |_| {
+        for request in link.take_requests() {
+            match request {
+                Request::Use(params) => client.set_params(params),
+                Request::TokenRevoked(jti) => client.token_revoked(&jti),
+            }
+        }
+    });
     let saved = settings::load(&org_id);
     client.restore_subscriptions(
         saved

@@ -4,12 +4,11 @@
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
-use crate::mqtt::client::MqttClient;
-use crate::mqtt::params::ConnectParams;
 
 mod connect_panel;
 mod context;
 mod diagnostics;
+mod link;
 mod manual_credential_form;
 mod message_details;
 mod message_list;
@@ -24,34 +23,46 @@ mod topic_input;
 mod will_form;
 
 use connect_panel::ConnectPanel;
-pub use context::provide_test_client;
-use context::use_test_client;
+use context::provide_test_client;
+pub use link::{use_test_client_link, TestClientLink};
 use manual_credential_form::ManualCredentialForm;
 
-/// Hands a credential to the test client and scrolls to it. Take the client
-/// from context when the component is built: event handlers run outside it.
-pub fn hand_over(client: MqttClient, params: ConnectParams) {
-    client.set_params(params);
-    request_animation_frame(|| {
-        if let Some(el) = document().get_element_by_id("test-client") {
-            el.scroll_into_view();
-        }
-    });
-}
+use crate::components::lazy_part::{LazyPart, OpenPartButton};
+use crate::parts::Part;
 
+/// The card on the first screen: closed, it offers the test client; opened (by
+/// its button, or by a credential handed over), it shows the part, whose code
+/// is fetched then.
 #[component]
 pub fn TestClientCard() -> impl IntoView {
     let i18n = use_i18n();
-    let client = use_test_client();
+    let link = use_test_client_link().expect("the workspace provides the test client link");
+    view! {
+        <section class="card test-client" id="test-client" aria-labelledby="test-client-title">
+            <h2 id="test-client-title">{i18n.t(Msg::TestClientTitle)}</h2>
+            <Show when=move || link.is_open().get() fallback=move || view! {
+                <p class="hint">{i18n.t(Msg::TestClientOffer)}</p>
+                <OpenPartButton part=Part::TestClient label=Msg::OpenTestClient
+                    on_open=Callback::new(move |_| link.open())/>
+            }>
+                <LazyPart part=Part::TestClient/>
+            </Show>
+        </section>
+    }
+}
+
+/// The test client itself (`crate::parts`): the client for this organisation,
+/// then the credential form, or the connect panel once there is a credential.
+pub fn panel() -> AnyView {
+    let link = use_test_client_link().expect("the workspace provides the test client link");
+    let client = provide_test_client(link);
     // Only "has a credential or not" rebuilds the panel: a renewed token keeps
     // what the user typed, the log and the scroll position.
     let has_params = Memo::new(move |_| client.params().with(Option::is_some));
     view! {
-        <section class="card test-client" id="test-client" aria-labelledby="test-client-title">
-            <h2 id="test-client-title">{i18n.t(Msg::TestClientTitle)}</h2>
-            <Show when=move || has_params.get() fallback=|| view! { <ManualCredentialForm/> }>
-                <ConnectPanel/>
-            </Show>
-        </section>
+        <Show when=move || has_params.get() fallback=|| view! { <ManualCredentialForm/> }>
+            <ConnectPanel/>
+        </Show>
     }
+    .into_any()
 }

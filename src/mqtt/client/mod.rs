@@ -116,13 +116,15 @@ fn now_ms() -> f64 {
 }
 
 impl MqttClient {
-    pub fn new() -> Self {
+    /// `params` holds the credential in use; the page shares it (the test
+    /// client link) so the credential cards can tell which one it is.
+    pub fn new(params: RwSignal<Option<ConnectParams>>) -> Self {
         let client = MqttClient {
             status: RwSignal::new(Status::Idle),
             steps: RwSignal::new(Vec::new()),
             subscriptions: RwSignal::new(Vec::new()),
             check: RwSignal::new(CheckState::Idle),
-            params: RwSignal::new(None),
+            params,
             stopped: RwSignal::new(None),
             will: RwSignal::new(WillChoice::None),
             protocol: RwSignal::new(Protocol::default()),
@@ -399,11 +401,5 @@ impl MqttClient {
         if self.check.get_untracked() == CheckState::Running {
             self.check.set(CheckState::Failed);
         }
-    }
-}
-
-impl Default for MqttClient {
-    fn default() -> Self {
-        Self::new()
     }
 }

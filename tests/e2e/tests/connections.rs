@@ -23,6 +23,7 @@ async fn failing_integrations_show_their_reason_in_their_organisation_only() {
         let (page, connections) = (ConsolePage::new(&b), ConnectionsPage::new(&b));
         page.open(&url).await;
         page.choose_organisation(&org, &key).await;
+        connections.open().await;
         assert!(connections.shows_nothing().await);
 
         // The warehouse's integration has the wrong password.
@@ -73,6 +74,7 @@ async fn failing_integrations_show_their_reason_in_their_organisation_only() {
         // Another organisation sees none of it.
         page.switch_organisation().await;
         page.choose_organisation(ORG_B, KEY_B).await;
+        connections.open().await;
         assert!(connections.shows_nothing().await);
     })
     .await;
@@ -147,6 +149,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
         let (page, connections) = (ConsolePage::new(&b), ConnectionsPage::new(&b));
         page.open(&url).await;
         page.choose_organisation(&org, &key).await;
+        connections.open().await;
         let (token, device) = (
             jwt["token"].as_str().unwrap(),
             jwt["clientId"].as_str().unwrap(),
@@ -297,6 +300,7 @@ async fn six_failing_integrations_each_show_their_specific_reason() {
         // None of it reaches another organisation.
         page.switch_organisation().await;
         page.choose_organisation(ORG_B, KEY_B).await;
+        connections.open().await;
         assert!(connections.shows_nothing().await);
     })
     .await;

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{with_browser, ConsolePage, E2eStack, KEY_B};
+use support::{with_browser, ConsolePage, E2eStack, TestClientPage, KEY_B};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_lists_the_organisations_static_credentials_from_the_api() {
@@ -211,6 +211,44 @@ async fn the_example_host_page_mounts_the_console_with_its_own_configuration() {
         let rows = page.static_rows(1).await;
         assert!(rows[0].contains("Embedded"));
         b.screenshot("embedded-host-page").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_test_client_is_fetched_when_opened_and_a_failed_fetch_can_be_retried() {
+    let stack = E2eStack::start();
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    with_browser(move |b| async move {
+        let (page, client) = (ConsolePage::new(&b), TestClientPage::new(&b));
+        page.open(&url).await;
+        page.choose_organisation(&org, &key).await;
+        page.wait_for_empty_list().await;
+        // The credentials are usable, and only the first screen's module came.
+        assert_eq!(page.fetched_wasm().await, ["tillor-console_bg.wasm"]);
+
+        // Its module cannot be fetched: the card says so, the rest still works.
+        page.parts_unreachable(true).await;
+        b.click("[data-open-part=test-client]").await;
+        b.find("[data-part-failed=test-client][role=alert]").await;
+        b.screenshot("test-client-failed-to-load").await;
+        page.create_jwt().await;
+        assert!(page.has_jwt_result().await);
+
+        // Reachable again, a retry loads it (a failure is not remembered).
+        page.parts_unreachable(false).await;
+        b.click("[data-part-failed=test-client] button").await;
+        client.open().await;
+        let fetched = page.fetched_wasm().await;
+        assert!(
+            fetched.iter().any(|f| f.starts_with("split_test_client")),
+            "{fetched:?}"
+        );
+        assert!(
+            !fetched.iter().any(|f| f.starts_with("split_support")),
+            "{fetched:?}"
+        );
     })
     .await;
 }

@@ -57,6 +57,7 @@ async fn revoking_and_rotating_from_the_console_cut_off_the_integrations_using_t
         );
         page.open(&url).await;
         page.choose_organisation(&org, &key).await;
+        connections.open().await;
 
         // 1. A leaked token, revoked by its id: its session is cut off, the
         // token is refused, a newer one for the same client id works.
@@ -158,6 +159,7 @@ async fn revoking_and_rotating_from_the_console_cut_off_the_integrations_using_t
         // 5. Another organisation sees none of these tokens.
         page.switch_organisation().await;
         page.choose_organisation(ORG_B, KEY_B).await;
+        connections.open().await;
         assert!(connections.shows_nothing().await);
         assert!(!b.exists(".jwt-tokens li").await);
     })

@@ -24,6 +24,7 @@ async fn the_test_clients_will_reaches_an_observer_when_support_cuts_it_off() {
         );
         page.open(&url).await;
         page.choose_organisation(&org, &key).await;
+        connections.open().await;
         client.use_static(&tester).await;
 
         // Outside the namespace: refused before CONNECT.

@@ -18,6 +18,18 @@ impl ConnectionsPage {
         ConnectionsPage(b.clone())
     }
 
+    /// Opens the support view (its code is fetched then) and waits until its
+    /// feed has answered.
+    pub async fn open(&self) {
+        self.0.click("[data-open-part=support]").await;
+        self.0
+            .wait_until(
+                "return document.querySelector('.events')?.dataset.loaded === 'true'",
+                "the support view to load and its feed to answer",
+            )
+            .await;
+    }
+
     /// Waits (the product promises 2 s; the wait allows for a slow machine)
     /// for an event of `client_id`, and returns its reason code.
     pub async fn wait_for_event(&self, client_id: &str, kind: &str) -> Option<String> {

@@ -328,4 +328,33 @@ impl ConsolePage {
     pub async fn use_jwt_in_test_client(&self) {
         self.0.click("#jwt-use-in-test-client").await;
     }
+
+    // The parts fetched on first open (the test client, the support view).
+
+    /// The wasm modules the page fetched so far, by file name, in order.
+    pub async fn fetched_wasm(&self) -> Vec<String> {
+        let list = self
+            .0
+            .eval(
+                "return performance.getEntriesByType('resource').map(e => e.name)\
+                 .filter(n => n.endsWith('.wasm')).map(n => n.split('/').pop()).join(' ')",
+            )
+            .await;
+        list.split_whitespace().map(str::to_owned).collect()
+    }
+
+    /// Makes every fetch of a part's module fail as a dropped network would
+    /// (or work again): the console's own requests are left alone.
+    pub async fn parts_unreachable(&self, unreachable: bool) {
+        self.0
+            .eval(&format!(
+                "window.__fetch = window.__fetch || window.fetch;\
+                 window.fetch = {unreachable} \
+                   ? (url, init) => /\\/(split_|chunk_)[^/]*\\.wasm$/.test(String(url)) \
+                       ? Promise.reject(new TypeError('network unreachable (test)')) \
+                       : window.__fetch(url, init) \
+                   : window.__fetch; return ''"
+            ))
+            .await;
+    }
 }

@@ -24,10 +24,20 @@ impl TestClientPage {
         TestClientPage(b.clone())
     }
 
+    /// Opens the test client by its button (its code is fetched then), unless
+    /// it is open already; "Use in test client" opens it too.
+    pub async fn open(&self) {
+        if self.0.exists("[data-open-part=test-client]").await {
+            self.0.click("[data-open-part=test-client]").await;
+        }
+        self.0.find(".manual-credential, #tc-connect").await;
+    }
+
     // The credential and the connection.
 
     /// Types a static credential into the test client and uses it.
     pub async fn type_credential(&self, cred: &serde_json::Value, password: &str) {
+        self.open().await;
         let b = &self.0;
         b.type_into("#tc-user", cred["userName"].as_str().unwrap())
             .await;
