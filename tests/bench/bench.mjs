@@ -47,6 +47,19 @@ const PROBE = `(() => {
   window.__bench = { longest: 0, lateness: 0 };
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__bench.longest = Math.max(window.__bench.longest, e.duration); })
     .observe({ type: "longtask", buffered: false });
+  // The longest animation frame, taken apart: script (and whose), style and
+  // layout, so a stall says where it comes from.
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      if (window.__bench.frame && e.duration <= window.__bench.frame.duration) continue;
+      const end = e.startTime + e.duration;
+      window.__bench.frame = {
+        duration: e.duration,
+        layout: e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0,
+        scripts: e.scripts.map((s) => s.invoker + " " + s.duration.toFixed(0) + " ms").slice(0, 3).join("; "),
+      };
+    }
+  }).observe({ type: "long-animation-frame", buffered: false });
   let last = performance.now();
   setInterval(() => { const now = performance.now(); window.__bench.lateness = Math.max(window.__bench.lateness, now - last - 10); last = now; }, 10);
 })()`;
@@ -106,7 +119,7 @@ async function runConsole(browser, cred, pub, protocol) {
   const n = await settle(page, () => Number(document.getElementById("tc-received").dataset.value));
   const r = await page.evaluate(() => ({ ...window.__count, ...window.__bench }));
   await page.close();
-  return { n, rate: n / ((r.last - r.first) / 1000), stall: Math.max(r.longest, r.lateness) };
+  return { n, rate: n / ((r.last - r.first) / 1000), stall: Math.max(r.longest, r.lateness), longest: r.longest, lateness: r.lateness, frame: r.frame };
 }
 
 async function runMqttJs(browser, cred, pub) {
@@ -304,7 +317,10 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const protocol of Object.keys(byProtocol)) {
       const r = await runConsole(browser, c1, pub, protocol);
-      console.log(`  run ${i + 1}, MQTT ${protocol.padEnd(5)} ${r.rate.toFixed(0).padStart(8)} msgs/s, stall ${r.stall.toFixed(0)} ms, ${r.n} delivered`);
+      // A long task is the console's own work (plus any preemption inside
+      // it); a late timer with no long task is the page not getting a core.
+      console.log(`  run ${i + 1}, MQTT ${protocol.padEnd(5)} ${r.rate.toFixed(0).padStart(8)} msgs/s, stall ${r.stall.toFixed(0)} ms (longest task ${r.longest.toFixed(0)} ms, timer late ${r.lateness.toFixed(0)} ms), ${r.n} delivered`);
+      if (r.frame) console.log(`    longest frame ${r.frame.duration.toFixed(0)} ms: style and layout ${r.frame.layout.toFixed(0)} ms; ${r.frame.scripts || "no script"}`);
       byProtocol[protocol].push(r);
     }
   }
