@@ -280,7 +280,7 @@ function sizes() {
     const b = readFileSync(`${dist}/${f}`);
     const br = existsSync(`${dist}/${f}.br`)
       ? statSync(`${dist}/${f}.br`).size
-      : brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+      : brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
     const first = FIRST.includes(f);
     for (const key of first ? ["first", "whole"] : ["whole"]) {
       total[key][0] += b.length; total[key][1] += br;
