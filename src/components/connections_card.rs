@@ -36,7 +36,8 @@ const KINDS: [(&str, Msg); 7] = [
 ];
 
 /// Counts the times the feed saw a session begin or end: the static
-/// credentials list tracks it, so "verbonden (2)" follows the broker.
+/// credentials list tracks it, so "verbonden (2)" follows the broker while
+/// the feed runs (Verbindingen open).
 #[derive(Clone, Copy)]
 pub struct SessionsChanged(pub RwSignal<u32>);
 
