@@ -5,6 +5,7 @@ pub mod api;
 pub mod components;
 pub mod countdown;
 pub mod download;
+pub mod fetched;
 pub mod format;
 pub mod i18n;
 pub mod mqtt;

@@ -10,6 +10,7 @@ use crate::components::connections_card::SessionsChanged;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::modal::Modal;
 use crate::components::test_client_card::use_test_client_link;
+use crate::fetched::Fetched;
 use crate::format::local_time;
 use crate::i18n::{translation, use_i18n, Doing, Msg};
 use crate::state::use_console;
@@ -31,7 +32,7 @@ pub fn JwtTokensList(
     let i18n = use_i18n();
     let revoked_now = RwSignal::new(0u32);
     let sessions_changed = use_context::<SessionsChanged>();
-    let tokens = LocalResource::new(move || {
+    let tokens = Fetched::new(move || {
         made.track();
         revoked_now.track();
         if let Some(SessionsChanged(n)) = sessions_changed {
@@ -86,21 +87,18 @@ pub fn JwtTokensList(
     view! {
         <h3>{i18n.t(Msg::TokensHeading)}</h3>
         {move || error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Deleting/> })}
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match tokens.await {
-                    Ok(list) if list.is_empty() => {
-                        view! { <p class="empty-state">{i18n.t(Msg::TokensEmpty)}</p> }.into_any()
-                    }
-                    Ok(list) => view! {
-                        <ul class="jwt-tokens">
-                            {list.into_iter().map(|t| view! { <TokenRow token=t own=Signal::derive(own) asking/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNotice error doing=Doing::Loading/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || match tokens.get() {
+            None => ().into_any(),
+            Some(Ok(list)) if list.is_empty() => {
+                view! { <p class="empty-state">{i18n.t(Msg::TokensEmpty)}</p> }.into_any()
+            }
+            Some(Ok(list)) => view! {
+                <ul class="jwt-tokens">
+                    {list.into_iter().map(|t| view! { <TokenRow token=t own=Signal::derive(own) asking/> }).collect_view()}
+                </ul>
+            }.into_any(),
+            Some(Err(error)) => view! { <ErrorNotice error doing=Doing::Loading/> }.into_any(),
+        }}
         {move || asking.get().map(|ask| view! { <RevokeDialog ask on_confirm=confirm on_cancel=Callback::new(move |_| asking.set(None))/> })}
     }
 }

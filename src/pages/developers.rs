@@ -15,6 +15,7 @@ use crate::components::{
     JwtCredentialsCard, LanguageSwitch, LiveRegion, OrganisationPicker, RevealOnceDialog,
     StaticCredentialsTable, TestClientCard,
 };
+use crate::fetched::Fetched;
 use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
 use crate::state::use_console;
 
@@ -69,7 +70,7 @@ fn StaticCredentialsSection() -> impl IntoView {
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
     let sessions_changed = use_context::<SessionsChanged>();
-    let credentials = LocalResource::new(move || {
+    let credentials = Fetched::new(move || {
         refresh.track();
         if let Some(SessionsChanged(n)) = sessions_changed {
             n.track();
@@ -238,21 +239,18 @@ fn StaticCredentialsSection() -> impl IntoView {
                 .map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
             {move || delete_error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Deleting/> })}
             {move || rotate_error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
-            <Transition fallback=move || {
-                view! { <p class="loading" aria-busy="true">{i18n.t(Msg::StaticLoading)}</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match credentials.await {
-                        Ok(rows) => view! {
-                            <StaticCredentialsTable rows
-                                on_delete=Callback::new(move |c| to_delete.set(Some(c)))
-                                on_rotate=Callback::new(move |c| to_rotate.set(Some(c)))
-                                deleting=deleting/>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorNotice error doing=Doing::Loading/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match credentials.get() {
+                None => view! {
+                    <p class="loading" aria-busy="true">{i18n.t(Msg::StaticLoading)}</p>
+                }.into_any(),
+                Some(Ok(rows)) => view! {
+                    <StaticCredentialsTable rows
+                        on_delete=Callback::new(move |c| to_delete.set(Some(c)))
+                        on_rotate=Callback::new(move |c| to_rotate.set(Some(c)))
+                        deleting=deleting/>
+                }.into_any(),
+                Some(Err(error)) => view! { <ErrorNotice error doing=Doing::Loading/> }.into_any(),
+            }}
         </section>
         {move || revealed.get().map(|created| view! { <RevealOnceDialog created on_close=close_reveal/> })}
         {move || to_rotate.get().map(|credential| view! {
