@@ -300,24 +300,26 @@ async fn the_jwt_form_refuses_an_expiry_outside_the_range_before_sending() {
 }
 
 #[wasm_bindgen_test]
-async fn a_secret_is_taken_out_of_the_action_that_fetched_it() {
+async fn a_submit_sends_once_while_pending_and_hands_the_secret_only_to_its_handler() {
     let owner = Owner::new();
     owner.set();
-    let create = Action::new_local(|_: &()| async { String::from("one-time-password") });
-    create.dispatch_local(());
+    let submit = tillor_console::action::Submit::new();
+    let got = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let sink = got.clone();
+    submit.send(async { String::from("one-time-password") }, move |p| {
+        sink.borrow_mut().push(p)
+    });
+    assert!(submit.pending());
+    // A second click while the first request runs sends nothing.
+    let sink = got.clone();
+    submit.send(async { String::from("second") }, move |p| {
+        sink.borrow_mut().push(p)
+    });
     for _ in 0..10 {
         tick().await;
     }
-    assert_eq!(
-        tillor_console::action::take_outcome(create).as_deref(),
-        Some("one-time-password")
-    );
-    assert_eq!(
-        create.value().get_untracked(),
-        None,
-        "the action holds no copy"
-    );
-    assert_eq!(tillor_console::action::take_outcome(create), None);
+    assert_eq!(*got.borrow(), vec!["one-time-password".to_string()]);
+    assert!(!submit.pending(), "free for the next request");
 }
 
 /// Fix (e): with no organisation chosen the user saw the network/CORS hint.

@@ -5,7 +5,7 @@ use tillor_contract::api::{CreateJwtCredentialsRequest, JwtCredentials};
 use tillor_contract::error::{ErrorCode, FieldError};
 use tillor_contract::rules::{self, field};
 
-use crate::action::take_outcome;
+use crate::action::Submit;
 use crate::api::{self, ApiError};
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::ErrorNotice;
@@ -66,43 +66,36 @@ pub fn JwtCredentialsCard() -> impl IntoView {
         rules::normalize_client_id(env, &id).map(Some)
     };
 
-    let create = Action::new_local(move |body: &CreateJwtCredentialsRequest| {
-        let body = body.clone();
-        let session = state.session.get_untracked();
-        let base = state.api_base();
-        async move {
-            match session {
-                Some(s) => api::create_jwt_credentials(&base, &s, &body).await,
-                None => Err(ApiError::NoOrganisation),
-            }
-        }
-    });
+    let create = Submit::new();
     // Counts the tokens made here: the list below fetches again.
     let made = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        // Taken out of the action: the token lives in `result` alone, so a new
-        // one replaces it everywhere.
-        if let Some(outcome) = take_outcome(create) {
-            match outcome {
-                Ok(creds) => {
-                    error.set(None);
-                    client_id.set(creds.client_id.clone());
-                    result.set(Some(creds));
-                    made.update(|n| *n += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
+    // The token lives in `result` alone, so a new one replaces it everywhere.
+    let on_created = move |outcome: Result<JwtCredentials, ApiError>| match outcome {
+        Ok(creds) => {
+            error.set(None);
+            client_id.set(creds.client_id.clone());
+            result.set(Some(creds));
+            made.update(|n| *n += 1);
         }
-    });
+        Err(e) => error.set(Some(e)),
+    };
     let send = move |client: Option<String>| {
         let Ok(secs) = expiry() else { return };
-        if create.pending().get_untracked() {
-            return;
-        }
-        create.dispatch_local(CreateJwtCredentialsRequest {
+        let body = CreateJwtCredentialsRequest {
             client_id: client,
             expires_in_seconds: Some(secs),
-        });
+        };
+        let session = state.session.get_untracked();
+        let base = state.api_base();
+        create.send(
+            async move {
+                match session {
+                    Some(s) => api::create_jwt_credentials(&base, &s, &body).await,
+                    None => Err(ApiError::NoOrganisation),
+                }
+            },
+            on_created,
+        );
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -189,8 +182,8 @@ pub fn JwtCredentialsCard() -> impl IntoView {
                     </Show>
                     <p id="jwt-expiry-error" class="field-error">{move || field_message(field::EXPIRES_IN_SECONDS)}</p>
                 </fieldset>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>
-                    {move || if create.pending().get() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateJwt)() }}
+                <button type="submit" class="primary" disabled=move || create.pending()>
+                    {move || if create.pending() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateJwt)() }}
                 </button>
             </form>
             {move || general_error().map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}
@@ -211,7 +204,7 @@ pub fn JwtCredentialsCard() -> impl IntoView {
                         <button
                             type="button"
                             class="secondary renew"
-                            disabled=move || create.pending().get()
+                            disabled=move || create.pending()
                             on:click=move |_| send(Some(renew_id.clone()))
                         >
                             {i18n.t(Msg::Renew)}

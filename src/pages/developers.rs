@@ -6,7 +6,7 @@ use tillor_contract::api::{
 };
 use tillor_contract::rules::{self, field};
 
-use crate::action::take_outcome;
+use crate::action::Submit;
 use crate::api::{self, ApiError};
 use crate::components::connections_card::SessionsChanged;
 use crate::components::test_client_card::TestClientLink;
@@ -91,34 +91,20 @@ fn StaticCredentialsSection() -> impl IntoView {
     let create_error = RwSignal::new(None::<ApiError>);
     let revealed = RwSignal::new(None::<CreatedStaticCredential>);
     let focus_after_close = StoredValue::new(None::<String>);
-    let create = Action::new_local(move |body: &CreateStaticCredentialRequest| {
-        let body = body.clone();
-        let session = state.session.get_untracked();
-        let base = state.api_base();
-        async move {
-            match session {
-                Some(s) => api::create_static_credential(&base, &s, &body).await,
-                None => Err(ApiError::NoOrganisation),
-            }
+    let create = Submit::new();
+    // The password lives in `revealed` alone, and closing the dialog drops it
+    // from there.
+    let on_created = move |outcome: Result<CreatedStaticCredential, ApiError>| match outcome {
+        Ok(created) => {
+            create_error.set(None);
+            name.set(String::new());
+            submitted.set(false);
+            focus_after_close.set_value(Some(created.credential.id.clone()));
+            revealed.set(Some(created));
+            refresh.update(|n| *n += 1);
         }
-    });
-    Effect::new(move |_| {
-        // Taken out of the action: the password lives in `revealed` alone, and
-        // closing the dialog drops it from there.
-        if let Some(outcome) = take_outcome(create) {
-            match outcome {
-                Ok(created) => {
-                    create_error.set(None);
-                    name.set(String::new());
-                    submitted.set(false);
-                    focus_after_close.set_value(Some(created.credential.id.clone()));
-                    revealed.set(Some(created));
-                    refresh.update(|n| *n += 1);
-                }
-                Err(e) => create_error.set(Some(e)),
-            }
-        }
-    });
+        Err(e) => create_error.set(Some(e)),
+    };
     let name_error = move || {
         let n = name.get();
         if n.is_empty() {
@@ -129,13 +115,24 @@ fn StaticCredentialsSection() -> impl IntoView {
     let on_create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        if name_error().is_some() || create.pending().get_untracked() {
+        if name_error().is_some() {
             return;
         }
         let n = name.get_untracked();
-        create.dispatch_local(CreateStaticCredentialRequest {
+        let body = CreateStaticCredentialRequest {
             name: (!n.is_empty()).then_some(n),
-        });
+        };
+        let session = state.session.get_untracked();
+        let base = state.api_base();
+        create.send(
+            async move {
+                match session {
+                    Some(s) => api::create_static_credential(&base, &s, &body).await,
+                    None => Err(ApiError::NoOrganisation),
+                }
+            },
+            on_created,
+        );
     };
     let name_message = move || {
         let lang = i18n.0.get();
@@ -229,8 +226,8 @@ fn StaticCredentialsSection() -> impl IntoView {
                         on:input=move |ev| name.set(event_target_value(&ev))
                         aria-describedby="static-name-error"
                         aria-invalid=move || name_message().is_some().to_string()/>
-                    <button type="submit" class="primary" disabled=move || create.pending().get()>
-                        {move || if create.pending().get() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateStatic)() }}
+                    <button type="submit" class="primary" disabled=move || create.pending()>
+                        {move || if create.pending() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateStatic)() }}
                     </button>
                 </div>
                 <p id="static-name-error" class="field-error">{name_message}</p>
