@@ -15,13 +15,12 @@ use crate::api::feed::Feed;
 use crate::api::{self, ApiError};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::event_row::EventRow;
-use crate::components::lazy_part::{LazyPart, OpenPartButton};
+use crate::components::lazy_part::{OnDemandPart, PartOpen};
 use crate::components::live_sessions::LiveSessions;
 use crate::components::test_client_card::use_test_client_link;
 use crate::format::grouped;
 use crate::i18n::{use_i18n, Doing, Msg};
 use crate::parts::Part;
-use crate::settings;
 use crate::state::use_console;
 
 /// The kinds the filter offers, with their names on screen.
@@ -44,30 +43,17 @@ pub struct SessionsChanged(pub RwSignal<u32>);
 /// The card on the first screen: what it offers, and the feed once opened,
 /// whose code is fetched then (`crate::parts`).
 #[component]
-pub fn ConnectionsCard() -> impl IntoView {
+pub fn ConnectionsCard(
+    /// Whose connections; the support view's open state is remembered for it.
+    org_id: String,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let org_id = use_console()
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.org_id.clone()));
-    let reopen = org_id
-        .as_deref()
-        .is_some_and(|org| settings::part_open(org, Part::Support));
-    let open = RwSignal::new(reopen);
-    let on_open = Callback::new(move |_| {
-        if let Some(org) = &org_id {
-            settings::remember_part_open(org, Part::Support);
-        }
-        open.set(true);
-    });
+    let state = PartOpen::new(Part::Support, org_id);
     view! {
         <section class="card connections" id="connections" aria-labelledby="connections-title">
             <h2 id="connections-title">{i18n.t(Msg::ConnectionsTitle)}</h2>
             <p class="hint">{i18n.t(Msg::ConnectionsIntro)}</p>
-            <Show when=move || open.get() fallback=move || view! {
-                <OpenPartButton part=Part::Support label=Msg::OpenConnections on_open/>
-            }>
-                <LazyPart part=Part::Support/>
-            </Show>
+            <OnDemandPart state label=Msg::OpenConnections/>
         </section>
     }
 }

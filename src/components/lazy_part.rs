@@ -7,6 +7,72 @@ use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
 use crate::parts::{MakeView, Part, PartNotLoaded};
+use crate::settings;
+
+/// Whether a part is open for one organisation. Remembered, so a reload opens
+/// it again (and fetches it) without a click.
+#[derive(Clone, Copy)]
+pub struct PartOpen {
+    part: Part,
+    org_id: StoredValue<String>,
+    open: RwSignal<bool>,
+}
+
+impl PartOpen {
+    pub fn new(part: Part, org_id: String) -> Self {
+        PartOpen {
+            part,
+            open: RwSignal::new(settings::part_open(&org_id, part)),
+            org_id: StoredValue::new(org_id),
+        }
+    }
+
+    /// Tracked.
+    pub fn is_open(&self) -> bool {
+        self.open.get()
+    }
+
+    pub fn is_open_untracked(&self) -> bool {
+        self.open.get_untracked()
+    }
+
+    /// Opens the part, also after the next reload.
+    pub fn open(&self) {
+        if !self.open.get_untracked() {
+            settings::remember_part_open(&self.org_id.get_value(), self.part);
+            self.open.set(true);
+        }
+    }
+}
+
+/// A part that loads on first open: closed, what it offers (if the card says
+/// it only then) and the button that opens it, fetching on intent; open, the
+/// part itself.
+#[component]
+pub fn OnDemandPart(
+    state: PartOpen,
+    /// The button's text.
+    label: Msg,
+    /// Shown above the button while closed.
+    #[prop(optional)]
+    offer: Option<Msg>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let part = state.part;
+    view! {
+        <Show when=move || state.is_open() fallback=move || view! {
+            {offer.map(|msg| view! { <p class="hint">{i18n.t(msg)}</p> })}
+            <button type="button" class="primary" data-open-part=part.name()
+                on:pointerenter=move |_| part.preload()
+                on:focus=move |_| part.preload()
+                on:click=move |_| state.open()>
+                {i18n.t(label)}
+            </button>
+        }>
+            <LazyPart part/>
+        </Show>
+    }
+}
 
 #[derive(Clone, Copy)]
 enum Load {
@@ -49,20 +115,5 @@ pub fn LazyPart(part: Part) -> impl IntoView {
         .into_any(),
         // Built once; what the part reads while building must not rebuild it.
         Load::Ready(make) => untrack(make),
-    }
-}
-
-/// The closed state of a card whose part loads on first open: what it offers,
-/// and the button that opens it (fetching starts on intent).
-#[component]
-pub fn OpenPartButton(part: Part, label: Msg, on_open: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <button type="button" class="primary" data-open-part=part.name()
-            on:pointerenter=move |_| part.preload()
-            on:focus=move |_| part.preload()
-            on:click=move |_| on_open.run(())>
-            {i18n.t(label)}
-        </button>
     }
 }

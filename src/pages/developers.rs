@@ -49,15 +49,16 @@ pub fn DevelopersPage() -> impl IntoView {
 /// which also drops the test client's session and any password it held.
 #[component]
 fn Workspace(
-    /// The organisation whose settings the test client restores.
+    /// The organisation: the test client restores its settings, and which
+    /// parts were open is remembered for it.
     org_id: String,
 ) -> impl IntoView {
-    TestClientLink::provide(org_id);
+    TestClientLink::provide(org_id.clone());
     provide_context(SessionsChanged(RwSignal::new(0)));
     view! {
         <JwtCredentialsCard/>
         <StaticCredentialsSection/>
-        <ConnectionsCard/>
+        <ConnectionsCard org_id/>
         <TestClientCard/>
     }
 }

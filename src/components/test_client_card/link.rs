@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 
+use crate::components::lazy_part::PartOpen;
 use crate::mqtt::params::ConnectParams;
 use crate::parts::Part;
-use crate::settings;
 
 #[derive(Clone, Debug)]
 pub enum Request {
@@ -21,7 +21,7 @@ pub enum Request {
 #[derive(Clone, Copy)]
 pub struct TestClientLink {
     org_id: StoredValue<String>,
-    open: RwSignal<bool>,
+    open: PartOpen,
     /// The credential in use: the client's own signal, read here by the cards.
     params: RwSignal<Option<ConnectParams>>,
     requests: RwSignal<Vec<Request>>,
@@ -31,7 +31,7 @@ impl TestClientLink {
     /// For one organisation; the page re-creates it when the organisation changes.
     pub fn provide(org_id: String) -> Self {
         let link = TestClientLink {
-            open: RwSignal::new(settings::part_open(&org_id, Part::TestClient)),
+            open: PartOpen::new(Part::TestClient, org_id.clone()),
             org_id: StoredValue::new(org_id),
             params: RwSignal::new(None),
             requests: RwSignal::new(Vec::new()),
@@ -44,16 +44,9 @@ impl TestClientLink {
         self.org_id.get_value()
     }
 
-    pub fn is_open(&self) -> ReadSignal<bool> {
-        self.open.read_only()
-    }
-
-    /// Opens the test client, also after the next reload.
-    pub fn open(&self) {
-        if !self.open.get_untracked() {
-            settings::remember_part_open(&self.org_id.get_value(), Part::TestClient);
-            self.open.set(true);
-        }
+    /// Whether the test client is open (the card shows it, or its button).
+    pub fn open_state(&self) -> PartOpen {
+        self.open
     }
 
     pub fn params(&self) -> ReadSignal<Option<ConnectParams>> {
@@ -68,7 +61,7 @@ impl TestClientLink {
     /// Hands a credential to the test client, opens it and scrolls to it.
     pub fn hand_over(&self, params: ConnectParams) {
         self.requests.update(|r| r.push(Request::Use(params)));
-        self.open();
+        self.open.open();
         request_animation_frame(|| {
             if let Some(el) = document().get_element_by_id("test-client") {
                 el.scroll_into_view();
@@ -78,7 +71,7 @@ impl TestClientLink {
 
     /// A closed test client uses no token, so there is nothing to stop then.
     pub fn token_revoked(&self, jti: &str) {
-        if self.open.get_untracked() {
+        if self.open.is_open_untracked() {
             let jti = jti.to_owned();
             self.requests.update(|r| r.push(Request::TokenRevoked(jti)));
         }

@@ -27,8 +27,7 @@ use context::provide_test_client;
 pub use link::{use_test_client_link, TestClientLink};
 use manual_credential_form::ManualCredentialForm;
 
-use crate::components::lazy_part::{LazyPart, OpenPartButton};
-use crate::parts::Part;
+use crate::components::lazy_part::OnDemandPart;
 
 /// The card on the first screen: closed, it offers the test client; opened (by
 /// its button, or by a credential handed over), it shows the part, whose code
@@ -40,13 +39,8 @@ pub fn TestClientCard() -> impl IntoView {
     view! {
         <section class="card test-client" id="test-client" aria-labelledby="test-client-title">
             <h2 id="test-client-title">{i18n.t(Msg::TestClientTitle)}</h2>
-            <Show when=move || link.is_open().get() fallback=move || view! {
-                <p class="hint">{i18n.t(Msg::TestClientOffer)}</p>
-                <OpenPartButton part=Part::TestClient label=Msg::OpenTestClient
-                    on_open=Callback::new(move |_| link.open())/>
-            }>
-                <LazyPart part=Part::TestClient/>
-            </Show>
+            <OnDemandPart state=link.open_state() label=Msg::OpenTestClient
+                offer=Msg::TestClientOffer/>
         </section>
     }
 }
