@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use tillor_contract::config::ConsoleConfig;
 use tillor_contract::Env;
 
+use crate::api::ApiError;
+
 /// Which organisation the user acts for. The API key lives only here, in memory.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OrgSession {
@@ -69,6 +71,17 @@ impl ConsoleState {
             .with_value(|c| c.api_base.clone().unwrap_or_default())
             .trim_end_matches('/')
             .to_owned()
+    }
+
+    /// What a request for the chosen organisation needs, taken now: the API
+    /// base and the session, or `NoOrganisation` (which the page says as such,
+    /// never as a network failure).
+    pub fn request_target(&self) -> Result<(String, OrgSession), ApiError> {
+        let session = self
+            .session
+            .get_untracked()
+            .ok_or(ApiError::NoOrganisation)?;
+        Ok((self.api_base(), session))
     }
 }
 

@@ -85,14 +85,11 @@ pub fn JwtCredentialsCard() -> impl IntoView {
             client_id: client,
             expires_in_seconds: Some(secs),
         };
-        let session = state.session.get_untracked();
-        let base = state.api_base();
+        let target = state.request_target();
         create.send(
             async move {
-                match session {
-                    Some(s) => api::create_jwt_credentials(&base, &s, &body).await,
-                    None => Err(ApiError::NoOrganisation),
-                }
+                let (base, session) = target?;
+                api::create_jwt_credentials(&base, &session, &body).await
             },
             on_created,
         );

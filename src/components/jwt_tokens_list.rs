@@ -38,13 +38,10 @@ pub fn JwtTokensList(
         if let Some(SessionsChanged(n)) = sessions_changed {
             n.track();
         }
-        let session = state.session.get_untracked();
-        let base = state.api_base();
+        let target = state.request_target();
         async move {
-            match session {
-                Some(s) => api::list_jwt_tokens(&base, &s).await,
-                None => Err(ApiError::NoOrganisation),
-            }
+            let (base, session) = target?;
+            api::list_jwt_tokens(&base, &session).await
         }
     });
     let test_client = use_test_client_link();

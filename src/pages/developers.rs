@@ -123,14 +123,11 @@ fn StaticCredentialsSection() -> impl IntoView {
         let body = CreateStaticCredentialRequest {
             name: (!n.is_empty()).then_some(n),
         };
-        let session = state.session.get_untracked();
-        let base = state.api_base();
+        let target = state.request_target();
         create.send(
             async move {
-                match session {
-                    Some(s) => api::create_static_credential(&base, &s, &body).await,
-                    None => Err(ApiError::NoOrganisation),
-                }
+                let (base, session) = target?;
+                api::create_static_credential(&base, &session, &body).await
             },
             on_created,
         );
