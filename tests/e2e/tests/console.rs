@@ -234,7 +234,7 @@ async fn the_test_client_is_fetched_when_opened_and_a_failed_fetch_can_be_retrie
         b.find("[data-part-failed=test-client][role=alert]").await;
         b.screenshot("test-client-failed-to-load").await;
         page.create_jwt().await;
-        assert!(page.has_jwt_result().await);
+        page.wait_for_jwt_result().await;
 
         // Reachable again, a retry loads it (a failure is not remembered).
         page.parts_unreachable(false).await;

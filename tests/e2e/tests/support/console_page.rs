@@ -282,6 +282,11 @@ impl ConsolePage {
         self.0.exists(".jwt-result").await
     }
 
+    /// Waits for a created JWT to show (fails if it never does).
+    pub async fn wait_for_jwt_result(&self) {
+        self.0.find(".jwt-result").await;
+    }
+
     /// A value of the JWT result, by its element id, once it shows `expected`.
     pub async fn wait_for_jwt_value(&self, id: &str, expected: &str) {
         self.0
