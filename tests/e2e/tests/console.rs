@@ -230,15 +230,15 @@ async fn the_test_client_is_fetched_when_opened_and_a_failed_fetch_can_be_retrie
 
         // Its module cannot be fetched: the card says so, the rest still works.
         page.parts_unreachable(true).await;
-        b.click("[data-open-part=test-client]").await;
-        b.find("[data-part-failed=test-client][role=alert]").await;
+        client.press_open().await;
+        client.wait_for_load_failure().await;
         b.screenshot("test-client-failed-to-load").await;
         page.create_jwt().await;
         page.wait_for_jwt_result().await;
 
         // Reachable again, a retry loads it (a failure is not remembered).
         page.parts_unreachable(false).await;
-        b.click("[data-part-failed=test-client] button").await;
+        client.retry_load().await;
         client.open().await;
         let fetched = page.fetched_wasm().await;
         assert!(

@@ -11,6 +11,8 @@ pub struct TestClientPage(pub Browser);
 pub const ROW_PX: u32 = 28;
 const MESSAGES: &str = "#tc-messages li";
 const GRANTED_QOS_1: &str = ".subscriptions li[data-state='Granted(AtLeastOnce)']";
+const OPEN: &str = "[data-open-part=test-client]";
+const LOAD_FAILED: &str = "[data-part-failed=test-client]";
 
 fn steps_of(kind: &str) -> String {
     format!(
@@ -27,10 +29,25 @@ impl TestClientPage {
     /// Opens the test client by its button (its code is fetched then), unless
     /// it is open already; "Use in test client" opens it too.
     pub async fn open(&self) {
-        if self.0.exists("[data-open-part=test-client]").await {
-            self.0.click("[data-open-part=test-client]").await;
+        if self.0.exists(OPEN).await {
+            self.press_open().await;
         }
         self.0.find(".manual-credential, #tc-connect").await;
+    }
+
+    /// Clicks the open button, without waiting for the code to arrive.
+    pub async fn press_open(&self) {
+        self.0.click(OPEN).await;
+    }
+
+    /// Waits for the card to say its code could not be fetched (an alert).
+    pub async fn wait_for_load_failure(&self) {
+        self.0.find(&format!("{LOAD_FAILED}[role=alert]")).await;
+    }
+
+    /// The alert's retry button.
+    pub async fn retry_load(&self) {
+        self.0.click(&format!("{LOAD_FAILED} button")).await;
     }
 
     // The credential and the connection.
