@@ -99,7 +99,6 @@ impl Translation for En {
             Msg::DeleteTitle => "Delete credentials?",
             Msg::DeleteText => "Integrations connected with these are cut off at once and cannot connect again.",
             Msg::Rotate => "New password",
-            Msg::Rotating => "Working…",
             Msg::RotateTitle => "Make a new password?",
             Msg::RotateText => "The username and client id stay the same. The old password stops working at once: integrations using it are cut off now, until they have the new one.",
             Msg::RotationUnconfirmed => "password uncertain: make a new password again",

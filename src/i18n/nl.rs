@@ -99,7 +99,6 @@ impl Translation for Nl {
             Msg::DeleteTitle => "Inloggegevens verwijderen?",
             Msg::DeleteText => "Koppelingen die hiermee verbonden zijn, worden direct afgesloten en kunnen niet meer verbinden.",
             Msg::Rotate => "Nieuw wachtwoord",
-            Msg::Rotating => "Bezig…",
             Msg::RotateTitle => "Nieuw wachtwoord maken?",
             Msg::RotateText => "Gebruikersnaam en client-id blijven gelijk. Het oude wachtwoord werkt direct niet meer: koppelingen die het gebruiken, worden nu verbroken tot ze het nieuwe hebben.",
             Msg::RotationUnconfirmed => "wachtwoord onzeker: maak opnieuw een nieuw wachtwoord",

@@ -89,7 +89,6 @@ pub enum Msg {
     DeleteTitle,
     DeleteText,
     Rotate,
-    Rotating,
     RotateTitle,
     RotateText,
     RotationUnconfirmed,
