@@ -78,7 +78,7 @@ setup_toolchain() {
   local stamp="$ROOT/tools/node_modules/.tillor-lock.sha256" lock_sum
   lock_sum="$(sha256sum "$ROOT/tools/package-lock.json" | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ] || [ ! -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]; then
-    say "npm ci (binaryen's wasm-opt, MQTT.js)"
+    say "npm ci (binaryen's wasm-opt, terser, MQTT.js)"
     npm ci --prefix "$ROOT/tools" --no-audit --no-fund --loglevel=error
     echo "$lock_sum" > "$stamp"
   fi
