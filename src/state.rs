@@ -7,7 +7,9 @@ use tillor_contract::Env;
 use crate::api::ApiError;
 
 /// Which organisation the user acts for. The API key lives only here, in memory.
-#[derive(Clone, PartialEq, Eq)]
+/// Stored as `{"orgId", "apiKey"}` when the user asks to be remembered.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OrgSession {
     pub org_id: String,
     pub api_key: String,
@@ -91,8 +93,9 @@ impl ConsoleState {
     pub fn choose(&self, session: OrgSession, remember: bool) {
         if remember {
             if let Some(storage) = session_storage() {
-                let value = serde_json::json!({"orgId": session.org_id, "apiKey": session.api_key});
-                let _ = storage.set_item(SESSION_KEY, &value.to_string());
+                if let Ok(value) = serde_json::to_string(&session) {
+                    let _ = storage.set_item(SESSION_KEY, &value);
+                }
             }
         } else {
             forget_session();
@@ -118,11 +121,7 @@ fn remembered_session() -> Option<OrgSession> {
         return None;
     }
     let raw = session_storage()?.get_item(SESSION_KEY).ok()??;
-    let v: serde_json::Value = serde_json::from_str(&raw).ok()?;
-    Some(OrgSession {
-        org_id: v["orgId"].as_str()?.to_owned(),
-        api_key: v["apiKey"].as_str()?.to_owned(),
-    })
+    serde_json::from_str(&raw).ok()
 }
 
 fn forget_session() {
@@ -136,4 +135,23 @@ fn forget_session() {
 
 pub fn use_console() -> ConsoleState {
     expect_context::<ConsoleState>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrgSession;
+
+    #[test]
+    fn a_remembered_session_is_stored_as_org_id_and_api_key_and_read_back() {
+        let session = OrgSession {
+            org_id: "acme".into(),
+            api_key: "tk_1".into(),
+        };
+        let stored = serde_json::to_string(&session).unwrap();
+        assert_eq!(stored, r#"{"orgId":"acme","apiKey":"tk_1"}"#);
+        // What an earlier console stored reads back the same.
+        let read: OrgSession = serde_json::from_str(r#"{"apiKey":"tk_1","orgId":"acme"}"#).unwrap();
+        assert!(read == session);
+        assert!(serde_json::from_str::<OrgSession>(r#"{"orgId":"acme"}"#).is_err());
+    }
 }

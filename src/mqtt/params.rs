@@ -55,10 +55,16 @@ impl ConnectParams {
 pub fn token_id(token: &str) -> Option<String> {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
+    // Only the claim it needs, typed: a `serde_json::Value` here pulled the
+    // whole untyped JSON tree into the first screen's module.
+    #[derive(serde::Deserialize)]
+    struct Claims {
+        jti: Option<String>,
+    }
     let payload = token.split('.').nth(1)?;
-    let claims: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
-    claims["jti"].as_str().map(str::to_owned)
+    serde_json::from_slice::<Claims>(&URL_SAFE_NO_PAD.decode(payload).ok()?)
+        .ok()?
+        .jti
 }
 
 #[cfg(test)]
