@@ -120,16 +120,25 @@ async function runConsole(browser, cred, pub, protocol, tracePath = process.env.
       .observe(el, { childList: true, characterData: true, subtree: true });
   })()`);
   await page.evaluate(PROBE);
+  // The control: an idle page in a renderer of its own (an opaque origin),
+  // probed the same way during the same stream. What it measures is the
+  // machine's share of a stall (a thread waiting for a core), not the console's.
+  const beside = await browser.newPage();
+  await beside.goto("data:text/html,<title>idle</title>");
+  await beside.evaluate(PROBE);
   // A Chromium trace of the stream (BENCH_TRACE=<file> keeps one), to see
-  // what a long task was made of.
-  if (tracePath) await browser.startTracing(page, { path: tracePath, categories: ["devtools.timeline"] });
+  // what a long task was made of; BENCH_TRACE_CATEGORIES=a,b,... for more
+  // than the timeline (e.g. disabled-by-default-v8.gc).
+  if (tracePath) await browser.startTracing(page, { path: tracePath, categories: (process.env.BENCH_TRACE_CATEGORIES ?? "devtools.timeline").split(",") });
   await publish(pub, 0, N0);
   await publish(pub, 1, N1);
   const n = await settle(page, () => Number(document.getElementById("tc-received").dataset.value));
   if (tracePath) await browser.stopTracing();
   const r = await page.evaluate(() => ({ ...window.__count, ...window.__bench }));
+  const idle = await beside.evaluate(() => window.__bench);
+  await beside.close();
   await page.close();
-  return { n, rate: n / ((r.last - r.first) / 1000), stall: Math.max(r.longest, r.lateness), longest: r.longest, lateness: r.lateness, frame: r.frame };
+  return { n, rate: n / ((r.last - r.first) / 1000), stall: Math.max(r.longest, r.lateness), longest: r.longest, lateness: r.lateness, frame: r.frame, idle: Math.max(idle.longest, idle.lateness) };
 }
 
 async function runMqttJs(browser, cred, pub) {
@@ -345,7 +354,7 @@ try {
       const r = await runConsole(browser, c1, pub, protocol);
       // A long task is the console's own work (plus any preemption inside
       // it); a late timer with no long task is the page not getting a core.
-      console.log(`  run ${i + 1}, MQTT ${protocol.padEnd(5)} ${r.rate.toFixed(0).padStart(8)} msgs/s, stall ${r.stall.toFixed(0)} ms (longest task ${r.longest.toFixed(0)} ms, timer late ${r.lateness.toFixed(0)} ms), ${r.n} delivered`);
+      console.log(`  run ${i + 1}, MQTT ${protocol.padEnd(5)} ${r.rate.toFixed(0).padStart(8)} msgs/s, stall ${r.stall.toFixed(0)} ms (longest task ${r.longest.toFixed(0)} ms, timer late ${r.lateness.toFixed(0)} ms; an idle page beside ${r.idle.toFixed(0)} ms), ${r.n} delivered`);
       if (r.frame) console.log(`    longest frame ${r.frame.duration.toFixed(0)} ms: style and layout ${r.frame.layout.toFixed(0)} ms; ${r.frame.scripts || "no script"}`);
       byProtocol[protocol].push(r);
     }
@@ -375,6 +384,8 @@ try {
     for (const [protocol, list] of Object.entries(byProtocol)) {
       const stalls = list.map((r) => r.stall).sort((a, b) => a - b);
       console.log(`Longest main-thread stall per run, MQTT ${protocol}: ${stalls.map((x) => x.toFixed(0)).join(", ")} ms; median ${stalls[Math.floor(stalls.length / 2)].toFixed(0)} ms, worst ${stalls[stalls.length - 1].toFixed(0)} ms (goal ≤ 50 ms, aim ≤ 35 ms)`);
+      const idle = list.map((r) => r.idle).sort((a, b) => a - b);
+      console.log(`  an idle page beside it, same runs: ${idle.map((x) => x.toFixed(0)).join(", ")} ms; median ${idle[Math.floor(idle.length / 2)].toFixed(0)} ms, worst ${idle[idle.length - 1].toFixed(0)} ms`);
     }
     const tracePath = `${os.tmpdir()}/tillor-bench-trace.json`;
     await runConsole(browser, c1, pub, "3.1.1", tracePath);
