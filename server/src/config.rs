@@ -144,6 +144,26 @@ pub struct Config {
     /// Log format on stderr: text or json.
     #[arg(long, env = "TILLOR_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+
+    /// Without a command, the stack starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// One-off commands that print and exit instead of starting the stack.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Prints the `configuration` of TBMQ's JWT auth provider under which TBMQ
+    /// accepts exactly our tokens (see the README, "Production: TBMQ").
+    TbmqProviderConfig {
+        /// The management API's base URL as TBMQ reaches it; TBMQ fetches the
+        /// signing keys from `<api-url>/.well-known/jwks.json`.
+        #[arg(long)]
+        api_url: String,
+        /// How often TBMQ fetches the keys again, in seconds (TBMQ's minimum: 300).
+        #[arg(long, default_value_t = crate::broker::tbmq::provider_config::MIN_JWKS_REFRESH_SECS)]
+        jwks_refresh_secs: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -1,11 +1,15 @@
 use clap::Parser;
-use tillor_local::config::LogFormat;
+use tillor_local::broker::tbmq::provider_config::provider_config;
+use tillor_local::config::{Command, LogFormat};
 use tillor_local::Config;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
     let config = Config::parse();
+    if let Some(command) = &config.command {
+        std::process::exit(run_command(command));
+    }
     let filter = EnvFilter::try_from_env("TILLOR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -47,5 +51,25 @@ async fn main() {
             eprintln!("tillor-local: server task failed: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// A one-off command: prints its result on stdout, or why not on stderr, and
+/// gives the exit code (2 for input it cannot use).
+fn run_command(command: &Command) -> i32 {
+    match command {
+        Command::TbmqProviderConfig {
+            api_url,
+            jwks_refresh_secs,
+        } => match provider_config(api_url, *jwks_refresh_secs) {
+            Ok(json) => {
+                println!("{}", serde_json::to_string_pretty(&json).expect("JSON"));
+                0
+            }
+            Err(e) => {
+                eprintln!("tillor-local tbmq-provider-config: {e}");
+                2
+            }
+        },
     }
 }

@@ -6,12 +6,14 @@
 //! Tree: `interface` (the `Broker` trait), `error` (the layer's one error),
 //! `reconcile` (store and broker agree, for any broker), `mosquitto/`
 //! (settings, process supervision, the dynamic-security client, and the
-//! facade implementing `Broker`).
+//! facade implementing `Broker`), `tbmq/` (the production broker: its JWT
+//! provider settings).
 
 mod error;
 mod interface;
 pub mod mosquitto;
 mod reconcile;
+pub mod tbmq;
 
 // The facade only re-exports; the modules below import each other directly,
 // never through here, so no two modules import each other.

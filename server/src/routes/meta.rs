@@ -26,6 +26,9 @@ pub async fn console_config(State(state): State<AppState>) -> Json<ConsoleConfig
 /// Where the private CA's certificate is served when TLS is on.
 pub const CA_PATH: &str = "/ca.pem";
 
+/// The signing keys' public halves, where brokers (TBMQ's JWKS verifier) fetch them.
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+
 /// The CA certificate, public by nature: what a client trusts to verify the
 /// broker and this server. Never the key.
 pub async fn ca_pem(State(state): State<AppState>) -> axum::response::Response {
