@@ -96,10 +96,27 @@ pub struct Config {
     #[arg(long, env = "TILLOR_LANGUAGE", default_value = "nl", value_parser = parse_language)]
     pub language: Language,
 
-    /// Which broker to start: mosquitto (with both plugins) or none (API only;
-    /// static credentials then answer 503).
+    /// Which broker: mosquitto (started here, with both plugins), tbmq (an
+    /// existing TBMQ, provisioned over its REST API: TILLOR_TBMQ_*) or none
+    /// (API only; static credentials then answer 503).
     #[arg(long, env = "TILLOR_BROKER", default_value = "mosquitto")]
     pub broker: BrokerKind,
+
+    /// TBMQ's HTTP API (with TILLOR_BROKER=tbmq), e.g. https://tbmq.internal:8083.
+    #[arg(long, env = "TILLOR_TBMQ_URL")]
+    pub tbmq_url: Option<String>,
+
+    /// A TBMQ account with the SYS_ADMIN authority.
+    #[arg(long, env = "TILLOR_TBMQ_USERNAME")]
+    pub tbmq_username: Option<String>,
+
+    /// That account's password (never logged).
+    #[arg(long, env = "TILLOR_TBMQ_PASSWORD", hide_env_values = true)]
+    pub tbmq_password: Option<Secret>,
+
+    /// A private CA (PEM file) for TBMQ's HTTPS certificate.
+    #[arg(long, env = "TILLOR_TBMQ_CA")]
+    pub tbmq_ca: Option<PathBuf>,
 
     /// The Mosquitto 2.0 binary.
     #[arg(
@@ -169,7 +186,25 @@ pub enum Command {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum BrokerKind {
     Mosquitto,
+    Tbmq,
     None,
+}
+
+/// A setting that must never reach a log: `Debug` shows that it is set only.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

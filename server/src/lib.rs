@@ -254,6 +254,15 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let live = Arc::new(sessions::Sessions::default());
     let (broker, sink) = match config.broker {
         config::BrokerKind::None => (None, None),
+        // TBMQ reports no events to us: the support view stays empty.
+        config::BrokerKind::Tbmq => {
+            let stored = store
+                .all_static_user_names()
+                .await
+                .map_err(|e| format!("cannot read the store: {e}"))?;
+            let broker = broker::tbmq::Tbmq::start(broker::tbmq::account(&config)?, stored).await?;
+            (Some(broker), None)
+        }
         config::BrokerKind::Mosquitto => {
             let stored = store
                 .all_static_user_names()

@@ -47,7 +47,13 @@ pub trait Broker: Send + Sync {
 
     /// Refuses these tokens from now on and disconnects their sessions. The
     /// list is also in the revocations file the broker reads at start.
-    async fn revoke(&self, tokens: &[RevokedToken]) -> Result<(), BrokerError>;
+    /// `client_ids` are the tokens' clients, for a broker that can only end
+    /// sessions by clientId (TBMQ keeps no deny list).
+    async fn revoke(
+        &self,
+        tokens: &[RevokedToken],
+        client_ids: &[String],
+    ) -> Result<(), BrokerError>;
 
     /// Whether a stored credential can connect, as far as the broker knows.
     fn health(&self, user_name: &str) -> BrokerStatus;

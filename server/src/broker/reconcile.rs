@@ -65,6 +65,7 @@ mod tests {
         async fn revoke(
             &self,
             _: &[tillor_contract::broker_event::RevokedToken],
+            _: &[String],
         ) -> Result<(), BrokerError> {
             Ok(())
         }

@@ -215,6 +215,7 @@ async fn tell(state: &AppState, org: &str, rows: Vec<TokenRow>, now: i64) -> Res
         }
     }
     if let Some(broker) = &state.broker {
+        let client_ids: Vec<String> = rows.iter().map(|r| r.client_id.clone()).collect();
         let tokens: Vec<RevokedToken> = rows
             .into_iter()
             .map(|r| RevokedToken {
@@ -222,7 +223,7 @@ async fn tell(state: &AppState, org: &str, rows: Vec<TokenRow>, now: i64) -> Res
                 expires_at: r.expires_at,
             })
             .collect();
-        if let Err(e) = broker.revoke(&tokens).await {
+        if let Err(e) = broker.revoke(&tokens, &client_ids).await {
             // Stored and in the file: the broker refuses them from its next
             // start; it is down or unreachable now, so nothing uses them.
             tracing::warn!(%e, "the broker did not hear of a revocation now");

@@ -98,7 +98,8 @@ impl Broker for Mosquitto {
         self.dynsec.set_client_password(user_name, password).await
     }
 
-    async fn revoke(&self, tokens: &[RevokedToken]) -> Result<(), BrokerError> {
+    /// The JWT plugin refuses the tokens and ends their sessions by jti.
+    async fn revoke(&self, tokens: &[RevokedToken], _: &[String]) -> Result<(), BrokerError> {
         self.dynsec
             .command(&ControlCommand::Revoke {
                 tokens: tokens.to_vec(),
