@@ -279,6 +279,7 @@ pub fn account(config: &crate::Config) -> Result<Account, String> {
             "TILLOR_TBMQ_PASSWORD",
         )?,
         ca_pem,
+        timeout: CALL_TIMEOUT,
     })
 }
 

@@ -36,6 +36,8 @@ pub struct Account {
     pub password: String,
     /// A private CA for TBMQ's HTTPS certificate (PEM).
     pub ca_pem: Option<Vec<u8>>,
+    /// How long one call may take ([`CALL_TIMEOUT`] unless a test is impatient).
+    pub timeout: Duration,
 }
 
 struct Session {
@@ -58,7 +60,7 @@ pub struct Refusal {
 
 impl Rest {
     pub fn new(account: Account) -> Result<Rest, String> {
-        let mut http = reqwest::Client::builder().timeout(CALL_TIMEOUT);
+        let mut http = reqwest::Client::builder().timeout(account.timeout);
         if let Some(pem) = &account.ca_pem {
             let ca = reqwest::Certificate::from_pem(pem)
                 .map_err(|e| format!("TILLOR_TBMQ_CA is not a PEM certificate: {e}"))?;
