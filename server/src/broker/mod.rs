@@ -1,13 +1,13 @@
 //! The server's one way to the MQTT broker: the `Broker` interface. The API
 //! provisions static credentials through it and never sees which broker is
-//! behind it. Today that is the local Mosquitto (`mosquitto/`); a production
-//! broker (TBMQ, over its REST API) implements the same interface.
+//! behind it: the local Mosquitto (`mosquitto/`), or the production TBMQ
+//! over its REST API (`tbmq/`).
 //!
 //! Tree: `interface` (the `Broker` trait), `error` (the layer's one error),
 //! `reconcile` (store and broker agree, for any broker), `mosquitto/`
 //! (settings, process supervision, the dynamic-security client, and the
-//! facade implementing `Broker`), `tbmq/` (the production broker: its JWT
-//! provider settings).
+//! facade implementing `Broker`), `tbmq/` (the production broker: REST
+//! client, wire format, facade, and its JWT provider settings).
 
 mod error;
 mod interface;
