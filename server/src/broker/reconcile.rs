@@ -6,9 +6,52 @@
 //!   password (only its hash is stored) cannot be given to the broker again.
 
 use std::collections::HashSet;
+use std::sync::RwLock;
+
+use tillor_contract::api::BrokerStatus;
 
 use super::error::BrokerError;
 use super::interface::Broker;
+
+/// The stored credentials a broker lacks, as the last reconciliation found
+/// them: what `Broker::health` reports, whichever broker it is.
+#[derive(Default)]
+pub struct Missing(RwLock<HashSet<String>>);
+
+impl Missing {
+    /// Reconciles `broker` with `stored` (user names) and remembers what it lacks.
+    pub async fn reconcile(
+        &self,
+        broker: &dyn Broker,
+        stored: Vec<String>,
+    ) -> Result<(), BrokerError> {
+        let missing = reconcile(broker, &stored.into_iter().collect()).await?;
+        if let Ok(mut m) = self.0.write() {
+            *m = missing;
+        }
+        Ok(())
+    }
+
+    /// The credential is gone from the store too.
+    pub fn forget(&self, user_name: &str) {
+        if let Ok(mut m) = self.0.write() {
+            m.remove(user_name);
+        }
+    }
+
+    pub fn status(&self, user_name: &str) -> BrokerStatus {
+        let missing = self
+            .0
+            .read()
+            .map(|m| m.contains(user_name))
+            .unwrap_or(false);
+        if missing {
+            BrokerStatus::Missing
+        } else {
+            BrokerStatus::Active
+        }
+    }
+}
 
 /// Makes the broker match `stored` (user names) and returns the stored ones
 /// the broker lacks.

@@ -10,14 +10,14 @@ pub mod settings;
 mod supervisor;
 
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use tillor_contract::api::BrokerStatus;
 use tillor_contract::broker_event::{ControlCommand, RevokedToken};
 
 use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
-use super::reconcile::reconcile;
+use super::reconcile::Missing;
 use crate::events::EventSink;
 use dynsec::Dynsec;
 use settings::ADMIN_USER;
@@ -27,7 +27,7 @@ use supervisor::Supervisor;
 pub struct Mosquitto {
     dynsec: Dynsec,
     /// Static credentials the store has and the broker lacks (found at start).
-    missing: RwLock<HashSet<String>>,
+    missing: Missing,
     _process: Supervisor,
 }
 
@@ -44,15 +44,14 @@ impl Mosquitto {
         let dynsec = Dynsec::connect(&settings, events).await?;
         let broker = Mosquitto {
             dynsec,
-            missing: RwLock::new(HashSet::new()),
+            missing: Missing::default(),
             _process: process,
         };
-        let missing = reconcile(&broker, &stored.into_iter().collect())
+        broker
+            .missing
+            .reconcile(&broker, stored)
             .await
             .map_err(|e| format!("cannot reconcile the broker with the store: {e}"))?;
-        if let Ok(mut m) = broker.missing.write() {
-            *m = missing;
-        }
         Ok(Arc::new(broker))
     }
 }
@@ -78,9 +77,7 @@ impl Broker for Mosquitto {
     /// Dynamic security disconnects a session using the client it deletes.
     async fn delete_static(&self, user_name: &str) -> Result<(), BrokerError> {
         self.dynsec.delete_client(user_name).await?;
-        if let Ok(mut m) = self.missing.write() {
-            m.remove(user_name);
-        }
+        self.missing.forget(user_name);
         Ok(())
     }
 
@@ -112,15 +109,6 @@ impl Broker for Mosquitto {
     }
 
     fn health(&self, user_name: &str) -> BrokerStatus {
-        let missing = self
-            .missing
-            .read()
-            .map(|m| m.contains(user_name))
-            .unwrap_or(false);
-        if missing {
-            BrokerStatus::Missing
-        } else {
-            BrokerStatus::Active
-        }
+        self.missing.status(user_name)
     }
 }

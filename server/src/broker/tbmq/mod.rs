@@ -18,7 +18,7 @@ mod rest;
 mod wire;
 
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
 use tillor_contract::api::BrokerStatus;
@@ -26,7 +26,7 @@ use tillor_contract::broker_event::RevokedToken;
 
 use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
-use super::reconcile::reconcile;
+use super::reconcile::Missing;
 pub use rest::{Account, CALL_TIMEOUT};
 use rest::{Refusal, Rest};
 use wire::{AuthRules, Basic, ClientSession, NewCredentials, Page, Stored, NAME_PREFIX};
@@ -38,7 +38,7 @@ const PAGE: usize = 100;
 pub struct Tbmq {
     rest: Rest,
     /// Static credentials the store has and TBMQ lacks (found at start).
-    missing: RwLock<HashSet<String>>,
+    missing: Missing,
 }
 
 impl Tbmq {
@@ -46,12 +46,11 @@ impl Tbmq {
     /// (`stored`, their user names).
     pub async fn start(account: Account, stored: Vec<String>) -> Result<Arc<dyn Broker>, String> {
         let broker = Tbmq::connect(account)?;
-        let missing = reconcile(&broker, &stored.into_iter().collect())
+        broker
+            .missing
+            .reconcile(&broker, stored)
             .await
             .map_err(|e| format!("cannot reconcile TBMQ with the store: {e}"))?;
-        if let Ok(mut m) = broker.missing.write() {
-            *m = missing;
-        }
         Ok(Arc::new(broker))
     }
 
@@ -59,7 +58,7 @@ impl Tbmq {
     pub fn connect(account: Account) -> Result<Tbmq, String> {
         Ok(Tbmq {
             rest: Rest::new(account)?,
-            missing: RwLock::new(HashSet::new()),
+            missing: Missing::default(),
         })
     }
 
@@ -168,9 +167,7 @@ impl Broker for Tbmq {
         if let Some(basic) = stored.basic() {
             self.disconnect(command, &basic.client_id).await?;
         }
-        if let Ok(mut m) = self.missing.write() {
-            m.remove(user_name);
-        }
+        self.missing.forget(user_name);
         Ok(())
     }
 
@@ -244,16 +241,7 @@ impl Broker for Tbmq {
     }
 
     fn health(&self, user_name: &str) -> BrokerStatus {
-        let missing = self
-            .missing
-            .read()
-            .map(|m| m.contains(user_name))
-            .unwrap_or(false);
-        if missing {
-            BrokerStatus::Missing
-        } else {
-            BrokerStatus::Active
-        }
+        self.missing.status(user_name)
     }
 }
 
