@@ -142,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .route(routes::meta::CA_PATH, get(routes::meta::ca_pem))
         .route("/config.json", get(routes::meta::console_config))
         .route("/healthz", get(routes::meta::healthz))
+        .route("/readyz", get(routes::meta::readyz))
         .route(routes::meta::JWKS_PATH, get(routes::meta::jwks))
         .fallback_service(console)
         .with_state(state.clone());

@@ -563,6 +563,11 @@ async fn the_console_config_openapi_and_health_are_served() {
 
     let health = reqwest::get(s.url("/healthz")).await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
+    // Ready: SQLite and the supervised Mosquitto both answered just now.
+    let ready = reqwest::get(s.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let (_, ready) = json_of(ready).await;
+    assert_eq!(ready, json!({ "status": "ready", "database": "ok", "broker": "ok" }));
 
     let doc: Value = reqwest::get(s.url("/api/openapi.json"))
         .await

@@ -272,7 +272,25 @@ async fn the_api_on_tbmq_creates_and_deletes_and_answers_503_with_nothing_half_d
         Some("DISCONNECTED")
     );
 
+    let ready = reqwest::get(s.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(
+        (&body["database"], &body["broker"]),
+        (&"ok".into(), &"ok".into()),
+        "{body}"
+    );
+
     standin.stop();
+    let ready = reqwest::get(s.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["database"], "ok", "{body}");
+    assert!(
+        body["broker"].as_str().unwrap().contains(&standin.url),
+        "{body}"
+    );
+
     let resp = s
         .as_demo(Method::POST, &common::static_path(&s.org))
         .json(&serde_json::json!({ "name": "while TBMQ is away" }))

@@ -57,4 +57,10 @@ pub trait Broker: Send + Sync {
 
     /// Whether a stored credential can connect, as far as the broker knows.
     fn health(&self, user_name: &str) -> BrokerStatus;
+
+    /// Answers when the broker can take commands now (`/readyz`): one real
+    /// round trip, the cheapest every broker has.
+    async fn ready(&self) -> Result<(), BrokerError> {
+        self.list_static().await.map(drop)
+    }
 }

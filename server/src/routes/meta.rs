@@ -60,6 +60,58 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
+/// How long `/readyz` waits for each dependency before calling it not ready.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Readiness for a load balancer: 200 when the database and the broker both
+/// answer now, else 503 naming what does not. (`/healthz` says only that
+/// the process runs.)
+pub async fn readyz(State(state): State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let within = |what: &str, r: Result<Result<(), String>, tokio::time::error::Elapsed>| match r {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(format!(
+            "{what} did not answer within {} s",
+            READY_TIMEOUT.as_secs()
+        )),
+    };
+    let database = within(
+        "the database",
+        tokio::time::timeout(READY_TIMEOUT, async {
+            state.store.ping().await.map_err(|e| e.to_string())
+        })
+        .await,
+    );
+    let broker = match &state.broker {
+        None => Ok(None),
+        Some(b) => within(
+            "the broker",
+            tokio::time::timeout(READY_TIMEOUT, async {
+                b.ready().await.map_err(|e| e.to_string())
+            })
+            .await,
+        )
+        .map(Some),
+    };
+    let ready = database.is_ok() && broker.is_ok();
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "not ready" },
+        "database": database.err().unwrap_or_else(|| "ok".into()),
+        "broker": match broker {
+            Ok(Some(())) => "ok".to_owned(),
+            Ok(None) => "none (TILLOR_BROKER=none)".to_owned(),
+            Err(e) => e,
+        },
+    });
+    let status = if ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
 pub async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(state.signer.jwks().clone())
 }

@@ -63,6 +63,11 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// One round trip to the database (`/readyz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+
     /// Creates the organisation or replaces its API key (seeding is idempotent).
     pub async fn upsert_org(
         &self,
