@@ -24,6 +24,11 @@ pub struct Config {
     #[arg(long, env = "TILLOR_DATA_DIR", default_value = ".tillor/data")]
     pub data_dir: PathBuf,
 
+    /// The database: unset for SQLite in the data directory (one instance);
+    /// postgres://user:password@host/db for PostgreSQL (several instances).
+    #[arg(long, env = "TILLOR_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<Secret>,
+
     /// The env of topics and clientIds: prod, staging or local.
     #[arg(long, env = "TILLOR_ENV", default_value = "local")]
     pub env: Env,

@@ -211,12 +211,13 @@ pub async fn start(config: Config) -> Result<Running, String> {
             config.data_dir.display()
         )
     })?;
-    let store = Store::open(&config.data_dir).await.map_err(|e| {
-        format!(
-            "cannot open the database in {}: {e}",
-            config.data_dir.display()
-        )
-    })?;
+    let location = store::Location::from_settings(
+        config.database_url.as_ref().map(|s| s.0.as_str()),
+        &config.data_dir,
+    )?;
+    let store = Store::open(&location)
+        .await
+        .map_err(|e| format!("cannot open the database ({}): {e}", location.describe()))?;
     let signer = TokenSigner::load_or_create(&config.data_dir)?;
     // Before the broker starts: its TLS listeners read these files.
     let certificate = if config.tls {

@@ -513,6 +513,20 @@ async fn data_and_signing_key_survive_a_restart_and_no_password_is_kept_readable
     assert!(!logs.contains(&password), "a password reached the log");
     assert!(!logs.contains(&token), "a token reached the log");
     assert!(!logs.contains(&key), "an API key reached the log");
+    // On PostgreSQL (scripts/test's second round), its password neither.
+    if let Ok(url) = std::env::var(tillor_harness::TEST_DATABASE_ENV) {
+        let secret = url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('@'));
+        let password = secret
+            .and_then(|(user, _)| user.split_once(':'))
+            .map(|(_, p)| p);
+        let password = password.expect("the test cluster has a password");
+        assert!(
+            !logs.contains(password),
+            "the database password reached the log"
+        );
+    }
     // Every file the stack keeps, the broker's dynamic-security state included.
     let mut files = vec![data.clone()];
     let mut checked = 0;
@@ -567,7 +581,10 @@ async fn the_console_config_openapi_and_health_are_served() {
     let ready = reqwest::get(s.url("/readyz")).await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
     let (_, ready) = json_of(ready).await;
-    assert_eq!(ready, json!({ "status": "ready", "database": "ok", "broker": "ok" }));
+    assert_eq!(
+        ready,
+        json!({ "status": "ready", "database": "ok", "broker": "ok" })
+    );
 
     let doc: Value = reqwest::get(s.url("/api/openapi.json"))
         .await

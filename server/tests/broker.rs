@@ -695,7 +695,7 @@ async fn listed(s: &Stack) -> Value {
 /// read can catch it half-written: read again until it parses).
 fn dynsec_clients(s: &Stack) -> Vec<String> {
     let path = s.data_dir.join("mosquitto/dynamic-security.json");
-    let doc: Value = (0..100)
+    let doc: Value = (0..500)
         .find_map(|_| {
             let parsed = serde_json::from_slice(&std::fs::read(&path).unwrap()).ok();
             if parsed.is_none() {

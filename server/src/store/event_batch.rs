@@ -10,9 +10,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
-use super::Store;
+use super::{on_pool, Dialect, Store};
 use crate::events::{Folded, GROUP_WINDOW_MS};
 
 /// Rows per statement: 8 values a row stays far below SQLite's limit of
@@ -56,124 +56,22 @@ enum Change<'a> {
     },
 }
 
-impl Store {
-    /// Records a batch of broker events in one transaction. Each adds to the
-    /// newest entry of its organisation and clientId when that is the same
-    /// event within the group window, and is a new entry otherwise. Returns
-    /// the revision of the last change.
-    pub async fn record_events(
-        &self,
-        events: &[Folded],
-        newest: &mut Newest,
-    ) -> Result<i64, sqlx::Error> {
-        if newest.0.len() > CACHE_MAX {
-            newest.clear();
-        }
-        let mut tx = self.pool.begin().await?;
-        // One revision per event, taken for the batch at once.
-        let last: i64 = sqlx::query_scalar("UPDATE broker_events_rev SET n = n + ?1 RETURNING n")
-            .bind(events.len() as i64)
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut changes = Vec::with_capacity(events.len());
-        for (rev, e) in (last - events.len() as i64 + 1..).zip(events) {
-            let key = (e.record.org.clone(), e.record.client_id.clone());
-            if !newest.0.contains_key(&key) {
-                let found: Option<Entry> = sqlx::query_as(
-                    "SELECT id, what, last_at_ms FROM broker_events
-                     WHERE org_id = ?1 AND client_id = ?2 ORDER BY id DESC LIMIT 1",
-                )
-                .bind(&key.0)
-                .bind(&key.1)
-                .fetch_optional(&mut *tx)
-                .await?;
-                newest.0.insert(key.clone(), found);
-            }
-            let what = serde_json::to_string(&e.record.what).expect("an event always serializes");
-            let slot = newest.0.entry(key).or_default();
-            match slot {
-                Some(n) if n.what == what && n.last_at_ms >= e.first_at_ms - GROUP_WINDOW_MS => {
-                    n.last_at_ms = n.last_at_ms.max(e.record.at_ms);
-                    changes.push(Change::Grow {
-                        id: n.id,
-                        count: e.count,
-                        at_ms: e.record.at_ms,
-                        rev,
-                    });
-                }
-                _ => {
-                    // The id is known after the INSERT; until then the
-                    // revision (unique) stands in for it.
-                    *slot = Some(Entry {
-                        id: -rev,
-                        what: what.clone(),
-                        last_at_ms: e.record.at_ms,
-                    });
-                    changes.push(Change::Insert {
-                        event: e,
-                        what,
-                        rev,
-                    });
-                }
-            }
-        }
-        let inserted = insert(&mut tx, &changes).await?;
-        for entry in newest.0.values_mut().flatten() {
-            if entry.id < 0 {
-                entry.id = inserted.get(&-entry.id).copied().unwrap_or(entry.id);
-            }
-        }
-        grow(&mut tx, &changes, &inserted).await?;
-        tx.commit().await?;
-        Ok(last)
-    }
-}
-
-/// The new entries, in chunks; returns their ids by revision.
-async fn insert(
-    tx: &mut sqlx::SqliteConnection,
-    changes: &[Change<'_>],
-) -> Result<HashMap<i64, i64>, sqlx::Error> {
-    let rows: Vec<_> = changes
+/// The new entries of a batch: event, its JSON, its revision.
+fn inserts<'a>(changes: &'a [Change<'a>]) -> Vec<(&'a Folded, &'a String, i64)> {
+    changes
         .iter()
         .filter_map(|c| match c {
             Change::Insert { event, what, rev } => Some((*event, what, *rev)),
             Change::Grow { .. } => None,
         })
-        .collect();
-    let mut ids = HashMap::new();
-    for chunk in rows.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO broker_events
-               (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev) ",
-        );
-        q.push_values(chunk, |mut b, (e, what, rev)| {
-            let r = &e.record;
-            b.push_bind(&r.org)
-                .push_bind(&r.client_id)
-                .push_bind(r.what.as_str())
-                .push_bind(*what)
-                .push_bind(e.count)
-                .push_bind(e.first_at_ms)
-                .push_bind(r.at_ms)
-                .push_bind(*rev);
-        });
-        q.push(" RETURNING rev, id");
-        let got: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *tx).await?;
-        ids.extend(got);
-    }
-    Ok(ids)
+        .collect()
 }
 
-/// The entries that grow, in chunks. A grown entry that was deleted since
-/// (retention) is not updated; the cache is cleared after every pruning, so
-/// that is only a race with the pruning itself.
-async fn grow(
-    tx: &mut sqlx::SqliteConnection,
-    changes: &[Change<'_>],
-    inserted: &HashMap<i64, i64>,
-) -> Result<(), sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, i64)> = changes
+/// The entries that grow: id, added count, time, revision. A grown entry
+/// that was deleted since (retention) is not updated; the cache is cleared
+/// after every pruning, so that is only a race with the pruning itself.
+fn grows(changes: &[Change<'_>], inserted: &HashMap<i64, i64>) -> Vec<(i64, i64, i64, i64)> {
+    changes
         .iter()
         .filter_map(|c| match c {
             Change::Grow {
@@ -188,23 +86,135 @@ async fn grow(
             }
             Change::Insert { .. } => None,
         })
-        .collect();
-    for chunk in rows.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new("WITH v(id, add_count, at_ms, rev) AS (");
-        q.push_values(chunk, |mut b, (id, count, at_ms, rev)| {
-            b.push_bind(*id)
-                .push_bind(*count)
-                .push_bind(*at_ms)
-                .push_bind(*rev);
-        });
-        q.push(
-            ") UPDATE broker_events SET count = count + v.add_count,
-                 last_at_ms = max(broker_events.last_at_ms, v.at_ms), rev = v.rev
-             FROM v WHERE broker_events.id = v.id",
-        );
-        q.build().execute(&mut *tx).await?;
+        .collect()
+}
+
+/// The multi-row INSERT of new entries and UPDATE of growing ones, in
+/// chunks; inside one backend's transaction (a macro, so each backend's
+/// arm is compiled with its own concrete types).
+macro_rules! write_changes {
+    ($pool:ident, $tx:ident, $changes:expr, $newest:expr) => {{
+        let mut inserted = HashMap::new();
+        for chunk in inserts($changes).chunks(CHUNK) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO broker_events
+                   (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev) ",
+            );
+            q.push_values(chunk, |mut b, (e, what, rev)| {
+                let r = &e.record;
+                b.push_bind(&r.org)
+                    .push_bind(&r.client_id)
+                    .push_bind(r.what.as_str())
+                    .push_bind(*what)
+                    .push_bind(e.count)
+                    .push_bind(e.first_at_ms)
+                    .push_bind(r.at_ms)
+                    .push_bind(*rev);
+            });
+            q.push(" RETURNING rev, id");
+            let got: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            inserted.extend(got);
+        }
+        for entry in $newest.0.values_mut().flatten() {
+            if entry.id < 0 {
+                entry.id = inserted.get(&-entry.id).copied().unwrap_or(entry.id);
+            }
+        }
+        for chunk in grows($changes, &inserted).chunks(CHUNK) {
+            let mut q = QueryBuilder::new("WITH v(id, add_count, at_ms, rev) AS (");
+            q.push_values(chunk, |mut b, (id, count, at_ms, rev)| {
+                b.push_bind(*id)
+                    .push_bind(*count)
+                    .push_bind(*at_ms)
+                    .push_bind(*rev);
+            });
+            q.push(format!(
+                ") UPDATE broker_events SET count = count + v.add_count,
+                     last_at_ms = {}(broker_events.last_at_ms, v.at_ms), rev = v.rev
+                 FROM v WHERE broker_events.id = v.id",
+                greatest($pool)
+            ));
+            q.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+fn greatest<D: Dialect>(_: &D) -> &'static str {
+    D::GREATEST
+}
+
+impl Store {
+    /// Records a batch of broker events in one transaction. Each adds to the
+    /// newest entry of its organisation and clientId when that is the same
+    /// event within the group window, and is a new entry otherwise. Returns
+    /// the revision of the last change.
+    pub async fn record_events(
+        &self,
+        events: &[Folded],
+        newest: &mut Newest,
+    ) -> Result<i64, sqlx::Error> {
+        if newest.0.len() > CACHE_MAX {
+            newest.clear();
+        }
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            // One revision per event, taken for the batch at once.
+            let last: i64 = sqlx::query_scalar(
+                &pool.sql("UPDATE broker_events_rev SET n = n + ?1 RETURNING n"),
+            )
+            .bind(events.len() as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+            let mut changes = Vec::with_capacity(events.len());
+            for (rev, e) in (last - events.len() as i64 + 1..).zip(events) {
+                let key = (e.record.org.clone(), e.record.client_id.clone());
+                if !newest.0.contains_key(&key) {
+                    let found: Option<Entry> = sqlx::query_as(&pool.sql(
+                        "SELECT id, what, last_at_ms FROM broker_events
+                     WHERE org_id = ?1 AND client_id = ?2 ORDER BY id DESC LIMIT 1",
+                    ))
+                    .bind(&key.0)
+                    .bind(&key.1)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    newest.0.insert(key.clone(), found);
+                }
+                let what =
+                    serde_json::to_string(&e.record.what).expect("an event always serializes");
+                let slot = newest.0.entry(key).or_default();
+                match slot {
+                    Some(n)
+                        if n.what == what && n.last_at_ms >= e.first_at_ms - GROUP_WINDOW_MS =>
+                    {
+                        n.last_at_ms = n.last_at_ms.max(e.record.at_ms);
+                        changes.push(Change::Grow {
+                            id: n.id,
+                            count: e.count,
+                            at_ms: e.record.at_ms,
+                            rev,
+                        });
+                    }
+                    _ => {
+                        // The id is known after the INSERT; until then the
+                        // revision (unique) stands in for it.
+                        *slot = Some(Entry {
+                            id: -rev,
+                            what: what.clone(),
+                            last_at_ms: e.record.at_ms,
+                        });
+                        changes.push(Change::Insert {
+                            event: e,
+                            what,
+                            rev,
+                        });
+                    }
+                }
+            }
+            write_changes!(pool, tx, &changes, newest);
+            tx.commit().await?;
+            Ok(last)
+        })
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -254,8 +264,7 @@ mod tests {
 
     #[tokio::test]
     async fn batches_group_like_one_long_stream() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
+        let (store, _dir) = crate::store::test_store().await;
         let mut newest = Newest::default();
         let batch = |records| fold(records);
         store
@@ -299,8 +308,7 @@ mod tests {
 
     #[tokio::test]
     async fn after_retention_a_repeat_of_a_deleted_entry_is_a_new_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
+        let (store, _dir) = crate::store::test_store().await;
         let mut newest = Newest::default();
         let day = 24 * 60 * 60 * 1000;
         store

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{StaticRow, Store};
+use super::{on_pool, Dialect, StaticRow, Store};
 use crate::events::Retention;
 
 /// One grouped broker event as stored.
@@ -46,28 +46,34 @@ impl Store {
         retention: Retention,
         now_ms: i64,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "DELETE FROM broker_events WHERE org_id = ?1 AND id <=
-               (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-        )
-        .bind(org)
-        .bind(retention.keep)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2")
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&pool.sql(
+                "DELETE FROM broker_events WHERE org_id = ?1 AND id <=
+                   (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+            ))
+            .bind(org)
+            .bind(i64::from(retention.keep))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                &pool.sql("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2"),
+            )
             .bind(org)
             .bind(now_ms - retention.keep_for_ms)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await
+            tx.commit().await
+        })
     }
 
     /// The newest revision of any entry (0 before the first).
     pub async fn events_rev(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT n FROM broker_events_rev")
-            .fetch_one(&self.pool)
-            .await
+        on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT n FROM broker_events_rev")
+                .fetch_one(pool)
+                .await
+        })
     }
 
     /// The organisation's events in `window`, newest first, at most `limit`.
@@ -92,15 +98,17 @@ impl Store {
                 Some(after),
             ),
         };
-        let mut rows: Vec<EventRow> = sqlx::query_as(&sql)
-            .bind(org)
-            .bind(filter.client_id)
-            .bind(filter.kind)
-            .bind(filter.since_ms)
-            .bind(at)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let mut rows: Vec<EventRow> = on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(&sql))
+                .bind(org)
+                .bind(filter.client_id)
+                .bind(filter.kind)
+                .bind(filter.since_ms)
+                .bind(at)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        });
         if let EventWindow::After(_) = window {
             rows.reverse();
         }
@@ -112,10 +120,12 @@ impl Store {
         &self,
         user_name: &str,
     ) -> Result<Option<StaticRow>, sqlx::Error> {
-        sqlx::query_as("SELECT id, org_id, name, user_name, client_id, password_hash, created_at FROM static_credentials WHERE user_name = ?1")
-            .bind(user_name)
-            .fetch_optional(&self.pool)
-            .await
+        on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql("SELECT id, org_id, name, user_name, client_id, password_hash, created_at FROM static_credentials WHERE user_name = ?1"))
+                .bind(user_name)
+                .fetch_optional(pool)
+                .await
+        })
     }
 
     /// The organisation a deleted username belonged to.
@@ -123,32 +133,40 @@ impl Store {
         &self,
         user_name: &str,
     ) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT org_id FROM deleted_static_credentials WHERE user_name = ?1")
+        on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                &pool.sql("SELECT org_id FROM deleted_static_credentials WHERE user_name = ?1"),
+            )
             .bind(user_name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(pool)
             .await
+        })
     }
 
     /// The organisation a clientId is reserved for.
     pub async fn org_of_client_id(&self, client_id: &str) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT org_id FROM client_ids WHERE client_id = ?1")
-            .bind(client_id)
-            .fetch_optional(&self.pool)
-            .await
+        on_pool!(self, |pool| {
+            sqlx::query_scalar(&pool.sql("SELECT org_id FROM client_ids WHERE client_id = ?1"))
+                .bind(client_id)
+                .fetch_optional(pool)
+                .await
+        })
     }
 
     /// When a session of each of the organisation's clientIds was last seen
     /// (its newest connect or end), in Unix milliseconds: one query for a
     /// whole list.
     pub async fn last_seen_ms(&self, org: &str) -> Result<HashMap<String, i64>, sqlx::Error> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT client_id, max(last_at_ms) FROM broker_events
-             WHERE org_id = ?1 AND kind IN ('connected', 'disconnected')
-             GROUP BY client_id",
-        )
-        .bind(org)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(
+                "SELECT client_id, max(last_at_ms) FROM broker_events
+                 WHERE org_id = ?1 AND kind IN ('connected', 'disconnected')
+                 GROUP BY client_id",
+            ))
+            .bind(org)
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows.into_iter().collect())
     }
 }

@@ -1,11 +1,18 @@
-//! Persistence, behind one type so a PostgreSQL backend can replace SQLite without
-//! touching the handlers. Every method is one statement or one transaction.
+//! Persistence, behind one type so the handlers never see which database is
+//! behind it: SQLite (a file in the data directory, one instance) or
+//! PostgreSQL (`TILLOR_DATABASE_URL=postgres://…`, shared by several
+//! instances). Every method is one statement or one transaction, written
+//! once: the SQL is the common dialect of both (`ON CONFLICT`, `RETURNING`),
+//! with SQLite's numbered `?N` placeholders, which `Dialect` turns into
+//! PostgreSQL's `$N`. Each backend has its own migrations.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 
 pub mod event_batch;
 pub mod events;
@@ -17,7 +24,62 @@ pub const DATABASE_FILE: &str = "tillor.sqlite3";
 
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the store's pool, once per backend
+/// (each arm is compiled for its own database types).
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// What differs in the SQL text between the two backends.
+pub trait Dialect {
+    /// The statement for this backend: placeholders `?N` become `$N` on
+    /// PostgreSQL. (No statement here has a `?` inside a string literal.)
+    fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str>;
+    /// The larger of two values: SQLite's two-argument `max`, PostgreSQL's `greatest`.
+    const GREATEST: &'static str;
+    /// The column holding a token row's insertion order (SQLite's implicit rowid).
+    const TOKEN_ORDER: &'static str;
+}
+
+impl Dialect for SqlitePool {
+    fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(statement)
+    }
+    const GREATEST: &'static str = "max";
+    const TOKEN_ORDER: &'static str = "rowid";
+}
+
+impl Dialect for PgPool {
+    fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str> {
+        Cow::Owned(dollar_placeholders(statement))
+    }
+    const GREATEST: &'static str = "greatest";
+    const TOKEN_ORDER: &'static str = "seq";
+}
+
+fn dollar_placeholders(statement: &str) -> String {
+    let mut out = String::with_capacity(statement.len());
+    let mut chars = statement.chars().peekable();
+    while let Some(c) = chars.next() {
+        let numbered = c == '?' && chars.peek().is_some_and(char::is_ascii_digit);
+        out.push(if numbered { '$' } else { c });
+    }
+    out
 }
 
 /// A static credential as stored: the password exists only as its hash.
@@ -43,8 +105,51 @@ pub enum ClientIdClaim {
     TakenByOther,
 }
 
+/// Where the store lives: `TILLOR_DATABASE_URL`, or SQLite in the data directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    SqliteIn(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `url` unset: SQLite in `data_dir`; `postgres://…`: PostgreSQL.
+    pub fn from_settings(url: Option<&str>, data_dir: &Path) -> Result<Location, String> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Location::SqliteIn(data_dir.to_owned())),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Ok(Location::Postgres(u.to_owned()))
+            }
+            Some(_) => Err("TILLOR_DATABASE_URL must be a postgres:// URL; leave it unset for SQLite in the data directory".into()),
+        }
+    }
+
+    /// For messages and logs: never the password.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::SqliteIn(dir) => dir.join(DATABASE_FILE).display().to_string(),
+            Location::Postgres(url) => match PgConnectOptions::from_str(url) {
+                Ok(o) => format!(
+                    "PostgreSQL database {:?} on {}:{}",
+                    o.get_database().unwrap_or("(default)"),
+                    o.get_host(),
+                    o.get_port()
+                ),
+                Err(_) => "PostgreSQL (TILLOR_DATABASE_URL does not parse)".into(),
+            },
+        }
+    }
+}
+
 impl Store {
-    pub async fn open(data_dir: &Path) -> Result<Self, sqlx::Error> {
+    pub async fn open(location: &Location) -> Result<Self, sqlx::Error> {
+        match location {
+            Location::SqliteIn(dir) => Self::open_sqlite(dir).await,
+            Location::Postgres(url) => Self::open_postgres(url).await,
+        }
+    }
+
+    async fn open_sqlite(data_dir: &Path) -> Result<Self, sqlx::Error> {
         let options = SqliteConnectOptions::from_str("sqlite://")?
             .filename(data_dir.join(DATABASE_FILE))
             .create_if_missing(true)
@@ -59,13 +164,32 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Self, sqlx::Error> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        // Several instances may start at once: sqlx's migrator takes a
+        // PostgreSQL advisory lock, so one migrates and the others wait.
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
     }
 
     /// One round trip to the database (`/readyz`).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(drop))
     }
 
     /// Creates the organisation or replaces its API key (seeding is idempotent).
@@ -75,50 +199,60 @@ impl Store {
         api_key_digest: &str,
         now: &str,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        // A key belongs to one organisation: drop it from any other first.
-        sqlx::query("UPDATE organisations SET api_key_sha256 = 'revoked:' || org_id WHERE api_key_sha256 = ?1 AND org_id <> ?2")
-            .bind(api_key_digest)
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            // A key belongs to one organisation: drop it from any other first.
+            sqlx::query(&pool.sql("UPDATE organisations SET api_key_sha256 = 'revoked:' || org_id WHERE api_key_sha256 = ?1 AND org_id <> ?2"))
+                .bind(api_key_digest)
+                .bind(org_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&pool.sql(
+                "INSERT INTO organisations (org_id, api_key_sha256, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(org_id) DO UPDATE SET api_key_sha256 = excluded.api_key_sha256",
+            ))
             .bind(org_id)
+            .bind(api_key_digest)
+            .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO organisations (org_id, api_key_sha256, created_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT(org_id) DO UPDATE SET api_key_sha256 = excluded.api_key_sha256",
-        )
-        .bind(org_id)
-        .bind(api_key_digest)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+            tx.commit().await
+        })
     }
 
     pub async fn org_for_key(&self, api_key_digest: &str) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT org_id FROM organisations WHERE api_key_sha256 = ?1")
+        on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                &pool.sql("SELECT org_id FROM organisations WHERE api_key_sha256 = ?1"),
+            )
             .bind(api_key_digest)
-            .fetch_optional(&self.pool)
+            .fetch_optional(pool)
             .await
+        })
     }
 
-    /// Reserves `client_id` for `org_id` unless another organisation holds it.
+    /// Reserves `client_id` for `org_id` unless another organisation holds
+    /// it. One statement, so two instances claiming the same clientId at
+    /// once get one owner: the other's insert does nothing and it reads the
+    /// winner.
     pub async fn claim_client_id(
         &self,
         org_id: &str,
         client_id: &str,
         now: &str,
     ) -> Result<ClientIdClaim, sqlx::Error> {
-        sqlx::query("INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT(client_id) DO NOTHING")
-            .bind(client_id)
-            .bind(org_id)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        let owner: String =
-            sqlx::query_scalar("SELECT org_id FROM client_ids WHERE client_id = ?1")
+        let owner: String = on_pool!(self, |pool| {
+            sqlx::query(&pool.sql("INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT(client_id) DO NOTHING"))
                 .bind(client_id)
-                .fetch_one(&self.pool)
+                .bind(org_id)
+                .bind(now)
+                .execute(pool)
                 .await?;
+            sqlx::query_scalar(&pool.sql("SELECT org_id FROM client_ids WHERE client_id = ?1"))
+                .bind(client_id)
+                .fetch_one(pool)
+                .await?
+        });
         Ok(if owner == org_id {
             ClientIdClaim::Ours
         } else {
@@ -129,39 +263,47 @@ impl Store {
     /// Stores a new static credential and reserves its (fresh, random) clientId in
     /// one transaction, so neither can exist without the other.
     pub async fn insert_static(&self, row: &StaticRow) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3)")
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                &pool.sql(
+                    "INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3)",
+                ),
+            )
             .bind(&row.client_id)
             .bind(&row.org_id)
             .bind(&row.created_at)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO static_credentials (id, org_id, name, user_name, client_id, password_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .bind(&row.id)
-        .bind(&row.org_id)
-        .bind(&row.name)
-        .bind(&row.user_name)
-        .bind(&row.client_id)
-        .bind(&row.password_hash)
-        .bind(&row.created_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+            sqlx::query(&pool.sql(
+                "INSERT INTO static_credentials (id, org_id, name, user_name, client_id, password_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            ))
+            .bind(&row.id)
+            .bind(&row.org_id)
+            .bind(&row.name)
+            .bind(&row.user_name)
+            .bind(&row.client_id)
+            .bind(&row.password_hash)
+            .bind(&row.created_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        })
     }
 
     /// The organisation's credentials, newest first.
     pub async fn list_static(&self, org_id: &str) -> Result<Vec<StaticRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
-                    rotation_unconfirmed
-             FROM static_credentials WHERE org_id = ?1 ORDER BY seq DESC",
-        )
-        .bind(org_id)
-        .fetch_all(&self.pool)
-        .await
+        on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(
+                "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
+                        rotation_unconfirmed
+                 FROM static_credentials WHERE org_id = ?1 ORDER BY seq DESC",
+            ))
+            .bind(org_id)
+            .fetch_all(pool)
+            .await
+        })
     }
 
     pub async fn find_static(
@@ -169,15 +311,17 @@ impl Store {
         org_id: &str,
         id: &str,
     ) -> Result<Option<StaticRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
-                    rotation_unconfirmed
-             FROM static_credentials WHERE org_id = ?1 AND id = ?2",
-        )
-        .bind(org_id)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(
+                "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
+                        rotation_unconfirmed
+                 FROM static_credentials WHERE org_id = ?1 AND id = ?2",
+            ))
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+        })
     }
 
     /// After a rotation: the new password's hash, and whether the broker
@@ -189,54 +333,85 @@ impl Store {
         password_hash: &str,
         confirmed: bool,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE static_credentials SET password_hash = ?3, rotation_unconfirmed = ?4
-             WHERE org_id = ?1 AND id = ?2",
-        )
-        .bind(org_id)
-        .bind(id)
-        .bind(password_hash)
-        .bind(!confirmed)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        on_pool!(self, |pool| {
+            sqlx::query(&pool.sql(
+                "UPDATE static_credentials SET password_hash = ?3, rotation_unconfirmed = ?4
+                 WHERE org_id = ?1 AND id = ?2",
+            ))
+            .bind(org_id)
+            .bind(id)
+            .bind(password_hash)
+            .bind(!confirmed)
+            .execute(pool)
+            .await
+            .map(drop)
+        })
     }
 
     /// Every organisation's static usernames, to reconcile with the broker.
     pub async fn all_static_user_names(&self) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT user_name FROM static_credentials")
-            .fetch_all(&self.pool)
-            .await
+        on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT user_name FROM static_credentials")
+                .fetch_all(pool)
+                .await
+        })
     }
 
     /// Deletes the credential if this organisation owns it; false when there was none.
     /// Its random clientId is released with it.
     pub async fn delete_static(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let gone: Option<(String, String)> = sqlx::query_as(
-            "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING client_id, user_name",
-        )
-        .bind(org_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((client_id, user_name)) = gone else {
-            return Ok(false);
-        };
-        // A tombstone: an integration still using the deleted username is
-        // told so, in this organisation's events.
-        sqlx::query(
-            "INSERT OR REPLACE INTO deleted_static_credentials (user_name, org_id) VALUES (?1, ?2)",
-        )
-        .bind(&user_name)
-        .bind(org_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM client_ids WHERE client_id = ?1")
-            .bind(client_id)
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let gone: Option<(String, String)> = sqlx::query_as(&pool.sql(
+                "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING client_id, user_name",
+            ))
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((client_id, user_name)) = gone else {
+                return Ok(false);
+            };
+            // A tombstone: an integration still using the deleted username is
+            // told so, in this organisation's events.
+            sqlx::query(&pool.sql(
+                "INSERT INTO deleted_static_credentials (user_name, org_id) VALUES (?1, ?2)
+                 ON CONFLICT(user_name) DO UPDATE SET org_id = excluded.org_id",
+            ))
+            .bind(&user_name)
+            .bind(org_id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(true)
+            sqlx::query(&pool.sql("DELETE FROM client_ids WHERE client_id = ?1"))
+                .bind(client_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}
+
+/// A store for a test: on the test PostgreSQL server when `scripts/test`
+/// runs one (a fresh database each time), else SQLite in a temporary
+/// directory (kept alive by the returned guard).
+#[cfg(test)]
+pub async fn test_store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let location = match tillor_harness::fresh_postgres_database() {
+        Some(url) => Location::Postgres(url),
+        None => Location::SqliteIn(dir.path().to_owned()),
+    };
+    (Store::open(&location).await.unwrap(), dir)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbered_placeholders_become_dollars_and_nothing_else_changes() {
+        assert_eq!(
+            super::dollar_placeholders("SET a = ?3 WHERE b = ?1 AND c = '?' AND d = ?12"),
+            "SET a = $3 WHERE b = $1 AND c = '?' AND d = $12"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use tillor_contract::broker_event::RevokedToken;
 
-use super::Store;
+use super::{on_pool, Dialect, Store};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TokenRow {
@@ -28,32 +28,41 @@ pub enum Revocation {
 
 const COLUMNS: &str = "jti, client_id, issued_at, expires_at, revoked_at";
 
+fn token_order<D: Dialect>(_: &D) -> &'static str {
+    D::TOKEN_ORDER
+}
+
 impl Store {
     pub async fn insert_token(&self, org_id: &str, t: &TokenRow) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO jwt_tokens (jti, org_id, client_id, issued_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .bind(&t.jti)
-        .bind(org_id)
-        .bind(&t.client_id)
-        .bind(t.issued_at)
-        .bind(t.expires_at)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        on_pool!(self, |pool| {
+            sqlx::query(&pool.sql(
+                "INSERT INTO jwt_tokens (jti, org_id, client_id, issued_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            ))
+            .bind(&t.jti)
+            .bind(org_id)
+            .bind(&t.client_id)
+            .bind(t.issued_at)
+            .bind(t.expires_at)
+            .execute(pool)
+            .await
+            .map(drop)
+        })
     }
 
     /// The organisation's tokens that have not expired at `now`, newest first.
     pub async fn list_tokens(&self, org_id: &str, now: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM jwt_tokens WHERE org_id = ?1 AND expires_at > ?2
-             ORDER BY issued_at DESC, rowid DESC"
-        ))
-        .bind(org_id)
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await
+        on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(&format!(
+                "SELECT {COLUMNS} FROM jwt_tokens WHERE org_id = ?1 AND expires_at > ?2
+                 ORDER BY issued_at DESC, {} DESC",
+                token_order(pool)
+            )))
+            .bind(org_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await
+        })
     }
 
     pub async fn revoke_token(
@@ -62,26 +71,28 @@ impl Store {
         jti: &str,
         now: i64,
     ) -> Result<Revocation, sqlx::Error> {
-        let revoked: Option<TokenRow> = sqlx::query_as(&format!(
-            "UPDATE jwt_tokens SET revoked_at = ?3
-             WHERE org_id = ?1 AND jti = ?2 AND revoked_at IS NULL RETURNING {COLUMNS}"
-        ))
-        .bind(org_id)
-        .bind(jti)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        if let Some(row) = revoked {
-            return Ok(Revocation::Revoked(row));
-        }
-        let before: Option<TokenRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM jwt_tokens WHERE org_id = ?1 AND jti = ?2"
-        ))
-        .bind(org_id)
-        .bind(jti)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(before.map_or(Revocation::NotFound, Revocation::AlreadyRevoked))
+        on_pool!(self, |pool| {
+            let revoked: Option<TokenRow> = sqlx::query_as(&pool.sql(&format!(
+                "UPDATE jwt_tokens SET revoked_at = ?3
+                 WHERE org_id = ?1 AND jti = ?2 AND revoked_at IS NULL RETURNING {COLUMNS}"
+            )))
+            .bind(org_id)
+            .bind(jti)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+            if let Some(row) = revoked {
+                return Ok(Revocation::Revoked(row));
+            }
+            let before: Option<TokenRow> = sqlx::query_as(&pool.sql(&format!(
+                "SELECT {COLUMNS} FROM jwt_tokens WHERE org_id = ?1 AND jti = ?2"
+            )))
+            .bind(org_id)
+            .bind(jti)
+            .fetch_optional(pool)
+            .await?;
+            Ok(before.map_or(Revocation::NotFound, Revocation::AlreadyRevoked))
+        })
     }
 
     /// Revokes every token issued so far for the clientId that has not
@@ -92,27 +103,31 @@ impl Store {
         client_id: &str,
         now: i64,
     ) -> Result<Vec<TokenRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "UPDATE jwt_tokens SET revoked_at = ?3
-             WHERE org_id = ?1 AND client_id = ?2 AND revoked_at IS NULL AND expires_at > ?3
-             RETURNING {COLUMNS}"
-        ))
-        .bind(org_id)
-        .bind(client_id)
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await
+        on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(&format!(
+                "UPDATE jwt_tokens SET revoked_at = ?3
+                 WHERE org_id = ?1 AND client_id = ?2 AND revoked_at IS NULL AND expires_at > ?3
+                 RETURNING {COLUMNS}"
+            )))
+            .bind(org_id)
+            .bind(client_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await
+        })
     }
 
     /// Every revoked token that has not expired: what the broker must refuse.
     pub async fn active_revocations(&self, now: i64) -> Result<Vec<RevokedToken>, sqlx::Error> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT jti, expires_at FROM jwt_tokens
-             WHERE revoked_at IS NOT NULL AND expires_at > ?1 ORDER BY expires_at",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(
+                "SELECT jti, expires_at FROM jwt_tokens
+                 WHERE revoked_at IS NOT NULL AND expires_at > ?1 ORDER BY expires_at",
+            ))
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows
             .into_iter()
             .map(|(jti, expires_at)| RevokedToken { jti, expires_at })
@@ -122,10 +137,12 @@ impl Store {
     /// Forgets tokens that have expired: nobody can use them any more, so
     /// neither the list nor the broker needs them.
     pub async fn prune_tokens(&self, now: i64) -> Result<u64, sqlx::Error> {
-        sqlx::query("DELETE FROM jwt_tokens WHERE expires_at <= ?1")
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map(|r| r.rows_affected())
+        on_pool!(self, |pool| {
+            sqlx::query(&pool.sql("DELETE FROM jwt_tokens WHERE expires_at <= ?1"))
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })
     }
 }

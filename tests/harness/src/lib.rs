@@ -13,6 +13,39 @@ pub const KEY_B: &str = "tk_second-organisation-key-0123456789";
 
 /// A port nothing listens on right now. Binding port 0 and releasing it could
 /// race with another process in theory; it has not been seen.
+/// The PostgreSQL server the tests run against, when `scripts/test` started
+/// one (`TILLOR_TEST_DATABASE_URL`); without it the stack uses SQLite.
+pub const TEST_DATABASE_ENV: &str = "TILLOR_TEST_DATABASE_URL";
+
+/// A new, empty database on the test PostgreSQL server, so each stack or
+/// store starts clean: its URL, or `None` when the tests use SQLite.
+/// (psql comes with Debian's postgresql package.)
+pub fn fresh_postgres_database() -> Option<String> {
+    let server = std::env::var(TEST_DATABASE_ENV)
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let name = format!(
+        "t_{}_{}",
+        std::process::id(),
+        FRESH_DATABASES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let out = Command::new("psql")
+        .args([server.as_str(), "-v", "ON_ERROR_STOP=1", "-qc"])
+        .arg(format!("CREATE DATABASE {name}"))
+        .output()
+        .expect("psql (Debian's postgresql-client) runs");
+    assert!(
+        out.status.success(),
+        "cannot make a test database on {TEST_DATABASE_ENV}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The server URL names a database (…/postgres): swap in the new one.
+    let (base, _) = server.rsplit_once('/').expect("a URL with a database");
+    Some(format!("{base}/{name}"))
+}
+
+static FRESH_DATABASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -137,6 +170,16 @@ impl Stack {
             .env("TILLOR_MOSQUITTO_JWT_PLUGIN", jwt_plugin())
             .stdout(Stdio::piped())
             .stderr(log);
+        // One database per data directory, so a restart finds its data.
+        let database = data_dir.with_extension("database-url");
+        let url = std::fs::read_to_string(&database).ok().or_else(|| {
+            let url = fresh_postgres_database()?;
+            std::fs::write(&database, &url).unwrap();
+            Some(url)
+        });
+        if let Some(url) = url {
+            cmd.env("TILLOR_DATABASE_URL", url);
+        }
         for (k, v) in launch.env {
             cmd.env(k, v);
         }
