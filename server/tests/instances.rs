@@ -1,0 +1,89 @@
+//! Several API instances on one PostgreSQL database behave as one service.
+//! These need the PostgreSQL server scripts/test starts, so they are ignored
+//! in the SQLite round and run with `--include-ignored` in the PostgreSQL
+//! one (where a missing server fails them rather than skipping).
+
+mod common;
+
+use common::{creds_path, Stack};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tillor_harness::{fresh_postgres_database, TEST_DATABASE_ENV};
+
+/// Two instances on one new database, each with its own data directory
+/// (and, until the single-supervisor work, its own Mosquitto).
+fn two_instances(dir: &std::path::Path) -> (Stack, Stack) {
+    let url = fresh_postgres_database()
+        .unwrap_or_else(|| panic!("{TEST_DATABASE_ENV} is not set: run scripts/test"));
+    let env = [("TILLOR_DATABASE_URL", url.as_str())];
+    let a = Stack::start(&dir.join("a"), &env);
+    let b = Stack::start(&dir.join("b"), &env);
+    (a, b)
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
+async fn a_client_id_raced_by_two_organisations_through_two_instances_has_one_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    // Instance a's demo organisation against the organisation both seed (ORG_B).
+    for round in 0..20 {
+        let client_id = format!("race-{round}");
+        let body = json!({ "clientId": client_id });
+        let from_a = a
+            .as_demo(Method::POST, &creds_path(&a.org))
+            .json(&body)
+            .send();
+        let from_b = b
+            .http()
+            .request(Method::POST, b.url(&creds_path(common::ORG_B)))
+            .header("x-api-key", common::KEY_B)
+            .header("X-Tillor-Org-Id", common::ORG_B)
+            .json(&body)
+            .send();
+        let (ra, rb) = tokio::join!(from_a, from_b);
+        let mut statuses = [ra.unwrap().status(), rb.unwrap().status()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::CREATED, StatusCode::CONFLICT],
+            "round {round}: exactly one organisation owns {client_id}"
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
+async fn what_one_instance_creates_the_other_lists_and_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    let org = common::ORG_B;
+    let as_b_org = |s: &Stack, method: Method, path: &str| {
+        s.http()
+            .request(method, s.url(path))
+            .header("x-api-key", common::KEY_B)
+            .header("X-Tillor-Org-Id", org)
+    };
+    let jwt = as_b_org(&a, Method::POST, &creds_path(org))
+        .json(&json!({ "clientId": "shared-1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(jwt.status(), StatusCode::CREATED);
+    let tokens: serde_json::Value = as_b_org(&b, Method::GET, &creds_path(org))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(tokens.to_string().contains("local-shared-1"), "{tokens}");
+    // The clientId is org B's on both instances.
+    let theirs = a
+        .as_demo(Method::POST, &creds_path(&a.org))
+        .json(&json!({ "clientId": "shared-1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), StatusCode::CONFLICT);
+}
