@@ -175,6 +175,9 @@ pub struct Config {
 /// One-off commands that print and exit instead of starting the stack.
 #[derive(Clone, Debug, clap::Subcommand)]
 pub enum Command {
+    /// Copies the SQLite store of TILLOR_DATA_DIR into the empty PostgreSQL
+    /// database of TILLOR_DATABASE_URL (run it with the stack stopped).
+    MigrateStore,
     /// Prints the `configuration` of TBMQ's JWT auth provider under which TBMQ
     /// accepts exactly our tokens (see the README, "Production: TBMQ").
     TbmqProviderConfig {

@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 async fn main() {
     let config = Config::parse();
     if let Some(command) = &config.command {
-        std::process::exit(run_command(command));
+        std::process::exit(run_command(command, &config).await);
     }
     let filter = EnvFilter::try_from_env("TILLOR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()
@@ -55,8 +55,8 @@ async fn main() {
 }
 
 /// A one-off command: prints its result on stdout, or why not on stderr, and
-/// gives the exit code (2 for input it cannot use).
-fn run_command(command: &Command) -> i32 {
+/// gives the exit code (2 for input it cannot use, 1 for a failure).
+async fn run_command(command: &Command, config: &tillor_local::Config) -> i32 {
     match command {
         Command::TbmqProviderConfig {
             api_url,
@@ -71,5 +71,55 @@ fn run_command(command: &Command) -> i32 {
                 2
             }
         },
+        Command::MigrateStore => match migrate_store(config).await {
+            Ok(summary) => {
+                println!("{summary}");
+                0
+            }
+            Err((code, e)) => {
+                eprintln!("tillor-local migrate-store: {e}");
+                code
+            }
+        },
     }
+}
+
+async fn migrate_store(config: &tillor_local::Config) -> Result<String, (i32, String)> {
+    use tillor_local::store::{migrate::MigrateError, Location, Store};
+    let url = config.database_url.as_ref().map(|s| s.0.as_str());
+    let target = match Location::from_settings(url, &config.data_dir) {
+        Ok(l @ Location::Postgres(_)) => l,
+        Ok(Location::SqliteIn(_)) => return Err((2, MigrateError::Backends.to_string())),
+        Err(e) => return Err((2, e)),
+    };
+    let source = Location::SqliteIn(config.data_dir.clone());
+    if !config
+        .data_dir
+        .join(tillor_local::store::DATABASE_FILE)
+        .exists()
+    {
+        return Err((
+            2,
+            format!("there is no SQLite store at {}", source.describe()),
+        ));
+    }
+    let open = |l: Location| async move {
+        Store::open(&l)
+            .await
+            .map_err(|e| (1, format!("cannot open {}: {e}", l.describe())))
+    };
+    let (from, to) = (open(source.clone()).await?, open(target.clone()).await?);
+    let copied = from.copy_into(&to).await.map_err(|e| match e {
+        MigrateError::Database(_) => (1, e.to_string()),
+        _ => (2, e.to_string()),
+    })?;
+    Ok(format!(
+        "copied {} organisation(s), {} static credential(s), {} token(s) and {} broker event(s)\n  from {}\n  into {}",
+        copied.organisations,
+        copied.static_credentials,
+        copied.tokens,
+        copied.events,
+        source.describe(),
+        target.describe()
+    ))
 }

@@ -87,3 +87,78 @@ async fn what_one_instance_creates_the_other_lists_and_deletes() {
         .unwrap();
     assert_eq!(theirs.status(), StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
+async fn migrate_store_moves_an_sqlite_store_into_postgresql_whole_and_only_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // SQLite explicitly: an empty TILLOR_DATABASE_URL means the data directory.
+    let sqlite = [("TILLOR_DATABASE_URL", "")];
+    let s = Stack::start(&data, &sqlite);
+    let created = s.create_static("kassa").await;
+    let jwt = s.create_jwt("till-9").await;
+    let listed = |s: &Stack, path: String| {
+        let request = s.as_demo(Method::GET, &path).send();
+        async move {
+            request
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let statics_before = listed(&s, common::static_path(&s.org)).await;
+    let tokens_before = listed(&s, creds_path(&s.org)).await;
+    let ports = (s.mqtt_port, s.ws_port);
+    s.stop();
+
+    let url = fresh_postgres_database().expect("the test PostgreSQL server");
+    let migrate = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tillor-local"))
+            .arg("migrate-store")
+            .env_clear()
+            .env("TILLOR_DATA_DIR", &data)
+            .env("TILLOR_DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let out = migrate();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("1 static credential(s)"), "{said}");
+    let password = url.split_once("://").unwrap().1.split_once('@').unwrap().0;
+    let password = password.split_once(':').unwrap().1;
+    assert!(
+        !said.contains(password),
+        "the database password was printed: {said}"
+    );
+
+    // The same data directory on PostgreSQL: everything is there, in order.
+    let s = Stack::start_on(
+        &data,
+        ports.0,
+        ports.1,
+        &[("TILLOR_DATABASE_URL", url.as_str())],
+    );
+    assert_eq!(
+        listed(&s, common::static_path(&s.org)).await,
+        statics_before
+    );
+    assert_eq!(listed(&s, creds_path(&s.org)).await, tokens_before);
+    assert_eq!(statics_before[0]["id"], created["id"]);
+    assert!(tokens_before
+        .to_string()
+        .contains(jwt["clientId"].as_str().unwrap()));
+    s.stop();
+
+    // A second run would duplicate: refused, and nothing changes.
+    let again = migrate();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("empty database only"));
+}

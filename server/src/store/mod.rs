@@ -16,6 +16,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod event_batch;
 pub mod events;
+pub mod migrate;
 pub mod tokens;
 
 pub use events::EventRow;
