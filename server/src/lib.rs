@@ -252,6 +252,9 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .map_err(|e| format!("cannot read the store: {e}"))?;
     revocations::write(&store, &config.data_dir, now_s).await?;
     let feed = Arc::new(events::Feed::default());
+    if store.is_shared() {
+        events::follow_shared_store(store.clone(), feed.clone());
+    }
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let live = Arc::new(sessions::Sessions::default());
     let (broker, sink) = match config.broker {

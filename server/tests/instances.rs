@@ -162,3 +162,66 @@ async fn migrate_store_moves_an_sqlite_store_into_postgresql_whole_and_only_once
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("empty database only"));
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
+async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_within_2_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    let as_org_b = |s: &Stack, method: Method, path: String| {
+        s.http()
+            .request(method, s.url(&path))
+            .header("x-api-key", common::KEY_B)
+            .header("X-Tillor-Org-Id", common::ORG_B)
+    };
+    let events = tillor_contract::api::events_path(common::ORG_B);
+    let page: serde_json::Value = as_org_b(&b, Method::GET, events.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let live = page["liveCursor"].as_str().unwrap().to_owned();
+    // A credential of org B, made through instance a, used on a's broker.
+    let cred: serde_json::Value = as_org_b(&a, Method::POST, common::static_path(common::ORG_B))
+        .json(&json!({ "name": "feed" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    let waiting = as_org_b(&b, Method::GET, format!("{events}?after={live}&wait=20")).send();
+    let publish = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let topic = format!("tillor/local/{}/integration/feed", common::ORG_B);
+        let out = common::mosquitto(
+            "mosquitto_pub",
+            a.mqtt_port,
+            &cred,
+            &["-t", &topic, "-m", "x"],
+        )
+        .output()
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::time::Instant::now()
+    };
+    let (answer, published) = tokio::join!(waiting, publish);
+    let answered = std::time::Instant::now();
+    let page: serde_json::Value = answer.unwrap().json().await.unwrap();
+    assert!(
+        page["events"].as_array().is_some_and(|e| !e.is_empty()),
+        "b's live feed got a's event: {page}"
+    );
+    let after = answered.saturating_duration_since(published);
+    assert!(
+        after < std::time::Duration::from_secs(2),
+        "b answered {after:?} after the publish"
+    );
+}

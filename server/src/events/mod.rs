@@ -73,6 +73,36 @@ impl Feed {
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.changes.subscribe()
     }
+
+    /// The store's newest revision as another instance left it: wakes the
+    /// readers when it moved on.
+    pub fn notice(&self, rev: i64) {
+        self.changes.send_if_modified(|seen| {
+            let newer = rev > *seen;
+            if newer {
+                *seen = rev;
+            }
+            newer
+        });
+    }
+}
+
+/// How often an instance on a shared database looks for events another
+/// instance recorded (the live feed's promise is 2 s).
+pub const SHARED_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// On a shared database, wakes this instance's live feeds when any instance
+/// records events: the recorder only wakes its own.
+pub fn follow_shared_store(store: Store, feed: Arc<Feed>) {
+    crate::background::spawn(async move {
+        loop {
+            tokio::time::sleep(SHARED_POLL).await;
+            match store.events_rev().await {
+                Ok(rev) => feed.notice(rev),
+                Err(e) => tracing::warn!(%e, "cannot read the events' revision"),
+            }
+        }
+    });
 }
 
 /// What the broker side hands the recorder.

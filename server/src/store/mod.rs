@@ -185,6 +185,11 @@ impl Store {
         })
     }
 
+    /// Whether other instances may write to this database too (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
     /// One round trip to the database (`/readyz`).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| sqlx::query("SELECT 1")
