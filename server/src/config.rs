@@ -29,6 +29,11 @@ pub struct Config {
     #[arg(long, env = "TILLOR_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
 
+    /// With PostgreSQL: 32 random bytes in base64 that seal the JWT signing
+    /// keys kept in the database (the same on every instance).
+    #[arg(long, env = "TILLOR_KEY_ENCRYPTION_KEY", hide_env_values = true)]
+    pub key_encryption_key: Option<Secret>,
+
     /// The env of topics and clientIds: prod, staging or local.
     #[arg(long, env = "TILLOR_ENV", default_value = "local")]
     pub env: Env,

@@ -11,6 +11,58 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
+/// Seals secrets kept in a shared database (the JWT signing keys): AES-256-GCM
+/// with a key given in the environment (`TILLOR_KEY_ENCRYPTION_KEY`, 32 bytes
+/// in base64), a fresh nonce per value, and the value's name as associated
+/// data, so a sealed value cannot be moved to another name.
+pub struct Sealer(ring::aead::LessSafeKey);
+
+impl Sealer {
+    pub fn from_base64(text: &str) -> Result<Sealer, String> {
+        let bad = || {
+            "TILLOR_KEY_ENCRYPTION_KEY must be 32 random bytes in base64 (e.g. `head -c 32 /dev/urandom | base64`)".to_string()
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| bad())?;
+        let key =
+            ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, &bytes).map_err(|_| bad())?;
+        Ok(Sealer(ring::aead::LessSafeKey::new(key)))
+    }
+
+    /// nonce (12 bytes) || ciphertext || tag.
+    pub fn seal(&self, name: &str, plain: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; ring::aead::NONCE_LEN];
+        OsRng.fill_bytes(&mut nonce);
+        let mut data = plain.to_vec();
+        self.0
+            .seal_in_place_append_tag(
+                ring::aead::Nonce::assume_unique_for_key(nonce),
+                ring::aead::Aad::from(name.as_bytes()),
+                &mut data,
+            )
+            .expect("AES-GCM seals any length we store");
+        [nonce.as_slice(), &data].concat()
+    }
+
+    pub fn open(&self, name: &str, sealed: &[u8]) -> Result<Vec<u8>, String> {
+        let wrong = || {
+            format!("cannot open the sealed {name}: TILLOR_KEY_ENCRYPTION_KEY is not the key it was sealed with")
+        };
+        if sealed.len() < ring::aead::NONCE_LEN {
+            return Err(wrong());
+        }
+        let (nonce, data) = sealed.split_at(ring::aead::NONCE_LEN);
+        let nonce = ring::aead::Nonce::try_assume_unique_for_key(nonce).map_err(|_| wrong())?;
+        let mut data = data.to_vec();
+        let plain = self
+            .0
+            .open_in_place(nonce, ring::aead::Aad::from(name.as_bytes()), &mut data)
+            .map_err(|_| wrong())?;
+        Ok(plain.to_vec())
+    }
+}
+
 /// Writes a file only its owner can read (mode 0600 from creation, so it is
 /// never briefly readable): signing key, admin password, demo organisation.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -109,5 +161,24 @@ mod tests {
         assert!(s
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    }
+}
+
+#[cfg(test)]
+mod sealer_tests {
+    use super::Sealer;
+
+    #[test]
+    fn a_sealed_value_opens_under_its_key_and_name_only() {
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let sealer = Sealer::from_base64(key).unwrap();
+        let sealed = sealer.seal("signing key k1", b"secret");
+        assert!(!sealed.windows(6).any(|w| w == b"secret"));
+        assert_eq!(sealer.open("signing key k1", &sealed).unwrap(), b"secret");
+        assert!(sealer.open("signing key k2", &sealed).is_err());
+        let other = Sealer::from_base64("HxwdHh8AAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRo=").unwrap();
+        let err = other.open("signing key k1", &sealed).unwrap_err();
+        assert!(err.contains("TILLOR_KEY_ENCRYPTION_KEY"), "{err}");
+        assert!(Sealer::from_base64("short").is_err());
     }
 }

@@ -225,3 +225,67 @@ async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_with
         "b answered {after:?} after the publish"
     );
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
+async fn a_token_from_one_instance_connects_at_the_broker_of_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    // Both publish the same keys, sealed in the shared database.
+    let jwks = |s: &Stack| {
+        let get = reqwest::get(s.url("/.well-known/jwks.json"));
+        async move {
+            get.await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(jwks(&a).await, jwks(&b).await);
+
+    let jwt = a.create_jwt("roaming").await;
+    let topic = format!("tillor/local/{}/integration/roaming", a.org);
+    let client_id = jwt["clientId"].as_str().unwrap();
+    let token = jwt["token"].as_str().unwrap();
+    let out = common::mosquitto_as(
+        "mosquitto_pub",
+        b.mqtt_port,
+        "",
+        token,
+        client_id,
+        &["-t", &topic, "-m", "x"],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "b's broker refused a's token: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
+fn the_signing_keys_open_only_with_the_key_they_were_sealed_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_postgres_database().expect("the test PostgreSQL server");
+    let env = [("TILLOR_DATABASE_URL", url.as_str())];
+    Stack::start(&dir.path().join("a"), &env).stop();
+    let wrong = [
+        ("TILLOR_DATABASE_URL", url.as_str()),
+        (
+            "TILLOR_KEY_ENCRYPTION_KEY",
+            "HxwdHh8AAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRo=",
+        ),
+    ];
+    let refused = std::panic::catch_unwind(|| Stack::start(&dir.path().join("b"), &wrong));
+    let message = refused
+        .err()
+        .and_then(|e| e.downcast::<String>().ok())
+        .expect("b does not start");
+    assert!(
+        message.contains("TILLOR_KEY_ENCRYPTION_KEY is not the key"),
+        "{message}"
+    );
+}

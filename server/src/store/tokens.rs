@@ -145,4 +145,34 @@ impl Store {
                 .map(|r| r.rows_affected())
         })
     }
+
+    /// Adds a sealed signing key; one already there under that kid stays.
+    pub async fn insert_signing_key(
+        &self,
+        kid: &str,
+        sealed: &[u8],
+        created_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query(&pool.sql(
+                "INSERT INTO signing_keys (kid, sealed, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(kid) DO NOTHING",
+            ))
+            .bind(kid)
+            .bind(sealed)
+            .bind(created_at)
+            .execute(pool)
+            .await
+            .map(drop)
+        })
+    }
+
+    /// The sealed signing keys (kid, sealed), oldest first: the first signs.
+    pub async fn signing_keys(&self) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query_as("SELECT kid, sealed FROM signing_keys ORDER BY created_at, kid")
+                .fetch_all(pool)
+                .await
+        })
+    }
 }

@@ -24,7 +24,13 @@ pub fn stack_with(env: &[(&str, &str)]) -> (tempfile::TempDir, Stack) {
         ("TILLOR_DEMO_API_KEY", KEY_A),
     ];
     all.extend_from_slice(env);
-    let s = Stack::start(&dir.path().join("data"), &all);
+    let data = dir.path().join("data");
+    // The signing key made up front, in the data directory: tests forge
+    // tokens with it, and on PostgreSQL the stack takes it into the database
+    // as its first key (no key file is made there otherwise).
+    std::fs::create_dir_all(&data).unwrap();
+    tillor_local::tokens::TokenSigner::file_key(&data).unwrap();
+    let s = Stack::start(&data, &all);
     (dir, s)
 }
 

@@ -17,6 +17,9 @@ pub const KEY_B: &str = "tk_second-organisation-key-0123456789";
 /// one (`TILLOR_TEST_DATABASE_URL`); without it the stack uses SQLite.
 pub const TEST_DATABASE_ENV: &str = "TILLOR_TEST_DATABASE_URL";
 
+/// The tests' TILLOR_KEY_ENCRYPTION_KEY (32 bytes, base64).
+pub const TEST_KEY_ENCRYPTION_KEY: &str = "dGlsbG9yLXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmchISE=";
+
 /// A new, empty database on the test PostgreSQL server, so each stack or
 /// store starts clean: its URL, or `None` when the tests use SQLite.
 /// (psql comes with Debian's postgresql package.)
@@ -179,6 +182,10 @@ impl Stack {
         });
         if let Some(url) = url {
             cmd.env("TILLOR_DATABASE_URL", url);
+        }
+        if std::env::var_os(TEST_DATABASE_ENV).is_some() {
+            // What seals the signing keys in a shared database.
+            cmd.env("TILLOR_KEY_ENCRYPTION_KEY", TEST_KEY_ENCRYPTION_KEY);
         }
         for (k, v) in launch.env {
             cmd.env(k, v);
