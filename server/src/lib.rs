@@ -218,15 +218,22 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let store = Store::open(&location)
         .await
         .map_err(|e| format!("cannot open the database ({}): {e}", location.describe()))?;
-    let signer = if store.is_shared() {
+    // On a shared database the secrets every instance needs (signing keys,
+    // the demo API key) are kept there, sealed.
+    let sealer = if store.is_shared() {
         let key = config.key_encryption_key.as_ref().ok_or(
             "TILLOR_DATABASE_URL=postgres://… needs TILLOR_KEY_ENCRYPTION_KEY: the JWT signing keys are kept in the database, sealed with it (32 random bytes in base64, the same on every instance)",
         )?;
-        let sealer = secrets::Sealer::from_base64(&key.0)?;
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        tokens::shared_signer(&store, &sealer, &config.data_dir, now).await?
+        Some(secrets::Sealer::from_base64(&key.0)?)
     } else {
-        TokenSigner::load_or_create(&config.data_dir)?
+        None
+    };
+    let signer = match &sealer {
+        Some(sealer) => {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            tokens::shared_signer(&store, sealer, &config.data_dir, now).await?
+        }
+        None => TokenSigner::load_or_create(&config.data_dir)?,
     };
     // Before the broker starts: its TLS listeners read these files.
     let certificate = if config.tls {
@@ -241,7 +248,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
     } else {
         None
     };
-    let demo = orgs::seed(&config, &store, &now_rfc3339()).await?;
+    let demo = orgs::seed(&config, &store, sealer.as_ref(), &now_rfc3339()).await?;
     let listener = tokio::net::TcpListener::bind(config.http_addr)
         .await
         .map_err(|e| {

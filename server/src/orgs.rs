@@ -6,10 +6,13 @@ use std::fs;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{check_api_key, check_org_id, Config, SeedOrg};
-use crate::secrets::{api_key_digest, new_api_key, random_slug, write_private};
+use crate::secrets::{api_key_digest, new_api_key, random_slug, write_private, Sealer};
 use crate::store::Store;
 
 pub const DEMO_ORG_FILE: &str = "demo-org.json";
+
+/// What the shared demo API key is sealed under.
+const DEMO_SEAL_NAME: &str = "demo organisation API key";
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,8 +22,20 @@ struct DemoOrgFile {
 }
 
 /// Returns the demo organisation, seeded together with every `TILLOR_SEED_ORGS` entry.
-pub async fn seed(config: &Config, store: &Store, now: &str) -> Result<SeedOrg, String> {
-    let demo = demo_org(config)?;
+/// On a shared database (`sealer` given) an unnamed demo organisation is the
+/// database's, so every instance prints the same one.
+pub async fn seed(
+    config: &Config,
+    store: &Store,
+    sealer: Option<&Sealer>,
+    now: &str,
+) -> Result<SeedOrg, String> {
+    let unnamed = config.demo_org_id.is_none() && config.demo_api_key.is_none();
+    let demo = match (sealer, unnamed) {
+        // Kept in the database, not in this instance's demo-org.json.
+        (Some(sealer), true) => shared_demo_org(config, store, sealer).await?,
+        _ => demo_org(config)?,
+    };
     for org in std::iter::once(&demo).chain(&config.seed_orgs) {
         store
             .upsert_org(&org.org_id, &api_key_digest(&org.api_key), now)
@@ -30,9 +45,40 @@ pub async fn seed(config: &Config, store: &Store, now: &str) -> Result<SeedOrg, 
     Ok(demo)
 }
 
-fn demo_org(config: &Config) -> Result<SeedOrg, String> {
+/// The database's demo organisation; this instance's proposal if it is
+/// first: the data directory's (so a `migrate-store`d instance keeps its
+/// demo organisation), else a new one.
+async fn shared_demo_org(
+    config: &Config,
+    store: &Store,
+    sealer: &Sealer,
+) -> Result<SeedOrg, String> {
+    let proposal = match saved_demo_org(config)? {
+        Some(saved) => SeedOrg {
+            org_id: saved.org_id,
+            api_key: saved.api_key,
+        },
+        None => SeedOrg {
+            org_id: format!("demo-{}", random_slug(6)),
+            api_key: new_api_key(),
+        },
+    };
+    let sealed = sealer.seal(DEMO_SEAL_NAME, proposal.api_key.as_bytes());
+    let (org_id, sealed) = store
+        .demo_organisation((&proposal.org_id, &sealed))
+        .await
+        .map_err(|e| format!("cannot read the demo organisation: {e}"))?;
+    let key = sealer.open(DEMO_SEAL_NAME, &sealed)?;
+    Ok(SeedOrg {
+        org_id,
+        api_key: String::from_utf8(key).map_err(|_| "the demo API key is not text")?,
+    })
+}
+
+/// The data directory's demo organisation file, if there is one.
+fn saved_demo_org(config: &Config) -> Result<Option<DemoOrgFile>, String> {
     let path = config.data_dir.join(DEMO_ORG_FILE);
-    let saved: Option<DemoOrgFile> = match fs::read(&path) {
+    Ok(match fs::read(&path) {
         Ok(bytes) => Some(serde_json::from_slice(&bytes).map_err(|e| {
             format!(
                 "{} is damaged ({e}); delete it to make a new demo organisation",
@@ -41,7 +87,12 @@ fn demo_org(config: &Config) -> Result<SeedOrg, String> {
         })?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
+    })
+}
+
+fn demo_org(config: &Config) -> Result<SeedOrg, String> {
+    let path = config.data_dir.join(DEMO_ORG_FILE);
+    let saved = saved_demo_org(config)?;
     let org_id = config
         .demo_org_id
         .clone()

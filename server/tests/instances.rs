@@ -18,6 +18,12 @@ fn two_instances(dir: &std::path::Path) -> (Stack, Stack) {
     let env = [("TILLOR_DATABASE_URL", url.as_str())];
     let a = Stack::start(&dir.join("a"), &env);
     let b = Stack::start(&dir.join("b"), &env);
+    // One demo organisation for the service, made by the first.
+    assert_eq!(
+        (&a.org, &a.key),
+        (&b.org, &b.key),
+        "the demo organisation is made once"
+    );
     (a, b)
 }
 

@@ -237,6 +237,27 @@ impl Store {
         })
     }
 
+    /// The shared demo organisation: `candidate` (org id, sealed API key)
+    /// unless an instance made one first; the one that holds.
+    pub async fn demo_organisation(
+        &self,
+        candidate: (&str, &[u8]),
+    ) -> Result<(String, Vec<u8>), sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query(&pool.sql(
+                "INSERT INTO demo_organisation (org_id, sealed_api_key) VALUES (?1, ?2)
+                 ON CONFLICT DO NOTHING",
+            ))
+            .bind(candidate.0)
+            .bind(candidate.1)
+            .execute(pool)
+            .await?;
+            sqlx::query_as("SELECT org_id, sealed_api_key FROM demo_organisation")
+                .fetch_one(pool)
+                .await
+        })
+    }
+
     /// Reserves `client_id` for `org_id` unless another organisation holds
     /// it. One statement, so two instances claiming the same clientId at
     /// once get one owner: the other's insert does nothing and it reads the
