@@ -10,6 +10,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tillor_harness::{fresh_postgres_database, TEST_DATABASE_ENV};
 
+/// A request as the second seeded organisation (ORG_B), on either instance.
+fn as_org_b(s: &Stack, method: Method, path: &str) -> reqwest::RequestBuilder {
+    common::feed::as_org(s, common::ORG_B, common::KEY_B, method, path)
+}
+
 /// Two instances on one new database, each with its own data directory
 /// (and, until the single-supervisor work, its own Mosquitto).
 fn two_instances(dir: &std::path::Path) -> (Stack, Stack) {
@@ -40,11 +45,7 @@ async fn a_client_id_raced_by_two_organisations_through_two_instances_has_one_ow
             .as_demo(Method::POST, &creds_path(&a.org))
             .json(&body)
             .send();
-        let from_b = b
-            .http()
-            .request(Method::POST, b.url(&creds_path(common::ORG_B)))
-            .header("x-api-key", common::KEY_B)
-            .header("X-Tillor-Org-Id", common::ORG_B)
+        let from_b = as_org_b(&b, Method::POST, &creds_path(common::ORG_B))
             .json(&body)
             .send();
         let (ra, rb) = tokio::join!(from_a, from_b);
@@ -64,19 +65,13 @@ async fn what_one_instance_creates_the_other_lists_and_deletes() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = two_instances(dir.path());
     let org = common::ORG_B;
-    let as_b_org = |s: &Stack, method: Method, path: &str| {
-        s.http()
-            .request(method, s.url(path))
-            .header("x-api-key", common::KEY_B)
-            .header("X-Tillor-Org-Id", org)
-    };
-    let jwt = as_b_org(&a, Method::POST, &creds_path(org))
+    let jwt = as_org_b(&a, Method::POST, &creds_path(org))
         .json(&json!({ "clientId": "shared-1" }))
         .send()
         .await
         .unwrap();
     assert_eq!(jwt.status(), StatusCode::CREATED);
-    let tokens: serde_json::Value = as_b_org(&b, Method::GET, &creds_path(org))
+    let tokens: serde_json::Value = as_org_b(&b, Method::GET, &creds_path(org))
         .send()
         .await
         .unwrap()
@@ -174,14 +169,8 @@ async fn migrate_store_moves_an_sqlite_store_into_postgresql_whole_and_only_once
 async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_within_2_s() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = two_instances(dir.path());
-    let as_org_b = |s: &Stack, method: Method, path: String| {
-        s.http()
-            .request(method, s.url(&path))
-            .header("x-api-key", common::KEY_B)
-            .header("X-Tillor-Org-Id", common::ORG_B)
-    };
     let events = tillor_contract::api::events_path(common::ORG_B);
-    let page: serde_json::Value = as_org_b(&b, Method::GET, events.clone())
+    let page: serde_json::Value = as_org_b(&b, Method::GET, &events)
         .send()
         .await
         .unwrap()
@@ -190,7 +179,7 @@ async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_with
         .unwrap();
     let live = page["liveCursor"].as_str().unwrap().to_owned();
     // A credential of org B, made through instance a, used on a's broker.
-    let cred: serde_json::Value = as_org_b(&a, Method::POST, common::static_path(common::ORG_B))
+    let cred: serde_json::Value = as_org_b(&a, Method::POST, &common::static_path(common::ORG_B))
         .json(&json!({ "name": "feed" }))
         .send()
         .await
@@ -199,7 +188,7 @@ async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_with
         .await
         .unwrap();
 
-    let waiting = as_org_b(&b, Method::GET, format!("{events}?after={live}&wait=20")).send();
+    let waiting = as_org_b(&b, Method::GET, &format!("{events}?after={live}&wait=20")).send();
     let publish = async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let topic = format!("tillor/local/{}/integration/feed", common::ORG_B);
