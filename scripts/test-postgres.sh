@@ -12,7 +12,8 @@ start_test_postgres() {
   PG_DIR="$(mktemp -d /tmp/tillor-pg.XXXXXX)"
   PG_AS=()
   if [ "$(id -u)" = 0 ]; then
-    PG_AS=(runuser -u postgres --)
+    # From /, which every user may enter (the clone may be private to root).
+    PG_AS=(env -C / runuser -u postgres --)
     chown postgres "$PG_DIR"
   fi
   PG_BIN="$bin"
