@@ -203,6 +203,16 @@ pub struct Running {
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// The static usernames a broker may rightly hold at start: stored ones and
+/// creates in progress on any instance (`pending_static`).
+async fn known_static_user_names(store: &Store) -> Result<Vec<String>, String> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    store
+        .known_static_user_names(now - broker::PENDING_GRACE_SECS)
+        .await
+        .map_err(|e| format!("cannot read the store: {e}"))
+}
+
 /// Opens the data directory, seeds organisations and starts serving.
 pub async fn start(config: Config) -> Result<Running, String> {
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -277,18 +287,12 @@ pub async fn start(config: Config) -> Result<Running, String> {
         config::BrokerKind::None => (None, None),
         // TBMQ reports no events to us: the support view stays empty.
         config::BrokerKind::Tbmq => {
-            let stored = store
-                .all_static_user_names()
-                .await
-                .map_err(|e| format!("cannot read the store: {e}"))?;
+            let stored = known_static_user_names(&store).await?;
             let broker = broker::tbmq::Tbmq::start(broker::tbmq::account(&config)?, stored).await?;
             (Some(broker), None)
         }
         config::BrokerKind::Mosquitto => {
-            let stored = store
-                .all_static_user_names()
-                .await
-                .map_err(|e| format!("cannot read the store: {e}"))?;
+            let stored = known_static_user_names(&store).await?;
             let sink = events::start(
                 store.clone(),
                 live.clone(),

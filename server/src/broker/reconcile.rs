@@ -53,8 +53,13 @@ impl Missing {
     }
 }
 
-/// Makes the broker match `stored` (user names) and returns the stored ones
-/// the broker lacks.
+/// How long a create may take between its intent and its stored row before
+/// a reconciliation counts it as crashed (creates take well under a second;
+/// TBMQ's calls time out after 10 s each).
+pub const PENDING_GRACE_SECS: i64 = 600;
+
+/// Makes the broker match `stored` (user names, including creates in
+/// progress) and returns the stored ones the broker lacks.
 pub async fn reconcile(
     broker: &dyn Broker,
     stored: &HashSet<String>,

@@ -126,14 +126,26 @@ pub async fn create(
     // Broker first, store second: the broker keeps the only usable form of the
     // password, so a store row without a broker client would be a dead credential.
     let broker = state.broker()?;
-    broker
+    // The intent first, so that reconciliation on another instance, starting
+    // meanwhile, leaves this broker client alone.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    state.store.begin_static(&row.user_name, now).await?;
+    let created = broker
         .create_static(NewStatic {
             namespace: &org.namespace,
             user_name: &row.user_name,
             password: &password,
             client_id: &row.client_id,
         })
-        .await?;
+        .await;
+    if let Err(e) = created {
+        // Refused: nothing to keep. Unknown outcome (unavailable): the intent
+        // stays until it ages out, and then reconciliation removes any client.
+        if matches!(e, crate::broker::BrokerError::Refused { .. }) {
+            let _ = state.store.abandon_static(&row.user_name).await;
+        }
+        return Err(e.into());
+    }
     if let Err(e) = state.store.insert_static(&row).await {
         if let Err(undo) = broker.delete_static(&row.user_name).await {
             // Reconciliation at the next start removes it.

@@ -287,11 +287,61 @@ impl Store {
         })
     }
 
+    /// Records that `user_name` is about to be created at the broker (before
+    /// the broker is touched): see `pending_static` in the migrations.
+    pub async fn begin_static(&self, user_name: &str, now: i64) -> Result<(), sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                &pool.sql("INSERT INTO pending_static (user_name, started_at) VALUES (?1, ?2)"),
+            )
+            .bind(user_name)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(drop)
+        })
+    }
+
+    /// The create of `user_name` ended without a stored credential.
+    pub async fn abandon_static(&self, user_name: &str) -> Result<(), sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query(&pool.sql("DELETE FROM pending_static WHERE user_name = ?1"))
+                .bind(user_name)
+                .execute(pool)
+                .await
+                .map(drop)
+        })
+    }
+
+    /// Every static username the broker may rightly hold: stored ones, and
+    /// ones being created since `since` (older intents are crashed creates,
+    /// whose broker clients reconciliation removes). Older intents are
+    /// dropped.
+    pub async fn known_static_user_names(&self, since: i64) -> Result<Vec<String>, sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query(&pool.sql("DELETE FROM pending_static WHERE started_at < ?1"))
+                .bind(since)
+                .execute(pool)
+                .await?;
+            sqlx::query_scalar(
+                "SELECT user_name FROM static_credentials
+                 UNION SELECT user_name FROM pending_static",
+            )
+            .fetch_all(pool)
+            .await
+        })
+    }
+
     /// Stores a new static credential and reserves its (fresh, random) clientId in
-    /// one transaction, so neither can exist without the other.
+    /// one transaction, so neither can exist without the other; its intent
+    /// (`begin_static`) ends in the same transaction.
     pub async fn insert_static(&self, row: &StaticRow) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
+            sqlx::query(&pool.sql("DELETE FROM pending_static WHERE user_name = ?1"))
+                .bind(&row.user_name)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(
                 &pool.sql(
                     "INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3)",
@@ -375,15 +425,6 @@ impl Store {
         })
     }
 
-    /// Every organisation's static usernames, to reconcile with the broker.
-    pub async fn all_static_user_names(&self) -> Result<Vec<String>, sqlx::Error> {
-        on_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT user_name FROM static_credentials")
-                .fetch_all(pool)
-                .await
-        })
-    }
-
     /// Deletes the credential if this organisation owns it; false when there was none.
     /// Its random clientId is released with it.
     pub async fn delete_static(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {
@@ -434,6 +475,40 @@ pub async fn test_store() -> (Store, tempfile::TempDir) {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn a_create_in_progress_is_known_until_stored_or_too_old() {
+        let (store, _dir) = super::test_store().await;
+        store.upsert_org("acme", "digest", "t").await.unwrap();
+        store.begin_static("acme-aaaaaaaa", 1_000).await.unwrap();
+        store.begin_static("acme-bbbbbbbb", 2_000).await.unwrap();
+        let mut known = store.known_static_user_names(1_500).await.unwrap();
+        known.sort();
+        // The older intent is a crashed create: no longer known, and gone.
+        assert_eq!(known, ["acme-bbbbbbbb"]);
+        let row = super::StaticRow {
+            id: "id-1".into(),
+            org_id: "acme".into(),
+            name: None,
+            user_name: "acme-bbbbbbbb".into(),
+            client_id: "local-static-1".into(),
+            password_hash: "h".into(),
+            created_at: "t".into(),
+            rotation_unconfirmed: false,
+        };
+        store.insert_static(&row).await.unwrap();
+        // Stored now: known as a credential, its intent ended with it.
+        assert_eq!(
+            store.known_static_user_names(0).await.unwrap(),
+            ["acme-bbbbbbbb"]
+        );
+        store.begin_static("acme-cccccccc", 3_000).await.unwrap();
+        store.abandon_static("acme-cccccccc").await.unwrap();
+        assert_eq!(
+            store.known_static_user_names(0).await.unwrap(),
+            ["acme-bbbbbbbb"]
+        );
+    }
+
     #[test]
     fn numbered_placeholders_become_dollars_and_nothing_else_changes() {
         assert_eq!(
