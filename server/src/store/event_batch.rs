@@ -132,15 +132,11 @@ macro_rules! write_changes {
                 ") UPDATE broker_events SET count = count + v.add_count,
                      last_at_ms = {}(broker_events.last_at_ms, v.at_ms), rev = v.rev
                  FROM v WHERE broker_events.id = v.id",
-                greatest($pool)
+                $pool.greatest()
             ));
             q.build().execute(&mut *$tx).await?;
         }
     }};
-}
-
-fn greatest<D: Dialect>(_: &D) -> &'static str {
-    D::GREATEST
 }
 
 impl Store {

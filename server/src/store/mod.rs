@@ -52,25 +52,33 @@ pub trait Dialect {
     /// PostgreSQL. (No statement here has a `?` inside a string literal.)
     fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str>;
     /// The larger of two values: SQLite's two-argument `max`, PostgreSQL's `greatest`.
-    const GREATEST: &'static str;
+    fn greatest(&self) -> &'static str;
     /// The column holding a token row's insertion order (SQLite's implicit rowid).
-    const TOKEN_ORDER: &'static str;
+    fn token_order(&self) -> &'static str;
 }
 
 impl Dialect for SqlitePool {
     fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str> {
         Cow::Borrowed(statement)
     }
-    const GREATEST: &'static str = "max";
-    const TOKEN_ORDER: &'static str = "rowid";
+    fn greatest(&self) -> &'static str {
+        "max"
+    }
+    fn token_order(&self) -> &'static str {
+        "rowid"
+    }
 }
 
 impl Dialect for PgPool {
     fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str> {
         Cow::Owned(dollar_placeholders(statement))
     }
-    const GREATEST: &'static str = "greatest";
-    const TOKEN_ORDER: &'static str = "seq";
+    fn greatest(&self) -> &'static str {
+        "greatest"
+    }
+    fn token_order(&self) -> &'static str {
+        "seq"
+    }
 }
 
 fn dollar_placeholders(statement: &str) -> String {

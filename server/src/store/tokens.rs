@@ -28,10 +28,6 @@ pub enum Revocation {
 
 const COLUMNS: &str = "jti, client_id, issued_at, expires_at, revoked_at";
 
-fn token_order<D: Dialect>(_: &D) -> &'static str {
-    D::TOKEN_ORDER
-}
-
 impl Store {
     pub async fn insert_token(&self, org_id: &str, t: &TokenRow) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
@@ -56,7 +52,7 @@ impl Store {
             sqlx::query_as(&pool.sql(&format!(
                 "SELECT {COLUMNS} FROM jwt_tokens WHERE org_id = ?1 AND expires_at > ?2
                  ORDER BY issued_at DESC, {} DESC",
-                token_order(pool)
+                pool.token_order()
             )))
             .bind(org_id)
             .bind(now)
