@@ -81,38 +81,26 @@ impl Tbmq {
             "{CREDENTIALS}?{}",
             query(&[("name", &wire::credential_name(user_name))])
         );
-        match self
-            .rest
-            .json::<Stored>(command, Method::GET, &path, None)
-            .await?
-        {
-            Ok(stored) => Ok(Some(stored)),
-            Err(r) if r.status == StatusCode::NOT_FOUND => Ok(None),
-            Err(r) => Err(refused(command, r)),
-        }
+        let answer = self.rest.json(command, Method::GET, &path, None).await?;
+        unless_missing(command, answer)
     }
 
     async fn delete_by_id(&self, command: &str, id: &str) -> Result<(), BrokerError> {
         let path = format!("{CREDENTIALS}/{}", encode(id));
-        match self.rest.call(command, Method::DELETE, &path, None).await? {
-            Ok(_) => Ok(()),
-            // Gone already: what a delete wants.
-            Err(r) if r.status == StatusCode::NOT_FOUND => Ok(()),
-            Err(r) => Err(refused(command, r)),
-        }
+        let answer = self.rest.call(command, Method::DELETE, &path, None).await?;
+        // Gone already is what a delete wants.
+        unless_missing(command, answer).map(drop)
     }
 
     /// Ends the live session of `client_id`, if there is one.
     async fn disconnect(&self, command: &str, client_id: &str) -> Result<(), BrokerError> {
         let path = format!("/api/client-session?{}", query(&[("clientId", client_id)]));
-        let session = match self
+        let answer = self
             .rest
             .json::<ClientSession>(command, Method::GET, &path, None)
-            .await?
-        {
-            Ok(s) => s,
-            Err(r) if r.status == StatusCode::NOT_FOUND => return Ok(()),
-            Err(r) => return Err(refused(command, r)),
+            .await?;
+        let Some(session) = unless_missing(command, answer)? else {
+            return Ok(());
         };
         if session.connection_state != "CONNECTED" {
             return Ok(());
@@ -121,12 +109,9 @@ impl Tbmq {
             "/api/client-session/disconnect?{}",
             query(&[("clientId", client_id), ("sessionId", &session.session_id)])
         );
-        match self.rest.call(command, Method::DELETE, &path, None).await? {
-            Ok(_) => Ok(()),
-            // It ended on its own meanwhile.
-            Err(r) if r.status == StatusCode::NOT_FOUND => Ok(()),
-            Err(r) => Err(refused(command, r)),
-        }
+        let answer = self.rest.call(command, Method::DELETE, &path, None).await?;
+        // Not found: it ended on its own meanwhile.
+        unless_missing(command, answer).map(drop)
     }
 }
 
@@ -269,6 +254,16 @@ pub fn account(config: &crate::Config) -> Result<Account, String> {
         ca_pem,
         timeout: CALL_TIMEOUT,
     })
+}
+
+/// An answer where TBMQ's 404 (ITEM_NOT_FOUND) means "not there", and any
+/// other refusal is an error.
+fn unless_missing<T>(command: &str, answer: Result<T, Refusal>) -> Result<Option<T>, BrokerError> {
+    match answer {
+        Ok(found) => Ok(Some(found)),
+        Err(r) if r.status == StatusCode::NOT_FOUND => Ok(None),
+        Err(r) => Err(refused(command, r)),
+    }
 }
 
 fn refused(command: &str, r: Refusal) -> BrokerError {
