@@ -514,16 +514,9 @@ async fn data_and_signing_key_survive_a_restart_and_no_password_is_kept_readable
     assert!(!logs.contains(&token), "a token reached the log");
     assert!(!logs.contains(&key), "an API key reached the log");
     // On PostgreSQL (scripts/test's second round), its password neither.
-    if let Ok(url) = std::env::var(tillor_harness::TEST_DATABASE_ENV) {
-        let secret = url
-            .split_once("://")
-            .and_then(|(_, rest)| rest.split_once('@'));
-        let password = secret
-            .and_then(|(user, _)| user.split_once(':'))
-            .map(|(_, p)| p);
-        let password = password.expect("the test cluster has a password");
+    if let Some(password) = tillor_harness::test_database_password() {
         assert!(
-            !logs.contains(password),
+            !logs.contains(&password),
             "the database password reached the log"
         );
     }

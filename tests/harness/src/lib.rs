@@ -47,6 +47,25 @@ pub fn fresh_postgres_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// The test PostgreSQL server's password (`None` on SQLite), for tests that
+/// check it never reaches a log or a printout.
+pub fn test_database_password() -> Option<String> {
+    let server = std::env::var(TEST_DATABASE_ENV)
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let credentials = server
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'));
+    let password = credentials
+        .and_then(|(user, _)| user.split_once(':'))
+        .map(|(_, p)| p);
+    Some(
+        password
+            .expect("the test cluster has a password")
+            .to_owned(),
+    )
+}
+
 static FRESH_DATABASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 pub fn free_port() -> u16 {
