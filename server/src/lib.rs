@@ -221,10 +221,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
             config.data_dir.display()
         )
     })?;
-    let location = store::Location::from_settings(
-        config.database_url.as_ref().map(|s| s.0.as_str()),
-        &config.data_dir,
-    )?;
+    let location = store::Location::of(&config)?;
     let store = Store::open(&location)
         .await
         .map_err(|e| format!("cannot open the database ({}): {e}", location.describe()))?;

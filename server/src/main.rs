@@ -86,8 +86,7 @@ async fn run_command(command: &Command, config: &tillor_local::Config) -> i32 {
 
 async fn migrate_store(config: &tillor_local::Config) -> Result<String, (i32, String)> {
     use tillor_local::store::{migrate::MigrateError, Location, Store};
-    let url = config.database_url.as_ref().map(|s| s.0.as_str());
-    let target = match Location::from_settings(url, &config.data_dir) {
+    let target = match Location::of(config) {
         Ok(l @ Location::Postgres(_)) => l,
         Ok(Location::SqliteIn(_)) => return Err((2, MigrateError::Backends.to_string())),
         Err(e) => return Err((2, e)),

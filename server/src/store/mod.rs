@@ -122,8 +122,15 @@ pub enum Location {
 }
 
 impl Location {
+    /// Where the configuration puts the store (`TILLOR_DATABASE_URL`,
+    /// `TILLOR_DATA_DIR`).
+    pub fn of(config: &crate::Config) -> Result<Location, String> {
+        let url = config.database_url.as_ref().map(|s| s.0.as_str());
+        Self::from_settings(url, &config.data_dir)
+    }
+
     /// `url` unset: SQLite in `data_dir`; `postgres://…`: PostgreSQL.
-    pub fn from_settings(url: Option<&str>, data_dir: &Path) -> Result<Location, String> {
+    fn from_settings(url: Option<&str>, data_dir: &Path) -> Result<Location, String> {
         match url.map(str::trim).filter(|u| !u.is_empty()) {
             None => Ok(Location::SqliteIn(data_dir.to_owned())),
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
