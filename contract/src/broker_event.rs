@@ -39,6 +39,9 @@ pub enum ControlCommand {
     Snapshot,
     /// Refuse these tokens from now on, and cut off their sessions.
     Revoke { tokens: Vec<RevokedToken> },
+    /// Read the JWKS file again: the server published a key (a rotation) or
+    /// retired one. A file that cannot be read leaves the keys as they were.
+    ReloadKeys,
 }
 
 /// A revoked token, as the plugin keeps it: by id, until it would have

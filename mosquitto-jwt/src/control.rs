@@ -1,5 +1,6 @@
-//! The server's commands on `CONTROL_TOPIC` (kick, snapshot, revoke), as
-//! the plugin carries them out, and the revocations file it reads at start.
+//! The server's commands on `CONTROL_TOPIC` (kick, snapshot, revoke, reload
+//! keys), as the plugin carries them out, and the revocations file it reads
+//! at start.
 
 use std::ffi::CString;
 use std::os::raw::{c_int, c_void};
@@ -9,7 +10,7 @@ use tillor_contract::broker_event::{ControlCommand, Report, RevokedToken};
 
 use crate::events::{is_reader, jwt_client, static_client};
 use crate::ffi::*;
-use crate::plugin::{client_id, log, now, peer, user_name, State};
+use crate::plugin::{client_id, log, now, peer, read_keys, user_name, State};
 use crate::revocations::Revocations;
 
 /// A command from the server's admin client on `CONTROL_TOPIC`; anyone else's
@@ -48,6 +49,10 @@ pub(crate) unsafe extern "C" fn on_control(
             }
             Ok(ControlCommand::Revoke { tokens }) => {
                 revoke(state, &tokens);
+                MOSQ_ERR_SUCCESS
+            }
+            Ok(ControlCommand::ReloadKeys) => {
+                reload_keys(state);
                 MOSQ_ERR_SUCCESS
             }
             Err(e) => {
@@ -91,6 +96,28 @@ pub(crate) fn load_revocations(path: Option<String>) -> Result<Revocations, Stri
         Ok(text) => Revocations::from_json(&text).map_err(|e| format!("{path}: {e}")),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Revocations::default()),
         Err(e) => Err(format!("cannot read {path}: {e}")),
+    }
+}
+
+/// Reads the JWKS file again. Sessions already verified stay; from now on
+/// tokens are checked against the new keys. A broken file changes nothing
+/// (the old keys keep working) and is logged.
+fn reload_keys(state: &State) {
+    match read_keys(&state.jwks_file, state.env) {
+        Ok(verifier) => {
+            let count = verifier.key_count();
+            if let Ok(mut keys) = state.verifier.write() {
+                *keys = verifier;
+                log(
+                    MOSQ_LOG_NOTICE,
+                    &format!("read the signing keys again: {count} published"),
+                );
+            }
+        }
+        Err(e) => log(
+            MOSQ_LOG_ERR,
+            &format!("kept the signing keys: cannot read them again: {e}"),
+        ),
     }
 }
 

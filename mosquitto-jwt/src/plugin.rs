@@ -14,7 +14,7 @@ use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tillor_contract::broker_event::{BrokerReport, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC};
@@ -33,7 +33,12 @@ use crate::verifier::{Access, Session, Verifier};
 
 pub(crate) struct State {
     pub(crate) identifier: *mut mosquitto_plugin_id_t,
-    pub(crate) verifier: Verifier,
+    /// The keys of the JWKS file; replaced whole when the server asks
+    /// (`ReloadKeys`, after a key rotation).
+    pub(crate) verifier: RwLock<Verifier>,
+    /// Where the JWKS is (`plugin_opt_jwks_file`).
+    pub(crate) jwks_file: String,
+    pub(crate) env: Env,
     /// Verified JWT sessions by client pointer, and ended ones (for their
     /// wills).
     pub(crate) sessions: Mutex<Sessions>,
@@ -167,7 +172,8 @@ fn options(options: *mut mosquitto_opt, count: c_int) -> HashMap<String, String>
     map
 }
 
-fn load(opts: &HashMap<String, String>) -> Result<Verifier, String> {
+/// The JWKS file's path, the env, and the keys read from that file.
+fn load(opts: &HashMap<String, String>) -> Result<(String, Env, Verifier), String> {
     let path = opts.get("jwks_file").ok_or(
         "plugin_opt_jwks_file is required (the JWKS tillor-local writes to its data directory)",
     )?;
@@ -175,8 +181,13 @@ fn load(opts: &HashMap<String, String>) -> Result<Verifier, String> {
         .get("env")
         .ok_or("plugin_opt_env is required (prod, staging or local)")?
         .parse()?;
+    let verifier = read_keys(path, env)?;
+    Ok((path.clone(), env, verifier))
+}
+
+pub(crate) fn read_keys(path: &str, env: Env) -> Result<Verifier, String> {
     let jwks = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    Verifier::from_jwks(&jwks, env)
+    Verifier::from_jwks(&jwks, env).map_err(|e| format!("{path}: {e}"))
 }
 
 #[no_mangle]
@@ -201,7 +212,7 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
     count: c_int,
 ) -> c_int {
     let result = catch_unwind(|| {
-        let verifier = match load(&options(opts, count)) {
+        let (jwks_file, env, verifier) = match load(&options(opts, count)) {
             Ok(v) => v,
             Err(e) => {
                 log(MOSQ_LOG_ERR, &e);
@@ -220,7 +231,9 @@ pub unsafe extern "C" fn mosquitto_plugin_init(
         };
         let state = Box::into_raw(Box::new(State {
             identifier,
-            verifier,
+            verifier: RwLock::new(verifier),
+            jwks_file,
+            env,
             sessions: Mutex::new(Sessions::default()),
             events_reader,
             seq: AtomicU64::new(0),
@@ -339,7 +352,10 @@ unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c
             return MOSQ_ERR_AUTH;
         };
         let password = (!ev.password.is_null()).then(|| CStr::from_ptr(ev.password).to_bytes());
-        let outcome = state.verifier.authenticate(password, &id, now());
+        let outcome = match state.verifier.read() {
+            Ok(verifier) => verifier.authenticate(password, &id, now()),
+            Err(_) => return MOSQ_ERR_AUTH,
+        };
         let outcome = match state.revoked.lock() {
             Ok(revoked) => revoked.check(outcome),
             Err(_) => return MOSQ_ERR_AUTH,
@@ -430,7 +446,7 @@ unsafe extern "C" fn on_acl_check(_: c_int, data: *mut c_void, userdata: *mut c_
         if is_reader(Some(&user), state.events_reader.as_deref()) {
             return MOSQ_ERR_PLUGIN_DEFER;
         }
-        match static_access(&user, state.verifier.env(), access, topic) {
+        match static_access(&user, state.env, access, topic) {
             StaticAccess::Defer => MOSQ_ERR_PLUGIN_DEFER,
             StaticAccess::Refuse(report) => {
                 if let Some((org, what)) = report {

@@ -92,6 +92,11 @@ impl Verifier {
         self.env
     }
 
+    /// How many keys tokens may be signed with.
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
     pub fn from_jwks(jwks: &str, env: Env) -> Result<Self, String> {
         let doc: serde_json::Value =
             serde_json::from_str(jwks).map_err(|e| format!("JWKS is not JSON: {e}"))?;

@@ -106,11 +106,19 @@ pub struct Config {
     #[arg(long, env = "TILLOR_LANGUAGE", default_value = "nl", value_parser = parse_language)]
     pub language: Language,
 
-    /// Which broker: mosquitto (started here, with both plugins), tbmq (an
-    /// existing TBMQ, provisioned over its REST API: TILLOR_TBMQ_*) or none
-    /// (API only; static credentials then answer 503).
+    /// Which broker: mosquitto (started and supervised here, with both
+    /// plugins), external (the Mosquitto another instance on the same
+    /// PostgreSQL database supervises, at TILLOR_MQTT_ADDR, with
+    /// TILLOR_BROKER_ADMIN_PASSWORD), tbmq (an existing TBMQ, provisioned over
+    /// its REST API: TILLOR_TBMQ_*) or none (API only; static credentials
+    /// then answer 503).
     #[arg(long, env = "TILLOR_BROKER", default_value = "mosquitto")]
     pub broker: BrokerKind,
+
+    /// With TILLOR_BROKER=external: the supervising instance's broker admin
+    /// password (its data directory's mosquitto/admin-password).
+    #[arg(long, env = "TILLOR_BROKER_ADMIN_PASSWORD", hide_env_values = true)]
+    pub broker_admin_password: Option<Secret>,
 
     /// TBMQ's HTTP API (with TILLOR_BROKER=tbmq), e.g. https://tbmq.internal:8083.
     #[arg(long, env = "TILLOR_TBMQ_URL")]
@@ -183,6 +191,17 @@ pub enum Command {
     /// Copies the SQLite store of TILLOR_DATA_DIR into the empty PostgreSQL
     /// database of TILLOR_DATABASE_URL (run it with the stack stopped).
     MigrateStore,
+    /// Publishes a new JWT signing key in the PostgreSQL database of
+    /// TILLOR_DATABASE_URL; it starts signing after --publish-ahead-secs,
+    /// and the old key is retired once its last token has expired. The
+    /// instances pick it up while running.
+    RotateKey {
+        /// How long the new key is published before it signs; brokers fetch
+        /// keys at least this often (TBMQ's minimum refresh: 300).
+        #[arg(long, default_value_t = crate::key_rotation::PUBLISH_AHEAD_SECS,
+              value_parser = clap::value_parser!(i64).range(crate::key_rotation::PUBLISH_AHEAD_SECS..=86_400))]
+        publish_ahead_secs: i64,
+    },
     /// Prints the `configuration` of TBMQ's JWT auth provider under which TBMQ
     /// accepts exactly our tokens (see the README, "Production: TBMQ").
     TbmqProviderConfig {
@@ -199,6 +218,7 @@ pub enum Command {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum BrokerKind {
     Mosquitto,
+    External,
     Tbmq,
     None,
 }

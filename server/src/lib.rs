@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod https;
+pub mod key_rotation;
 pub mod orgs;
 pub mod revocations;
 pub mod routes;
@@ -235,13 +236,13 @@ pub async fn start(config: Config) -> Result<Running, String> {
     } else {
         None
     };
-    let signer = match &sealer {
+    let signer = Arc::new(match &sealer {
         Some(sealer) => {
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            tokens::shared_signer(&store, sealer, &config.data_dir, now).await?
+            key_rotation::shared_signer(&store, sealer, &config.data_dir, now).await?
         }
         None => TokenSigner::load_or_create(&config.data_dir)?,
-    };
+    });
     // Before the broker starts: its TLS listeners read these files.
     let certificate = if config.tls {
         let files = config.tls_files();
@@ -295,17 +296,55 @@ pub async fn start(config: Config) -> Result<Running, String> {
                 live.clone(),
                 feed.clone(),
                 config.events_retention(),
+                events::Reports::Record,
             );
             let settings = config.broker_settings();
+            let before_start = broker_files(store.clone(), signer.clone(), &config);
             let broker =
-                broker::mosquitto::Mosquitto::start(settings, stored, sink.clone()).await?;
+                broker::mosquitto::Mosquitto::start(settings, stored, sink.clone(), before_start)
+                    .await?;
+            (Some(broker), Some(sink))
+        }
+        // Another instance supervises the broker and records its reports;
+        // this one keeps its own live sessions and records its own actions.
+        config::BrokerKind::External => {
+            if !store.is_shared() {
+                return Err("TILLOR_BROKER=external shares the broker of another instance, so it needs their shared database: set TILLOR_DATABASE_URL=postgres://… (and TILLOR_KEY_ENCRYPTION_KEY) as on that instance".into());
+            }
+            let password = config.broker_admin_password.as_ref().ok_or(
+                "TILLOR_BROKER=external needs TILLOR_BROKER_ADMIN_PASSWORD: the content of the supervising instance's <data dir>/mosquitto/admin-password",
+            )?;
+            let stored = known_static_user_names(&store).await?;
+            let sink = events::start(
+                store.clone(),
+                live.clone(),
+                feed.clone(),
+                config.events_retention(),
+                events::Reports::SessionsOnly,
+            );
+            let broker = broker::mosquitto::Mosquitto::connect(
+                config.mqtt_addr,
+                password.0.clone(),
+                stored,
+                sink.clone(),
+            )
+            .await?;
             (Some(broker), Some(sink))
         }
     };
+    if let Some(sealer) = sealer {
+        key_rotation::follow(
+            store.clone(),
+            sealer,
+            signer.clone(),
+            config.data_dir.clone(),
+            broker.clone(),
+        );
+    }
     let state = AppState {
         config: Arc::new(config),
         store,
-        signer: Arc::new(signer),
+        signer,
         broker,
         sessions: live,
         events: feed,
@@ -330,6 +369,28 @@ pub async fn start(config: Config) -> Result<Running, String> {
         }
     };
     Ok(Running { addr, demo, server })
+}
+
+/// What a restarting Mosquitto reads must be the store's now: revocations
+/// and signing keys may have changed through another instance.
+fn broker_files(
+    store: Store,
+    signer: Arc<TokenSigner>,
+    config: &Config,
+) -> broker::mosquitto::BeforeStart {
+    let dir = config.data_dir.clone();
+    Arc::new(move || {
+        let (store, signer, dir) = (store.clone(), signer.clone(), dir.clone());
+        Box::pin(async move {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            if let Err(e) = revocations::write(&store, &dir, now).await {
+                tracing::error!(%e, "the restarted broker may accept revoked tokens");
+            }
+            if let Err(e) = signer.write_jwks(&dir) {
+                tracing::error!(%e, "the restarted broker may lack a signing key");
+            }
+        })
+    })
 }
 
 /// Checks twice a day whether the server certificate needs renewing; a new

@@ -71,6 +71,18 @@ async fn run_command(command: &Command, config: &tillor_local::Config) -> i32 {
                 2
             }
         },
+        Command::RotateKey { publish_ahead_secs } => {
+            match rotate_key(config, *publish_ahead_secs).await {
+                Ok(summary) => {
+                    println!("{summary}");
+                    0
+                }
+                Err((code, e)) => {
+                    eprintln!("tillor-local rotate-key: {e}");
+                    code
+                }
+            }
+        }
         Command::MigrateStore => match migrate_store(config).await {
             Ok(summary) => {
                 println!("{summary}");
@@ -120,5 +132,47 @@ async fn migrate_store(config: &tillor_local::Config) -> Result<String, (i32, St
         copied.events,
         source.describe(),
         target.describe()
+    ))
+}
+
+async fn rotate_key(
+    config: &tillor_local::Config,
+    publish_ahead_secs: i64,
+) -> Result<String, (i32, String)> {
+    use tillor_local::store::{Location, Store};
+    let location = match Location::of(config) {
+        Ok(l @ Location::Postgres(_)) => l,
+        Ok(Location::SqliteIn(_)) => {
+            return Err((
+                2,
+                "rotating keys needs the shared database (TILLOR_DATABASE_URL=postgres://…): \
+                 a single SQLite instance signs with its data directory's key"
+                    .into(),
+            ))
+        }
+        Err(e) => return Err((2, e)),
+    };
+    let key = config.key_encryption_key.as_ref().ok_or((
+        2,
+        "TILLOR_KEY_ENCRYPTION_KEY is needed: the new key is sealed with it".to_string(),
+    ))?;
+    let sealer = tillor_local::secrets::Sealer::from_base64(&key.0).map_err(|e| (2, e))?;
+    let store = Store::open(&location)
+        .await
+        .map_err(|e| (1, format!("cannot open {}: {e}", location.describe())))?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let r = tillor_local::key_rotation::rotate(&store, &sealer, now, now + publish_ahead_secs)
+        .await
+        .map_err(|e| (1, e))?;
+    let at = |s: i64| {
+        tillor_local::rfc3339(time::OffsetDateTime::from_unix_timestamp(s).expect("a time"))
+    };
+    Ok(format!(
+        "published signing key {}: every instance lists it in the JWKS within seconds\n  \
+         it signs new tokens from {} (in {publish_ahead_secs} s)\n  \
+         the keys before it leave the JWKS once their last token has expired (by {} at the latest)",
+        r.kid,
+        at(r.signs_from),
+        at(r.signs_from + tillor_contract::rules::EXPIRES_IN_SECONDS_MAX),
     ))
 }

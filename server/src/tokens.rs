@@ -1,10 +1,13 @@
-//! ES256 signing of MQTT tokens. The P-256 key is made once and kept in the data
-//! directory, so tokens stay valid across restarts; brokers need only the public
-//! half, which is published as a JWKS document (`/.well-known/jwks.json`) that TBMQ
-//! and EMQX can fetch, and written beside the key for the local broker plugin.
+//! ES256 signing of MQTT tokens. Brokers need only the public halves, which
+//! are published as a JWKS document (`/.well-known/jwks.json`) that TBMQ and
+//! EMQX can fetch, and written to the data directory for the local broker
+//! plugin. A single instance keeps its one P-256 key in the data directory,
+//! so tokens stay valid across restarts; instances on a shared database keep
+//! several in it and rotate them (`key_rotation`).
 
 use std::fs;
 use std::path::Path;
+use std::sync::RwLock;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -19,25 +22,46 @@ use tillor_contract::Namespace;
 pub const PRIVATE_KEY_FILE: &str = "jwt-signing-key.pem";
 pub const JWKS_FILE: &str = "jwks.json";
 
+/// The keys tokens are signed with and verified by. Replaced whole when the
+/// shared store's keys change (a rotation), while requests go on signing.
 pub struct TokenSigner {
-    encoding: EncodingKey,
-    kid: String,
+    ring: RwLock<Ring>,
+}
+
+struct Ring {
+    /// In signing order (`sign_from`, then kid); see `signing_index`.
+    keys: Vec<Loaded>,
     jwks: serde_json::Value,
 }
 
-/// A P-256 signing key as stored: PKCS#8 DER.
+struct Loaded {
+    kid: String,
+    sign_from: i64,
+    encoding: EncodingKey,
+}
+
+/// A token just signed, and the key that signed it.
+pub struct Issued {
+    pub token: String,
+    pub kid: String,
+}
+
+/// A P-256 signing key as stored: PKCS#8 DER, and from when it signs (Unix
+/// s; until then it is only published).
 pub struct SigningKey {
     pub pkcs8: Vec<u8>,
+    pub sign_from: i64,
 }
 
 impl SigningKey {
     /// A new key from the OS's randomness.
-    pub fn generate() -> Result<SigningKey, String> {
+    pub fn generate(sign_from: i64) -> Result<SigningKey, String> {
         let pkcs8 =
             EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
                 .map_err(|_| "could not generate a P-256 key".to_string())?;
         Ok(SigningKey {
             pkcs8: pkcs8.as_ref().to_vec(),
+            sign_from,
         })
     }
 
@@ -63,18 +87,58 @@ fn key_id(point: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(&Sha256::digest(point)[..12])
 }
 
+/// Which key signs at `now`, of keys in signing order (by `sign_from`): the
+/// last one whose time has come; before any has, the first.
+pub fn signing_index(sign_from: &[i64], now: i64) -> usize {
+    sign_from.iter().rposition(|&from| from <= now).unwrap_or(0)
+}
+
+impl Ring {
+    fn of(keys: &[SigningKey]) -> Result<Ring, String> {
+        let mut loaded = Vec::with_capacity(keys.len());
+        let mut published = Vec::with_capacity(keys.len());
+        for key in keys {
+            let point = key.public_point()?;
+            let kid = key_id(&point);
+            published.push(json!({
+                "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": kid,
+                "x": URL_SAFE_NO_PAD.encode(&point[1..33]),
+                "y": URL_SAFE_NO_PAD.encode(&point[33..65]),
+            }));
+            let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", key.pkcs8.clone()));
+            let encoding = EncodingKey::from_ec_pem(pem.as_bytes())
+                .map_err(|e| format!("the signing key cannot sign: {e}"))?;
+            loaded.push(Loaded {
+                kid,
+                sign_from: key.sign_from,
+                encoding,
+            });
+        }
+        if loaded.is_empty() {
+            return Err("no signing key".into());
+        }
+        loaded.sort_by(|a, b| (a.sign_from, &a.kid).cmp(&(b.sign_from, &b.kid)));
+        Ok(Ring {
+            keys: loaded,
+            jwks: json!({ "keys": published }),
+        })
+    }
+}
+
 impl TokenSigner {
-    /// Loads the key from `data_dir`, creating it (mode 0600) on first start.
+    /// Loads the key from `data_dir`, creating it (mode 0600) on first start,
+    /// and writes the JWKS there for the local broker.
     pub fn load_or_create(data_dir: &Path) -> Result<Self, String> {
-        let key = Self::file_key(data_dir)?;
-        Self::from_keys(&[key], data_dir)
+        let signer = Self::from_keys(&[Self::file_key(data_dir)?])?;
+        signer.write_jwks(data_dir)?;
+        Ok(signer)
     }
 
-    /// The key file of `data_dir`, made on first use.
+    /// The key file of `data_dir`, made on first use; it signs from the start.
     pub fn file_key(data_dir: &Path) -> Result<SigningKey, String> {
         let key_path = data_dir.join(PRIVATE_KEY_FILE);
         if !key_path.exists() {
-            let key = SigningKey::generate()?;
+            let key = SigningKey::generate(0)?;
             let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", key.pkcs8.clone()));
             crate::secrets::write_private(&key_path, pem.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
@@ -85,42 +149,60 @@ impl TokenSigner {
             pem::parse(&pem_text).map_err(|e| format!("{} is not PEM: {e}", key_path.display()))?;
         Ok(SigningKey {
             pkcs8: der.contents().to_vec(),
+            sign_from: 0,
         })
     }
 
-    /// Signs with the first of `keys`; the JWKS (served, and written to
-    /// `data_dir` for the local broker) lists them all, so tokens signed by
-    /// any of them verify.
-    pub fn from_keys(keys: &[SigningKey], data_dir: &Path) -> Result<Self, String> {
-        let first = keys.first().ok_or("no signing key")?;
-        let mut published = Vec::with_capacity(keys.len());
-        for key in keys {
-            let point = key.public_point()?;
-            published.push(json!({
-                "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": key_id(&point),
-                "x": URL_SAFE_NO_PAD.encode(&point[1..33]),
-                "y": URL_SAFE_NO_PAD.encode(&point[33..65]),
-            }));
-        }
-        let jwks = json!({ "keys": published });
-        let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", first.pkcs8.clone()));
-        let encoding = EncodingKey::from_ec_pem(pem.as_bytes())
-            .map_err(|e| format!("the signing key cannot sign: {e}"))?;
-        let jwks_path = data_dir.join(JWKS_FILE);
-        fs::write(&jwks_path, serde_json::to_vec_pretty(&jwks).expect("json"))
-            .map_err(|e| format!("cannot write {}: {e}", jwks_path.display()))?;
+    /// Publishes all of `keys` (tokens signed by any of them verify) and
+    /// signs with the one whose time it is.
+    pub fn from_keys(keys: &[SigningKey]) -> Result<Self, String> {
         Ok(TokenSigner {
-            encoding,
-            kid: first.kid()?,
-            jwks,
+            ring: RwLock::new(Ring::of(keys)?),
         })
     }
 
-    pub fn jwks(&self) -> &serde_json::Value {
-        &self.jwks
+    /// Makes `keys` the keys, as `from_keys`; a bad set leaves the old one.
+    pub fn replace(&self, keys: &[SigningKey]) -> Result<(), String> {
+        let ring = Ring::of(keys)?;
+        *self
+            .ring
+            .write()
+            .map_err(|_| "the signing keys are poisoned")? = ring;
+        Ok(())
     }
 
-    /// Signs a token for `client_id` in `ns`, valid from `now` for `ttl_secs`.
+    /// The published keys (kid, sign_from), in signing order.
+    pub fn kids(&self) -> Vec<(String, i64)> {
+        self.ring
+            .read()
+            .map(|r| {
+                r.keys
+                    .iter()
+                    .map(|k| (k.kid.clone(), k.sign_from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn jwks(&self) -> serde_json::Value {
+        self.ring
+            .read()
+            .map(|r| r.jwks.clone())
+            .unwrap_or_else(|_| json!({ "keys": [] }))
+    }
+
+    /// Writes the JWKS for the local broker's plugin, replacing the file in
+    /// one step (the plugin may read it at any moment).
+    pub fn write_jwks(&self, data_dir: &Path) -> Result<(), String> {
+        let path = data_dir.join(JWKS_FILE);
+        let tmp = data_dir.join(format!("{JWKS_FILE}.tmp"));
+        fs::write(&tmp, serde_json::to_vec_pretty(&self.jwks()).expect("json"))
+            .and_then(|()| fs::rename(&tmp, &path))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    /// Signs a token for `client_id` in `ns`, valid from `now` for `ttl_secs`,
+    /// with the key whose time it is.
     pub fn issue(
         &self,
         ns: &Namespace,
@@ -128,60 +210,23 @@ impl TokenSigner {
         jti: String,
         now: i64,
         ttl_secs: u32,
-    ) -> Result<String, String> {
+    ) -> Result<Issued, String> {
         let claims = MqttTokenClaims::new(ns, client_id, jti, now, now + i64::from(ttl_secs));
+        let ring = self
+            .ring
+            .read()
+            .map_err(|_| "the signing keys are poisoned")?;
+        let from: Vec<i64> = ring.keys.iter().map(|k| k.sign_from).collect();
+        let key = &ring.keys[signing_index(&from, now)];
         let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(|e| e.to_string())
-    }
-}
-
-/// The signer of an instance on a shared database: the keys in the store,
-/// sealed with `sealer`, so every instance signs with the same key and
-/// publishes the same JWKS. The first instance puts in the data directory's
-/// key if it has one (tokens issued before a `migrate-store` stay valid),
-/// else a new one; instances starting at once may each add theirs, and then
-/// all agree on the oldest to sign with.
-pub async fn shared_signer(
-    store: &crate::store::Store,
-    sealer: &crate::secrets::Sealer,
-    data_dir: &Path,
-    now: i64,
-) -> Result<TokenSigner, String> {
-    let read = || async {
-        store
-            .signing_keys()
-            .await
-            .map_err(|e| format!("cannot read the signing keys: {e}"))
-    };
-    let mut sealed = read().await?;
-    if sealed.is_empty() {
-        let key = if data_dir.join(PRIVATE_KEY_FILE).exists() {
-            TokenSigner::file_key(data_dir)?
-        } else {
-            SigningKey::generate()?
-        };
-        let kid = key.kid()?;
-        store
-            .insert_signing_key(&kid, &sealer.seal(&sealed_name(&kid), &key.pkcs8), now)
-            .await
-            .map_err(|e| format!("cannot store the signing key: {e}"))?;
-        sealed = read().await?;
-    }
-    let keys = sealed
-        .iter()
-        .map(|(kid, bytes)| {
-            sealer
-                .open(&sealed_name(kid), bytes)
-                .map(|pkcs8| SigningKey { pkcs8 })
+        header.kid = Some(key.kid.clone());
+        let token =
+            jsonwebtoken::encode(&header, &claims, &key.encoding).map_err(|e| e.to_string())?;
+        Ok(Issued {
+            token,
+            kid: key.kid.clone(),
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    TokenSigner::from_keys(&keys, data_dir)
-}
-
-/// What a signing key is sealed under (the sealer's associated data).
-fn sealed_name(kid: &str) -> String {
-    format!("JWT signing key {kid}")
+    }
 }
 
 #[cfg(test)]
@@ -196,9 +241,12 @@ mod tests {
         let signer = TokenSigner::load_or_create(dir.path()).unwrap();
         let ns = Namespace::new(Env::Local, "acme").unwrap();
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let token = signer.issue(&ns, "local-x", "j1".into(), now, 60).unwrap();
+        let issued = signer.issue(&ns, "local-x", "j1".into(), now, 60).unwrap();
+        let token = issued.token;
 
-        let jwk = &signer.jwks()["keys"][0];
+        let jwks = signer.jwks();
+        let jwk = &jwks["keys"][0];
+        assert_eq!(jwk["kid"], issued.kid.as_str());
         let key =
             DecodingKey::from_ec_components(jwk["x"].as_str().unwrap(), jwk["y"].as_str().unwrap())
                 .unwrap();
@@ -224,5 +272,40 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0);
+    }
+
+    #[test]
+    fn the_newest_key_whose_time_has_come_signs() {
+        // Keys in signing order; a rotated-in key is published before it signs.
+        assert_eq!(signing_index(&[0], 5), 0);
+        assert_eq!(signing_index(&[100, 400], 399), 0);
+        assert_eq!(signing_index(&[100, 400], 400), 1);
+        assert_eq!(signing_index(&[100, 400, 700], 1000), 2);
+        // None has come yet (clocks apart at first start): the first signs.
+        assert_eq!(signing_index(&[100, 400], 50), 0);
+    }
+
+    #[test]
+    fn a_published_key_signs_only_from_its_time_and_both_stay_verifiable() {
+        let old = SigningKey::generate(100).unwrap();
+        let new = SigningKey::generate(400).unwrap();
+        let (old_kid, new_kid) = (old.kid().unwrap(), new.kid().unwrap());
+        let signer = TokenSigner::from_keys(&[new, old]).unwrap();
+        let ns = Namespace::new(Env::Local, "acme").unwrap();
+        let before = signer.issue(&ns, "local-x", "a".into(), 399, 60).unwrap();
+        let after = signer.issue(&ns, "local-x", "b".into(), 400, 60).unwrap();
+        assert_eq!((before.kid, after.kid), (old_kid.clone(), new_kid.clone()));
+        assert_eq!(
+            signer.kids(),
+            vec![(old_kid.clone(), 100), (new_kid.clone(), 400)]
+        );
+        let jwks = signer.jwks();
+        let published: Vec<&str> = jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap())
+            .collect();
+        assert!(published.contains(&old_kid.as_str()) && published.contains(&new_kid.as_str()));
     }
 }

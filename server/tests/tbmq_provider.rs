@@ -179,7 +179,10 @@ async fn a_tampered_token_is_refused_by_its_signature_or_its_key_id() {
     let ns = Namespace::new(Env::Local, &s.org).unwrap();
     let client_id = credential["clientId"].as_str().unwrap();
     let now = now_ms() / 1000;
-    let theirs = stranger.issue(&ns, client_id, "j".into(), now, 60).unwrap();
+    let theirs = stranger
+        .issue(&ns, client_id, "j".into(), now, 60)
+        .unwrap()
+        .token;
     assert!(matches!(
         refused(&theirs),
         Some(Refused::Signature | Refused::NoMatchingKey)
@@ -195,13 +198,14 @@ fn exp_and_nbf_hold_to_the_second_without_leeway() {
     let issued = 1_800_000_000;
     let token = signer
         .issue(&ns, "local-x", "j".into(), issued, 60)
-        .unwrap();
+        .unwrap()
+        .token;
     let c = Connect {
         client_id: "local-x",
         username: "",
         password: &token,
     };
-    let at = |s: i64, ms: i64| authenticate(&config, signer.jwks(), &c, s * 1000 + ms).err();
+    let at = |s: i64, ms: i64| authenticate(&config, &signer.jwks(), &c, s * 1000 + ms).err();
     assert_eq!(at(issued - 1, 999), Some(Refused::NotYetValid));
     assert_eq!(at(issued, 0), None);
     assert_eq!(at(issued + 60, 0), None, "valid up to and including exp");
@@ -217,7 +221,10 @@ fn requiring_aud_or_leaving_the_rule_claims_unnamed_would_break_the_namespace() 
     let golden = serde_json::from_str::<Value>(GOLDEN).unwrap();
     let ns = Namespace::new(Env::Local, "acme").unwrap();
     let now = now_ms() / 1000;
-    let token = signer.issue(&ns, "local-x", "j".into(), now, 60).unwrap();
+    let token = signer
+        .issue(&ns, "local-x", "j".into(), now, 60)
+        .unwrap()
+        .token;
     let c = Connect {
         client_id: "local-x",
         username: "",
@@ -229,7 +236,7 @@ fn requiring_aud_or_leaving_the_rule_claims_unnamed_would_break_the_namespace() 
     let mut with_aud = golden.clone();
     with_aud["authClaims"]["aud"] = "tillor-mqtt".into();
     assert_eq!(
-        authenticate(&with_aud, signer.jwks(), &c, now_ms()).err(),
+        authenticate(&with_aud, &signer.jwks(), &c, now_ms()).err(),
         Some(Refused::ClaimNotString("aud".into()))
     );
 
@@ -240,14 +247,14 @@ fn requiring_aud_or_leaving_the_rule_claims_unnamed_would_break_the_namespace() 
     unnamed.as_object_mut().unwrap().remove("subAuthRuleClaim");
     unnamed["authRules"] =
         serde_json::json!({ "pubAuthRulePatterns": [".*"], "subAuthRulePatterns": [".*"] });
-    let open = accepted(authenticate(&unnamed, signer.jwks(), &c, now_ms()));
+    let open = accepted(authenticate(&unnamed, &signer.jwks(), &c, now_ms()));
     assert!(open.may_subscribe("#"));
     // The printed settings: empty static rules, so the named claims alone decide.
-    let session = accepted(authenticate(&golden, signer.jwks(), &c, now_ms()));
+    let session = accepted(authenticate(&golden, &signer.jwks(), &c, now_ms()));
     assert!(!session.may_subscribe("#"));
     assert!(session.may_subscribe("tillor/local/acme/integration/#"));
     let mut no_claims = golden.clone();
     no_claims["pubAuthRuleClaim"] = "notInTheToken".into();
-    let closed = accepted(authenticate(&no_claims, signer.jwks(), &c, now_ms()));
+    let closed = accepted(authenticate(&no_claims, &signer.jwks(), &c, now_ms()));
     assert!(!closed.may_publish("tillor/local/acme/integration"));
 }

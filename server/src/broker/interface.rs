@@ -55,6 +55,12 @@ pub trait Broker: Send + Sync {
         client_ids: &[String],
     ) -> Result<(), BrokerError>;
 
+    /// Tells the broker the published signing keys changed (a rotation), for
+    /// a broker that does not fetch them itself (TBMQ does, from the JWKS URL).
+    async fn reload_keys(&self) -> Result<(), BrokerError> {
+        Ok(())
+    }
+
     /// Whether a stored credential can connect, as far as the broker knows.
     fn health(&self, user_name: &str) -> BrokerStatus;
 

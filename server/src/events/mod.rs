@@ -146,12 +146,22 @@ impl EventSink {
     }
 }
 
+/// Whether this instance records the broker's reports. Of several instances
+/// sharing one broker, every one hears the reports (each keeps its own live
+/// sessions), and only the one that supervises the broker records them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reports {
+    Record,
+    SessionsOnly,
+}
+
 /// Starts the recorder; returns the sink for the broker client.
 pub fn start(
     store: Store,
     sessions: Arc<Sessions>,
     feed: Arc<Feed>,
     retention: Retention,
+    reports: Reports,
 ) -> EventSink {
     let (tx, mut rx) = mpsc::channel::<Note>(QUEUE);
     let sink = EventSink {
@@ -159,7 +169,7 @@ pub fn start(
         feed: feed.clone(),
     };
     crate::background::spawn(async move {
-        let mut recorder = Recorder::new(store, sessions, feed, retention);
+        let mut recorder = Recorder::new(store, sessions, feed, retention, reports);
         // What waits is taken in one go and written in one transaction: a
         // flood of reports costs the store one commit per batch, not one per
         // report (measured: events then cost the broker some 30-40 % of its

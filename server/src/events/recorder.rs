@@ -11,7 +11,7 @@ use tillor_contract::refusal::RefusalReason;
 
 use super::cause::{cause, Action, Recent};
 use super::fold::{fold, Record};
-use super::{Feed, Note, Retention, PRUNE_EVERY};
+use super::{Feed, Note, Reports, Retention, PRUNE_EVERY};
 use crate::sessions::{LiveSession, Sessions};
 use crate::store::event_batch::Newest;
 use crate::store::Store;
@@ -31,6 +31,9 @@ pub(super) struct Recorder {
     newest: Newest,
     /// What the organisation just did, to explain the kicks it causes.
     recent: Recent,
+    /// Whether the broker's reports are recorded here, or only keep the
+    /// live sessions (another instance records them).
+    reports: Reports,
 }
 
 impl Recorder {
@@ -39,6 +42,7 @@ impl Recorder {
         sessions: Arc<Sessions>,
         feed: Arc<Feed>,
         retention: Retention,
+        reports: Reports,
     ) -> Self {
         Recorder {
             store,
@@ -50,35 +54,18 @@ impl Recorder {
             pruned_at_ms: 0,
             newest: Newest::default(),
             recent: Recent::default(),
+            reports,
         }
     }
 
     /// What one note means: records added to `out`, sessions kept.
     pub(super) async fn take(&mut self, note: Note, out: &mut Vec<Record>) {
         match note {
-            Note::Report(report) => {
-                self.count_gap(self.last_seq, report.seq);
-                self.last_seq = report.seq;
-                if let Report::Live { sessions } = report.what {
-                    self.take_snapshot(sessions, out).await;
-                    return;
-                }
-                let (client_id, at_ms, count) =
-                    (report.client_id.clone(), report.at_ms, report.count);
-                match self.event_of(report).await {
-                    Ok(Some((org, what))) => out.push(Record {
-                        org,
-                        client_id,
-                        what,
-                        at_ms,
-                        count,
-                    }),
-                    Ok(None) => {
-                        self.feed.unattributed.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Err(e) => tracing::warn!(%e, "could not attribute a broker report"),
-                }
-            }
+            Note::Report(report) => match self.reports {
+                Reports::Record => self.take_report(report, out).await,
+                // The sessions are kept all the same; the records go.
+                Reports::SessionsOnly => self.take_report(report, &mut Vec::new()).await,
+            },
             Note::Action(action) => self.act(action, out),
             Note::BrokerStopped { at_ms } => {
                 // The next broker's plugin counts from 1 again.
@@ -94,6 +81,29 @@ impl Recorder {
                     count: 1,
                 }));
             }
+        }
+    }
+
+    async fn take_report(&mut self, report: BrokerReport, out: &mut Vec<Record>) {
+        self.count_gap(self.last_seq, report.seq);
+        self.last_seq = report.seq;
+        if let Report::Live { sessions } = report.what {
+            self.take_snapshot(sessions, out).await;
+            return;
+        }
+        let (client_id, at_ms, count) = (report.client_id.clone(), report.at_ms, report.count);
+        match self.event_of(report).await {
+            Ok(Some((org, what))) => out.push(Record {
+                org,
+                client_id,
+                what,
+                at_ms,
+                count,
+            }),
+            Ok(None) => {
+                self.feed.unattributed.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => tracing::warn!(%e, "could not attribute a broker report"),
         }
     }
 

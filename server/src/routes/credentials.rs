@@ -65,7 +65,7 @@ pub async fn create(
 
     let now_secs = now.unix_timestamp();
     let jti = uuid::Uuid::new_v4().to_string();
-    let token = state
+    let issued = state
         .signer
         .issue(&org.namespace, &client_id, jti.clone(), now_secs, ttl)
         .map_err(Error::internal)?;
@@ -76,14 +76,14 @@ pub async fn create(
         expires_at: now_secs + i64::from(ttl),
         revoked_at: None,
     };
-    state.store.insert_token(&org.id, &row).await?;
+    state.store.insert_token(&org.id, &issued.kid, &row).await?;
     let expires_at = time::OffsetDateTime::from_unix_timestamp(now_secs + i64::from(ttl))
         .map_err(Error::internal)?;
     tracing::info!(org = %org.id, client_id = %client_id, ttl, "issued MQTT JWT");
     Ok((
         StatusCode::CREATED,
         Json(JwtCredentials {
-            token,
+            token: issued.token,
             client_id,
             broker_url: state.config.broker_url(),
             topic_prefix: org.namespace.prefix(),

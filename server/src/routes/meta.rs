@@ -113,7 +113,7 @@ pub async fn readyz(State(state): State<AppState>) -> axum::response::Response {
 }
 
 pub async fn jwks(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(state.signer.jwks().clone())
+    Json(state.signer.jwks())
 }
 
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {

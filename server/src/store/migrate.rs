@@ -42,7 +42,15 @@ type Static = (
     bool,
 );
 type Tombstone = (String, String);
-type Token = (String, String, String, i64, i64, Option<i64>);
+type Token = (
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
 type Event = (String, String, String, String, i64, i64, i64, i64);
 
 /// Rows per multi-row INSERT.
@@ -81,7 +89,7 @@ impl Store {
                 .fetch_all(from)
                 .await?;
         let tokens: Vec<Token> = sqlx::query_as(
-            "SELECT jti, org_id, client_id, issued_at, expires_at, revoked_at
+            "SELECT jti, org_id, client_id, issued_at, expires_at, revoked_at, kid
              FROM jwt_tokens ORDER BY rowid",
         )
         .fetch_all(from)
@@ -129,14 +137,15 @@ impl Store {
         );
         copy!(
             tokens,
-            "INSERT INTO jwt_tokens (jti, org_id, client_id, issued_at, expires_at, revoked_at) ",
-            |b, (j, o, c, i, e, r)| b
+            "INSERT INTO jwt_tokens (jti, org_id, client_id, issued_at, expires_at, revoked_at, kid) ",
+            |b, (j, o, c, i, e, r, k)| b
                 .push_bind(j)
                 .push_bind(o)
                 .push_bind(c)
                 .push_bind(*i)
                 .push_bind(*e)
                 .push_bind(*r)
+                .push_bind(k)
         );
         copy!(events,
             "INSERT INTO broker_events (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev) ",

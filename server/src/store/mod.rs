@@ -17,6 +17,7 @@ use sqlx::{PgPool, SqlitePool};
 pub mod event_batch;
 pub mod events;
 pub mod migrate;
+pub mod signing_keys;
 pub mod tokens;
 
 pub use events::EventRow;

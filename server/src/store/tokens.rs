@@ -29,17 +29,25 @@ pub enum Revocation {
 const COLUMNS: &str = "jti, client_id, issued_at, expires_at, revoked_at";
 
 impl Store {
-    pub async fn insert_token(&self, org_id: &str, t: &TokenRow) -> Result<(), sqlx::Error> {
+    /// Records a token issued for `org_id`, signed with the key `kid` (which
+    /// stays published while the token may be used).
+    pub async fn insert_token(
+        &self,
+        org_id: &str,
+        kid: &str,
+        t: &TokenRow,
+    ) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
             sqlx::query(&pool.sql(
-                "INSERT INTO jwt_tokens (jti, org_id, client_id, issued_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO jwt_tokens (jti, org_id, client_id, issued_at, expires_at, kid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             ))
             .bind(&t.jti)
             .bind(org_id)
             .bind(&t.client_id)
             .bind(t.issued_at)
             .bind(t.expires_at)
+            .bind(kid)
             .execute(pool)
             .await
             .map(drop)
@@ -139,36 +147,6 @@ impl Store {
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected())
-        })
-    }
-
-    /// Adds a sealed signing key; one already there under that kid stays.
-    pub async fn insert_signing_key(
-        &self,
-        kid: &str,
-        sealed: &[u8],
-        created_at: i64,
-    ) -> Result<(), sqlx::Error> {
-        on_pool!(self, |pool| {
-            sqlx::query(&pool.sql(
-                "INSERT INTO signing_keys (kid, sealed, created_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(kid) DO NOTHING",
-            ))
-            .bind(kid)
-            .bind(sealed)
-            .bind(created_at)
-            .execute(pool)
-            .await
-            .map(drop)
-        })
-    }
-
-    /// The sealed signing keys (kid, sealed), oldest first: the first signs.
-    pub async fn signing_keys(&self) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
-        on_pool!(self, |pool| {
-            sqlx::query_as("SELECT kid, sealed FROM signing_keys ORDER BY created_at, kid")
-                .fetch_all(pool)
-                .await
         })
     }
 }

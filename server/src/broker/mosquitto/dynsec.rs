@@ -4,6 +4,7 @@
 //! response finds the caller.
 
 use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 use tillor_contract::Namespace;
 use tokio::sync::oneshot;
 
-use super::settings::{Settings, ADMIN_USER};
+use super::settings::ADMIN_USER;
 use crate::broker::error::BrokerError;
 use crate::events::EventSink;
 use tillor_contract::broker_event::{BrokerReport, ControlCommand, CONTROL_TOPIC, EVENTS_TOPIC};
@@ -44,14 +45,19 @@ impl Drop for Dynsec {
 }
 
 impl Dynsec {
-    /// Logs in as the admin; broker events (`EVENTS_TOPIC`) go to `sink`.
-    pub async fn connect(s: &Settings, sink: EventSink) -> Result<Dynsec, String> {
+    /// Logs in as the admin at `addr`; broker events (`EVENTS_TOPIC`) go
+    /// to `sink`.
+    pub async fn connect(
+        addr: SocketAddr,
+        admin_password: String,
+        sink: EventSink,
+    ) -> Result<Dynsec, String> {
         let mut options = MqttOptions::new(
             format!("tillor-local-admin-{}", crate::secrets::random_slug(8)),
-            s.tcp_addr.ip().to_string(),
-            s.tcp_addr.port(),
+            addr.ip().to_string(),
+            addr.port(),
         );
-        options.set_credentials(ADMIN_USER, s.admin_password()?);
+        options.set_credentials(ADMIN_USER, admin_password);
         options.set_keep_alive(Duration::from_secs(10));
         options.set_clean_session(true);
         let (client, mut events) = AsyncClient::new(options, 64);
@@ -135,7 +141,9 @@ impl Dynsec {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Err("could not log in to the broker's control API as the admin within 10 s".into())
+        Err(format!(
+            "could not log in to the broker at {addr} as {ADMIN_USER} within 10 s"
+        ))
     }
 
     /// Sends commands in one message and returns their responses in order.

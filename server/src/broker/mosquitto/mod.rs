@@ -3,6 +3,10 @@
 //! 1. our JWT plugin (mosquitto-jwt/), which handles clients with an empty username;
 //! 2. Mosquitto's dynamic-security plugin, which holds the static credentials and
 //!    which we drive through its control API as an admin client.
+//!
+//! Several instances on one database share one such broker: one supervises
+//! it (`start`), the others only log in as its admin (`connect`,
+//! `TILLOR_BROKER=external`).
 
 mod dynsec;
 mod log_line;
@@ -22,30 +26,63 @@ use crate::events::EventSink;
 use dynsec::Dynsec;
 use settings::ADMIN_USER;
 pub use settings::{BrokerTls, Settings};
+pub use supervisor::BeforeStart;
 use supervisor::Supervisor;
 
 pub struct Mosquitto {
     dynsec: Dynsec,
     /// Static credentials the store has and the broker lacks (found at start).
     missing: Missing,
-    _process: Supervisor,
+    /// None when another instance supervises the broker.
+    process: Option<Supervisor>,
 }
 
 impl Mosquitto {
-    /// Starts Mosquitto, connects the admin client (which also hands the
-    /// broker's events to `events`) and reconciles the broker with the store's
-    /// static credentials (`stored`, their user names).
+    /// Starts Mosquitto (`before_start` runs before each start: it writes
+    /// the files the broker reads), connects the admin client (which also
+    /// hands the broker's events to `events`) and reconciles the broker with
+    /// the store's static credentials (`stored`, their user names).
     pub async fn start(
         settings: Settings,
         stored: Vec<String>,
         events: EventSink,
+        before_start: BeforeStart,
     ) -> Result<Arc<dyn Broker>, String> {
-        let process = Supervisor::start(&settings, events.clone()).await?;
-        let dynsec = Dynsec::connect(&settings, events).await?;
+        let process = Supervisor::start(&settings, events.clone(), before_start).await?;
+        let dynsec = Dynsec::connect(settings.tcp_addr, settings.admin_password()?, events).await?;
+        Self::reconciled(dynsec, Some(process), stored).await
+    }
+
+    /// Logs in to the Mosquitto another instance supervises, at `addr`, as its
+    /// admin; then as `start`.
+    pub async fn connect(
+        addr: std::net::SocketAddr,
+        admin_password: String,
+        stored: Vec<String>,
+        events: EventSink,
+    ) -> Result<Arc<dyn Broker>, String> {
+        let dynsec = Dynsec::connect(addr, admin_password, events)
+            .await
+            .map_err(|e| {
+                format!(
+                    "{e}: is the supervising instance running there, and is \
+                     TILLOR_BROKER_ADMIN_PASSWORD the content of its data directory's \
+                     mosquitto/{}?",
+                    settings::ADMIN_PASSWORD_FILE
+                )
+            })?;
+        Self::reconciled(dynsec, None, stored).await
+    }
+
+    async fn reconciled(
+        dynsec: Dynsec,
+        process: Option<Supervisor>,
+        stored: Vec<String>,
+    ) -> Result<Arc<dyn Broker>, String> {
         let broker = Mosquitto {
             dynsec,
             missing: Missing::default(),
-            _process: process,
+            process,
         };
         broker
             .missing
@@ -59,7 +96,18 @@ impl Mosquitto {
 #[async_trait::async_trait]
 impl Broker for Mosquitto {
     fn restart_for_new_certificate(&self) {
-        self._process.restart();
+        if let Some(process) = &self.process {
+            process.restart();
+        }
+    }
+
+    /// The supervising instance wrote the JWKS file the plugin reads; the
+    /// others' files are not the broker's.
+    async fn reload_keys(&self) -> Result<(), BrokerError> {
+        if self.process.is_none() {
+            return Ok(());
+        }
+        self.dynsec.command(&ControlCommand::ReloadKeys).await
     }
 
     async fn create_static(&self, c: NewStatic<'_>) -> Result<(), BrokerError> {

@@ -13,6 +13,13 @@ use crate::events::EventSink;
 
 use super::settings::{Settings, ADMIN_PASSWORD_FILE, ADMIN_USER, CONFIG_FILE, DYNSEC_FILE};
 
+/// Runs before every start of Mosquitto: writes the files it reads at start
+/// from the shared store (revoked tokens, signing keys), which another
+/// instance may have changed since.
+pub type BeforeStart = std::sync::Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync,
+>;
+
 /// Keeps Mosquitto running: restarts it when it exits or is asked to (a
 /// renewed certificate), stops it when dropped.
 pub struct Supervisor {
@@ -29,7 +36,11 @@ impl Drop for Supervisor {
 
 impl Supervisor {
     /// `events` hears of every exit: the sessions end with the process.
-    pub async fn start(settings: &Settings, events: EventSink) -> Result<Supervisor, String> {
+    pub async fn start(
+        settings: &Settings,
+        events: EventSink,
+        before_start: BeforeStart,
+    ) -> Result<Supervisor, String> {
         prepare(settings).await?;
         for (what, addr) in settings.listeners() {
             if let Err(e) = wait_until_free(addr).await {
@@ -59,6 +70,7 @@ impl Supervisor {
                 tracing::error!(?status, "mosquitto exited; restarting it in 1 s");
                 events.broker_stopped(crate::now_ms()).await;
                 tokio::time::sleep(Duration::from_secs(1)).await;
+                before_start().await;
                 child = loop {
                     match spawn(&settings) {
                         Ok(c) => break c,
