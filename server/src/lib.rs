@@ -204,16 +204,6 @@ pub struct Running {
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// The static usernames a broker may rightly hold at start: stored ones and
-/// creates in progress on any instance (`pending_static`).
-async fn known_static_user_names(store: &Store) -> Result<Vec<String>, String> {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    store
-        .known_static_user_names(now - broker::PENDING_GRACE_SECS)
-        .await
-        .map_err(|e| format!("cannot read the store: {e}"))
-}
-
 /// Opens the data directory, seeds organisations and starts serving.
 pub async fn start(config: Config) -> Result<Running, String> {
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -285,12 +275,10 @@ pub async fn start(config: Config) -> Result<Running, String> {
         config::BrokerKind::None => (None, None),
         // TBMQ reports no events to us: the support view stays empty.
         config::BrokerKind::Tbmq => {
-            let stored = known_static_user_names(&store).await?;
-            let broker = broker::tbmq::Tbmq::start(broker::tbmq::account(&config)?, stored).await?;
+            let broker = broker::tbmq::Tbmq::start(broker::tbmq::account(&config)?, &store).await?;
             (Some(broker), None)
         }
         config::BrokerKind::Mosquitto => {
-            let stored = known_static_user_names(&store).await?;
             let sink = events::start(
                 store.clone(),
                 live.clone(),
@@ -301,7 +289,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
             let settings = config.broker_settings();
             let before_start = broker_files(store.clone(), signer.clone(), &config);
             let broker =
-                broker::mosquitto::Mosquitto::start(settings, stored, sink.clone(), before_start)
+                broker::mosquitto::Mosquitto::start(settings, &store, sink.clone(), before_start)
                     .await?;
             (Some(broker), Some(sink))
         }
@@ -314,7 +302,6 @@ pub async fn start(config: Config) -> Result<Running, String> {
             let password = config.broker_admin_password.as_ref().ok_or(
                 "TILLOR_BROKER=external needs TILLOR_BROKER_ADMIN_PASSWORD: the content of the supervising instance's <data dir>/mosquitto/admin-password",
             )?;
-            let stored = known_static_user_names(&store).await?;
             let sink = events::start(
                 store.clone(),
                 live.clone(),
@@ -325,7 +312,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
             let broker = broker::mosquitto::Mosquitto::connect(
                 config.mqtt_addr,
                 password.0.clone(),
-                stored,
+                &store,
                 sink.clone(),
             )
             .await?;

@@ -5,31 +5,21 @@
 
 mod common;
 
+use common::instances::{external, Service, SharedBroker};
 use common::{creds_path, Stack};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tillor_harness::{fresh_postgres_database, TEST_DATABASE_ENV};
+use tillor_harness::fresh_postgres_database;
 
 /// A request as the second seeded organisation (ORG_B), on either instance.
 fn as_org_b(s: &Stack, method: Method, path: &str) -> reqwest::RequestBuilder {
     common::feed::as_org(s, common::ORG_B, common::KEY_B, method, path)
 }
 
-/// Two instances on one new database, each with its own data directory
-/// (and, until the single-supervisor work, its own Mosquitto).
+/// Two instances on one new database and one broker (a supervises it).
 fn two_instances(dir: &std::path::Path) -> (Stack, Stack) {
-    let url = fresh_postgres_database()
-        .unwrap_or_else(|| panic!("{TEST_DATABASE_ENV} is not set: run scripts/test"));
-    let env = [("TILLOR_DATABASE_URL", url.as_str())];
-    let a = Stack::start(&dir.join("a"), &env);
-    let b = Stack::start(&dir.join("b"), &env);
-    // One demo organisation for the service, made by the first.
-    assert_eq!(
-        (&a.org, &a.key),
-        (&b.org, &b.key),
-        "the demo organisation is made once"
-    );
-    (a, b)
+    let service = Service::start(dir);
+    (service.a, service.b)
 }
 
 #[tokio::test]
@@ -222,9 +212,10 @@ async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_with
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
-async fn a_token_from_one_instance_connects_at_the_broker_of_the_other() {
+async fn credentials_from_the_instance_without_the_broker_work_at_the_shared_broker() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = two_instances(dir.path());
+    assert_eq!(b.mqtt_port, a.mqtt_port, "b uses a's broker");
     // Both publish the same keys, sealed in the shared database.
     let jwks = |s: &Stack| {
         let get = reqwest::get(s.url("/.well-known/jwks.json"));
@@ -238,13 +229,13 @@ async fn a_token_from_one_instance_connects_at_the_broker_of_the_other() {
     };
     assert_eq!(jwks(&a).await, jwks(&b).await);
 
-    let jwt = a.create_jwt("roaming").await;
-    let topic = format!("tillor/local/{}/integration/roaming", a.org);
+    let jwt = b.create_jwt("roaming").await;
+    let topic = format!("tillor/local/{}/integration/roaming", b.org);
     let client_id = jwt["clientId"].as_str().unwrap();
     let token = jwt["token"].as_str().unwrap();
     let out = common::mosquitto_as(
         "mosquitto_pub",
-        b.mqtt_port,
+        a.mqtt_port,
         "",
         token,
         client_id,
@@ -254,9 +245,81 @@ async fn a_token_from_one_instance_connects_at_the_broker_of_the_other() {
     .unwrap();
     assert!(
         out.status.success(),
-        "b's broker refused a's token: {}",
+        "the broker refused b's token: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A static credential b made is provisioned on the one broker.
+    let cred = b.create_static("through-b").await;
+    let out = common::mosquitto(
+        "mosquitto_pub",
+        a.mqtt_port,
+        &cred,
+        &["-t", &topic, "-m", "x"],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "the broker refused b's static credential: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
+async fn an_instance_starting_while_another_creates_deletes_none_of_its_broker_clients() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::start(dir.path());
+    let (a, b, url) = (service.a, service.b, service.database_url);
+    b.stop();
+    // Each start of b reconciles the shared broker with the store, while a
+    // has creates between their broker write and their stored row.
+    let restarts = {
+        let (dir, broker, url) = (dir.path().to_owned(), SharedBroker::of(&a), url.clone());
+        tokio::task::spawn_blocking(move || {
+            for round in 0..4 {
+                external(&dir.join(format!("b{round}")), &broker, &url).stop();
+            }
+        })
+    };
+    let creates = async {
+        let mut made = Vec::new();
+        for i in 0..30 {
+            let create = as_org_b(&a, Method::POST, &common::static_path(common::ORG_B))
+                .json(&json!({ "name": format!("busy-{i}") }))
+                .send();
+            let (r1, r2) = tokio::join!(create, async {
+                as_org_b(&a, Method::POST, &common::static_path(common::ORG_B))
+                    .json(&json!({ "name": format!("busier-{i}") }))
+                    .send()
+                    .await
+            });
+            for r in [r1.unwrap(), r2.unwrap()] {
+                assert_eq!(r.status(), StatusCode::CREATED);
+                made.push(r.json::<serde_json::Value>().await.unwrap());
+            }
+        }
+        made
+    };
+    let (made, restarted) = tokio::join!(creates, restarts);
+    restarted.unwrap();
+    let topic = format!("tillor/local/{}/integration/busy", common::ORG_B);
+    for cred in &made {
+        let out = common::mosquitto(
+            "mosquitto_pub",
+            a.mqtt_port,
+            cred,
+            &["-t", &topic, "-m", "x"],
+        )
+        .output()
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{} was deleted from the broker by a starting instance: {}",
+            cred["userName"],
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ use tillor_contract::api::BrokerStatus;
 
 use super::error::BrokerError;
 use super::interface::Broker;
+use crate::store::Store;
 
 /// The stored credentials a broker lacks, as the last reconciliation found
 /// them: what `Broker::health` reports, whichever broker it is.
@@ -19,13 +20,9 @@ use super::interface::Broker;
 pub struct Missing(RwLock<HashSet<String>>);
 
 impl Missing {
-    /// Reconciles `broker` with `stored` (user names) and remembers what it lacks.
-    pub async fn reconcile(
-        &self,
-        broker: &dyn Broker,
-        stored: Vec<String>,
-    ) -> Result<(), BrokerError> {
-        let missing = reconcile(broker, &stored.into_iter().collect()).await?;
+    /// Reconciles `broker` with `store` and remembers what it lacks.
+    pub async fn reconcile(&self, broker: &dyn Broker, store: &Store) -> Result<(), String> {
+        let missing = reconcile(broker, store).await?;
         if let Ok(mut m) = self.0.write() {
             *m = missing;
         }
@@ -58,13 +55,33 @@ impl Missing {
 /// TBMQ's calls time out after 10 s each).
 pub const PENDING_GRACE_SECS: i64 = 600;
 
-/// Makes the broker match `stored` (user names, including creates in
-/// progress) and returns the stored ones the broker lacks.
-pub async fn reconcile(
+/// Makes the broker match the store and returns the stored user names the
+/// broker lacks. The broker is listed first, the store read after: every
+/// create, on any instance, records its intent before it reaches the broker,
+/// so a client listed here that the store does not know is truly an orphan,
+/// never another instance's create in progress.
+pub async fn reconcile(broker: &dyn Broker, store: &Store) -> Result<HashSet<String>, String> {
+    let on_broker = broker.list_static().await.map_err(|e| e.to_string())?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let known: HashSet<String> = store
+        .known_static_user_names(now - PENDING_GRACE_SECS)
+        .await
+        .map_err(|e| format!("cannot read the store: {e}"))?
+        .into_iter()
+        .collect();
+    settle(broker, on_broker, &known)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Deletes the broker's clients that are not `known`; returns the known ones
+/// the broker lacks.
+async fn settle(
     broker: &dyn Broker,
-    stored: &HashSet<String>,
+    on_broker: HashSet<String>,
+    known: &HashSet<String>,
 ) -> Result<HashSet<String>, BrokerError> {
-    let on_broker = broker.list_static().await?;
+    let stored = known;
     for user in on_broker.difference(stored) {
         tracing::warn!(user_name = %user, "broker client unknown to the store: deleting it");
         broker.delete_static(user).await?;
@@ -129,7 +146,10 @@ mod tests {
     #[tokio::test]
     async fn unknown_broker_clients_go_and_stored_ones_the_broker_lacks_are_reported() {
         let broker = Names(Mutex::new(set(&["kept", "orphan"])));
-        let missing = reconcile(&broker, &set(&["kept", "lost"])).await.unwrap();
+        let on_broker = broker.list_static().await.unwrap();
+        let missing = settle(&broker, on_broker, &set(&["kept", "lost"]))
+            .await
+            .unwrap();
         assert_eq!(missing, set(&["lost"]));
         assert_eq!(broker.list_static().await.unwrap(), set(&["kept"]));
     }

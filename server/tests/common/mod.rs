@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod feed;
+pub mod instances;
 pub mod mqtt;
 
 pub use tillor_harness::{mosquitto, mosquitto_as, Stack, KEY_B, ORG_B};

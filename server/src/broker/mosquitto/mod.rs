@@ -23,6 +23,7 @@ use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
 use super::reconcile::Missing;
 use crate::events::EventSink;
+use crate::store::Store;
 use dynsec::Dynsec;
 use settings::ADMIN_USER;
 pub use settings::{BrokerTls, Settings};
@@ -41,16 +42,16 @@ impl Mosquitto {
     /// Starts Mosquitto (`before_start` runs before each start: it writes
     /// the files the broker reads), connects the admin client (which also
     /// hands the broker's events to `events`) and reconciles the broker with
-    /// the store's static credentials (`stored`, their user names).
+    /// the store's static credentials.
     pub async fn start(
         settings: Settings,
-        stored: Vec<String>,
+        store: &Store,
         events: EventSink,
         before_start: BeforeStart,
     ) -> Result<Arc<dyn Broker>, String> {
         let process = Supervisor::start(&settings, events.clone(), before_start).await?;
         let dynsec = Dynsec::connect(settings.tcp_addr, settings.admin_password()?, events).await?;
-        Self::reconciled(dynsec, Some(process), stored).await
+        Self::reconciled(dynsec, Some(process), store).await
     }
 
     /// Logs in to the Mosquitto another instance supervises, at `addr`, as its
@@ -58,7 +59,7 @@ impl Mosquitto {
     pub async fn connect(
         addr: std::net::SocketAddr,
         admin_password: String,
-        stored: Vec<String>,
+        store: &Store,
         events: EventSink,
     ) -> Result<Arc<dyn Broker>, String> {
         let dynsec = Dynsec::connect(addr, admin_password, events)
@@ -71,13 +72,13 @@ impl Mosquitto {
                     settings::ADMIN_PASSWORD_FILE
                 )
             })?;
-        Self::reconciled(dynsec, None, stored).await
+        Self::reconciled(dynsec, None, store).await
     }
 
     async fn reconciled(
         dynsec: Dynsec,
         process: Option<Supervisor>,
-        stored: Vec<String>,
+        store: &Store,
     ) -> Result<Arc<dyn Broker>, String> {
         let broker = Mosquitto {
             dynsec,
@@ -86,7 +87,7 @@ impl Mosquitto {
         };
         broker
             .missing
-            .reconcile(&broker, stored)
+            .reconcile(&broker, store)
             .await
             .map_err(|e| format!("cannot reconcile the broker with the store: {e}"))?;
         Ok(Arc::new(broker))

@@ -27,6 +27,7 @@ use tillor_contract::broker_event::RevokedToken;
 use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
 use super::reconcile::Missing;
+use crate::store::Store;
 pub use rest::{Account, CALL_TIMEOUT};
 use rest::{Refusal, Rest};
 use wire::{AuthRules, Basic, ClientSession, NewCredentials, Page, Stored, NAME_PREFIX};
@@ -42,13 +43,12 @@ pub struct Tbmq {
 }
 
 impl Tbmq {
-    /// Logs in to TBMQ and reconciles it with the store's static credentials
-    /// (`stored`, their user names).
-    pub async fn start(account: Account, stored: Vec<String>) -> Result<Arc<dyn Broker>, String> {
+    /// Logs in to TBMQ and reconciles it with the store's static credentials.
+    pub async fn start(account: Account, store: &Store) -> Result<Arc<dyn Broker>, String> {
         let broker = Tbmq::connect(account)?;
         broker
             .missing
-            .reconcile(&broker, stored)
+            .reconcile(&broker, store)
             .await
             .map_err(|e| format!("cannot reconcile TBMQ with the store: {e}"))?;
         Ok(Arc::new(broker))
