@@ -77,6 +77,96 @@ async fn what_one_instance_creates_the_other_lists_and_deletes() {
         .await
         .unwrap();
     assert_eq!(theirs.status(), StatusCode::CONFLICT);
+
+    // A static credential made through a: b lists it, sees its session,
+    // kicks it and deletes it; then a lists nothing and the broker refuses it.
+    let cred: serde_json::Value = as_org_b(&a, Method::POST, &common::static_path(org))
+        .json(&json!({ "name": "till" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statics = |s: &Stack| {
+        let request = as_org_b(s, Method::GET, &common::static_path(org)).send();
+        async move {
+            request
+                .await
+                .unwrap()
+                .json::<Vec<serde_json::Value>>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(statics(&b).await[0]["id"], cred["id"]);
+    let topic = format!("tillor/local/{org}/integration/#");
+    let _session = common::feed::Subscriber(
+        common::mosquitto("mosquitto_sub", a.mqtt_port, &cred, &["-t", &topic])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let client_id = cred["clientId"].as_str().unwrap();
+    for s in [&a, &b] {
+        // Each instance hears the broker's reports and keeps the sessions.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !common::feed::connections(s, org, common::KEY_B)
+            .await
+            .iter()
+            .any(|c| c["clientId"] == client_id)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} lists no session",
+                s.base
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    let kick = as_org_b(
+        &b,
+        Method::DELETE,
+        &format!(
+            "{}/{client_id}",
+            tillor_contract::api::connections_path(org)
+        ),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(kick.status(), StatusCode::NO_CONTENT);
+    // The broker reports the kick; a records it, both serve it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !common::feed::events(&b, org, common::KEY_B)
+        .await
+        .iter()
+        .any(|e| e["clientId"] == client_id && e["what"]["cause"] == "kicked")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "b's kick did not end the session"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let id = cred["id"].as_str().unwrap();
+    let deleted = as_org_b(
+        &b,
+        Method::DELETE,
+        &format!("{}/{id}", common::static_path(org)),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert!(statics(&a).await.is_empty());
+    let out = common::mosquitto("mosquitto_pub", a.mqtt_port, &cred, &["-t", "x", "-m", "x"])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the deleted credential still connects"
+    );
 }
 
 #[tokio::test]
@@ -208,6 +298,23 @@ async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_with
         after < std::time::Duration::from_secs(2),
         "b answered {after:?} after the publish"
     );
+    // Both instances heard the broker's reports; only a recorded them.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let all = common::feed::events(&a, common::ORG_B, common::KEY_B).await;
+    let connects: Vec<_> = all
+        .iter()
+        .filter(|e| e["clientId"] == cred["clientId"] && e["what"]["kind"] == "connected")
+        .collect();
+    assert_eq!(connects.len(), 1, "one connect, recorded once: {all:?}");
+    assert_eq!(
+        connects[0]["count"], 1,
+        "one connect, recorded once: {all:?}"
+    );
+    assert_eq!(
+        common::feed::events(&b, common::ORG_B, common::KEY_B).await,
+        all,
+        "both instances serve the same events"
+    );
 }
 
 #[tokio::test]
@@ -267,18 +374,24 @@ async fn credentials_from_the_instance_without_the_broker_work_at_the_shared_bro
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/test runs it in its PostgreSQL round"]
-async fn an_instance_starting_while_another_creates_deletes_none_of_its_broker_clients() {
+async fn instances_starting_at_once_while_others_create_delete_none_of_their_broker_clients() {
     let dir = tempfile::tempdir().unwrap();
     let service = Service::start(dir.path());
     let (a, b, url) = (service.a, service.b, service.database_url);
-    b.stop();
-    // Each start of b reconciles the shared broker with the store, while a
-    // has creates between their broker write and their stored row.
+    // Each round two more instances start at once, each reconciling the
+    // shared broker with the store, while a and b have creates between
+    // their broker write and their stored row.
     let restarts = {
         let (dir, broker, url) = (dir.path().to_owned(), SharedBroker::of(&a), url.clone());
         tokio::task::spawn_blocking(move || {
-            for round in 0..4 {
-                external(&dir.join(format!("b{round}")), &broker, &url).stop();
+            for round in 0..3 {
+                std::thread::scope(|scope| {
+                    for who in ["c", "d"] {
+                        let data = dir.join(format!("{who}{round}"));
+                        let (broker, url) = (&broker, &url);
+                        scope.spawn(move || external(&data, broker, url).stop());
+                    }
+                });
             }
         })
     };
@@ -289,7 +402,7 @@ async fn an_instance_starting_while_another_creates_deletes_none_of_its_broker_c
                 .json(&json!({ "name": format!("busy-{i}") }))
                 .send();
             let (r1, r2) = tokio::join!(create, async {
-                as_org_b(&a, Method::POST, &common::static_path(common::ORG_B))
+                as_org_b(&b, Method::POST, &common::static_path(common::ORG_B))
                     .json(&json!({ "name": format!("busier-{i}") }))
                     .send()
                     .await

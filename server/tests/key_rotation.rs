@@ -75,6 +75,21 @@ async fn a_rotated_key_is_published_first_then_signs_and_the_broker_takes_it_wit
     let before = b.create_jwt("before").await;
     let old = kid_of(before["token"].as_str().unwrap());
     let broker_pid = a.mosquitto_pid();
+    // A session in flight on a token of the old key, through the rotation.
+    let in_flight = b.create_jwt("in-flight").await;
+    let mut session = common::feed::Subscriber(
+        common::mosquitto_as(
+            "mosquitto_sub",
+            a.mqtt_port,
+            "",
+            in_flight["token"].as_str().unwrap(),
+            in_flight["clientId"].as_str().unwrap(),
+            &["-t", &format!("tillor/local/{}/integration/#", a.org)],
+        )
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap(),
+    );
 
     // Less than TBMQ's shortest refresh ahead is refused.
     let early = rotate_key(&a, &url, &["--publish-ahead-secs", "60"]);
@@ -128,5 +143,22 @@ async fn a_rotated_key_is_published_first_then_signs_and_the_broker_takes_it_wit
         a.mosquitto_pid(),
         broker_pid,
         "the broker was not restarted"
+    );
+    // Still the same session: never refused, never disconnected.
+    assert!(!session.exited(), "the old key's session was refused");
+    let events = common::feed::events(&a, &a.org, &a.key).await;
+    let ended: Vec<_> = events
+        .iter()
+        .filter(|e| e["clientId"] == in_flight["clientId"] && e["what"]["kind"] != "connected")
+        .collect();
+    assert!(
+        ended.is_empty(),
+        "the rotation touched a session in flight: {ended:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["clientId"] == in_flight["clientId"]),
+        "the session in flight was seen at all: {events:?}"
     );
 }

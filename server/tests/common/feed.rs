@@ -176,7 +176,7 @@ pub fn now() -> i64 {
 }
 
 /// A running `mosquitto_sub` with a static credential, stopped on drop.
-pub struct Subscriber(std::process::Child);
+pub struct Subscriber(pub std::process::Child);
 
 impl Subscriber {
     pub fn exited(&mut self) -> bool {
