@@ -18,6 +18,7 @@ pub mod sessions;
 pub mod store;
 pub mod tls;
 pub mod tokens;
+mod uses;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -271,54 +272,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
     }
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let live = Arc::new(sessions::Sessions::default());
-    let (broker, sink) = match config.broker {
-        config::BrokerKind::None => (None, None),
-        // TBMQ reports no events to us: the support view stays empty.
-        config::BrokerKind::Tbmq => {
-            let broker = broker::tbmq::Tbmq::start(broker::tbmq::account(&config)?, &store).await?;
-            (Some(broker), None)
-        }
-        config::BrokerKind::Mosquitto => {
-            let sink = events::start(
-                store.clone(),
-                live.clone(),
-                feed.clone(),
-                config.events_retention(),
-                events::Reports::Record,
-            );
-            let settings = config.broker_settings();
-            let before_start = broker_files(store.clone(), signer.clone(), &config);
-            let broker =
-                broker::mosquitto::Mosquitto::start(settings, &store, sink.clone(), before_start)
-                    .await?;
-            (Some(broker), Some(sink))
-        }
-        // Another instance supervises the broker and records its reports;
-        // this one keeps its own live sessions and records its own actions.
-        config::BrokerKind::External => {
-            if !store.is_shared() {
-                return Err("TILLOR_BROKER=external shares the broker of another instance, so it needs their shared database: set TILLOR_DATABASE_URL=postgres://… (and TILLOR_KEY_ENCRYPTION_KEY) as on that instance".into());
-            }
-            let password = config.broker_admin_password.as_ref().ok_or(
-                "TILLOR_BROKER=external needs TILLOR_BROKER_ADMIN_PASSWORD: the content of the supervising instance's <data dir>/mosquitto/admin-password",
-            )?;
-            let sink = events::start(
-                store.clone(),
-                live.clone(),
-                feed.clone(),
-                config.events_retention(),
-                events::Reports::SessionsOnly,
-            );
-            let broker = broker::mosquitto::Mosquitto::connect(
-                config.mqtt_addr,
-                password.0.clone(),
-                &store,
-                sink.clone(),
-            )
-            .await?;
-            (Some(broker), Some(sink))
-        }
-    };
+    let (broker, sink) = uses::broker(&config, &store, &signer, &live, &feed).await?;
     if let Some(sealer) = sealer {
         key_rotation::follow(
             store.clone(),
@@ -356,28 +310,6 @@ pub async fn start(config: Config) -> Result<Running, String> {
         }
     };
     Ok(Running { addr, demo, server })
-}
-
-/// What a restarting Mosquitto reads must be the store's now: revocations
-/// and signing keys may have changed through another instance.
-fn broker_files(
-    store: Store,
-    signer: Arc<TokenSigner>,
-    config: &Config,
-) -> broker::mosquitto::BeforeStart {
-    let dir = config.data_dir.clone();
-    Arc::new(move || {
-        let (store, signer, dir) = (store.clone(), signer.clone(), dir.clone());
-        Box::pin(async move {
-            let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            if let Err(e) = revocations::write(&store, &dir, now).await {
-                tracing::error!(%e, "the restarted broker may accept revoked tokens");
-            }
-            if let Err(e) = signer.write_jwks(&dir) {
-                tracing::error!(%e, "the restarted broker may lack a signing key");
-            }
-        })
-    })
 }
 
 /// Checks twice a day whether the server certificate needs renewing; a new

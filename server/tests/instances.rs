@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::instances::{external, Service, SharedBroker};
+use common::instances::{external, publish_jwt, publish_static, Service, SharedBroker};
 use common::{creds_path, Stack};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -160,11 +160,8 @@ async fn what_one_instance_creates_the_other_lists_and_deletes() {
     .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert!(statics(&a).await.is_empty());
-    let out = common::mosquitto("mosquitto_pub", a.mqtt_port, &cred, &["-t", "x", "-m", "x"])
-        .output()
-        .unwrap();
     assert!(
-        !out.status.success(),
+        publish_static(a.mqtt_port, &cred, "x").is_err(),
         "the deleted credential still connects"
     );
 }
@@ -271,19 +268,7 @@ async fn an_event_recorded_by_one_instance_reaches_a_live_feed_on_the_other_with
     let publish = async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let topic = format!("tillor/local/{}/integration/feed", common::ORG_B);
-        let out = common::mosquitto(
-            "mosquitto_pub",
-            a.mqtt_port,
-            &cred,
-            &["-t", &topic, "-m", "x"],
-        )
-        .output()
-        .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        publish_static(a.mqtt_port, &cred, &topic).unwrap();
         std::time::Instant::now()
     };
     let (answer, published) = tokio::join!(waiting, publish);
@@ -338,38 +323,12 @@ async fn credentials_from_the_instance_without_the_broker_work_at_the_shared_bro
 
     let jwt = b.create_jwt("roaming").await;
     let topic = format!("tillor/local/{}/integration/roaming", b.org);
-    let client_id = jwt["clientId"].as_str().unwrap();
-    let token = jwt["token"].as_str().unwrap();
-    let out = common::mosquitto_as(
-        "mosquitto_pub",
-        a.mqtt_port,
-        "",
-        token,
-        client_id,
-        &["-t", &topic, "-m", "x"],
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "the broker refused b's token: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    publish_jwt(a.mqtt_port, &jwt, &topic)
+        .unwrap_or_else(|e| panic!("the broker refused b's token: {e}"));
     // A static credential b made is provisioned on the one broker.
     let cred = b.create_static("through-b").await;
-    let out = common::mosquitto(
-        "mosquitto_pub",
-        a.mqtt_port,
-        &cred,
-        &["-t", &topic, "-m", "x"],
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "the broker refused b's static credential: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    publish_static(a.mqtt_port, &cred, &topic)
+        .unwrap_or_else(|e| panic!("the broker refused b's static credential: {e}"));
 }
 
 #[tokio::test]
@@ -418,20 +377,12 @@ async fn instances_starting_at_once_while_others_create_delete_none_of_their_bro
     restarted.unwrap();
     let topic = format!("tillor/local/{}/integration/busy", common::ORG_B);
     for cred in &made {
-        let out = common::mosquitto(
-            "mosquitto_pub",
-            a.mqtt_port,
-            cred,
-            &["-t", &topic, "-m", "x"],
-        )
-        .output()
-        .unwrap();
-        assert!(
-            out.status.success(),
-            "{} was deleted from the broker by a starting instance: {}",
-            cred["userName"],
-            String::from_utf8_lossy(&out.stderr)
-        );
+        publish_static(a.mqtt_port, cred, &topic).unwrap_or_else(|e| {
+            panic!(
+                "{} was deleted from the broker by a starting instance: {e}",
+                cred["userName"]
+            )
+        });
     }
 }
 

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::instances::{kid_of, published_kids, Service};
+use common::instances::{kid_of, publish_jwt, published_kids, Service};
 use common::Stack;
 use tillor_harness::TEST_KEY_ENCRYPTION_KEY;
 
@@ -35,20 +35,7 @@ async fn until_both_publish(a: &Stack, b: &Stack, kid: &str) {
 /// Connects with a JWT credential and publishes one message.
 fn connects(s: &Stack, jwt: &serde_json::Value) -> Result<(), String> {
     let topic = format!("tillor/local/{}/integration/rotation", s.org);
-    let out = common::mosquitto_as(
-        "mosquitto_pub",
-        s.mqtt_port,
-        "",
-        jwt["token"].as_str().unwrap(),
-        jwt["clientId"].as_str().unwrap(),
-        &["-t", &topic, "-m", "x"],
-    )
-    .output()
-    .unwrap();
-    out.status
-        .success()
-        .then_some(())
-        .ok_or_else(|| String::from_utf8_lossy(&out.stderr).into_owned())
+    publish_jwt(s.mqtt_port, jwt, &topic)
 }
 
 fn rotate_key(s: &Stack, database_url: &str, args: &[&str]) -> std::process::Output {

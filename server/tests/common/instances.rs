@@ -91,3 +91,42 @@ pub async fn published_kids(s: &Stack) -> Vec<String> {
         .map(|k| k["kid"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// Connects to the broker on `port` as `user`/`password`/`client_id` and
+/// publishes one message on `topic`: Ok, or mosquitto_pub's complaint.
+pub fn publish_once(
+    port: u16,
+    (user, password, client_id): (&str, &str, &str),
+    topic: &str,
+) -> Result<(), String> {
+    let out = tillor_harness::mosquitto_as(
+        "mosquitto_pub",
+        port,
+        user,
+        password,
+        client_id,
+        &["-t", topic, "-m", "x"],
+    )
+    .output()
+    .unwrap();
+    out.status
+        .success()
+        .then_some(())
+        .ok_or_else(|| String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The same with a static credential as the API answered it.
+pub fn publish_static(port: u16, cred: &serde_json::Value, topic: &str) -> Result<(), String> {
+    let field = |name: &str| cred[name].as_str().unwrap();
+    publish_once(
+        port,
+        (field("userName"), field("password"), field("clientId")),
+        topic,
+    )
+}
+
+/// The same with a JWT credential as the API answered it.
+pub fn publish_jwt(port: u16, jwt: &serde_json::Value, topic: &str) -> Result<(), String> {
+    let field = |name: &str| jwt[name].as_str().unwrap();
+    publish_once(port, ("", field("token"), field("clientId")), topic)
+}
