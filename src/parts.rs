@@ -38,6 +38,8 @@ impl From<SplitLoaderError> for PartNotLoaded {
 }
 
 impl Part {
+    pub const ALL: [Part; 2] = [Part::TestClient, Part::Support];
+
     /// The `data-part` name tests and styles find the part by.
     pub fn name(self) -> &'static str {
         match self {

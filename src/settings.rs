@@ -35,6 +35,10 @@ pub struct OrgSettings {
     pub protocol: Protocol,
     #[serde(default)]
     pub session_expiry_secs: u32,
+    /// The user switched off remembering recent publishes (on a shared
+    /// support machine, say): none are kept.
+    #[serde(default)]
+    pub forget_publishes: bool,
 }
 
 /// How many recent publishes are remembered, and the largest payload kept
@@ -115,6 +119,18 @@ fn part_key(org_id: &str, part: Part) -> String {
     format!("tillor-console:open:{}:{org_id}", part.name())
 }
 
+/// Everything remembered for `org_id` in this browser goes: its settings
+/// (subscriptions, recent publishes and their payloads, preferences) and
+/// which parts were open. The language is everyone's and stays.
+pub fn forget(org_id: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&org_key(org_id));
+        for part in Part::ALL {
+            let _ = s.remove_item(&part_key(org_id, part));
+        }
+    }
+}
+
 pub fn load(org_id: &str) -> OrgSettings {
     storage()
         .and_then(|s| s.get_item(&org_key(org_id)).ok().flatten())
@@ -157,6 +173,7 @@ mod tests {
             auto_renew: true,
             protocol: Protocol::V311,
             session_expiry_secs: 300,
+            forget_publishes: true,
         };
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(serde_json::from_str::<OrgSettings>(&json).unwrap(), s);
@@ -178,6 +195,7 @@ mod tests {
         );
         assert_eq!(s.log_format, Some(PayloadFormat::Hex));
         assert!(s.recent_publishes.is_empty() && !s.auto_renew);
+        assert!(!s.forget_publishes, "older settings remember publishes");
     }
 
     fn publish(topic: &str, payload: &str) -> SavedPublish {

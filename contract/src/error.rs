@@ -48,6 +48,13 @@ pub enum ErrorCode {
     BrokerUnavailable,
     /// The broker did not answer a rotation: its outcome is unknown.
     RotationUnconfirmed,
+    /// 429: an organisation's limit (`max`) is reached.
+    QuotaExceeded,
+    /// 503: the server is at its limit of password hashing; try again after
+    /// `Retry-After`.
+    Busy,
+    /// 503: a read took too long and was abandoned.
+    Timeout,
     Internal,
 }
 
@@ -81,6 +88,9 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::ClientIdTaken => "client_id_taken",
             ErrorCode::BrokerUnavailable => "broker_unavailable",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::Busy => "busy",
+            ErrorCode::Timeout => "timeout",
             ErrorCode::Internal => "internal",
         }
     }

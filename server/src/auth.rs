@@ -2,7 +2,9 @@
 //! `X-Tillor-Org-Id` must name that same organisation. The second header is what
 //! protects support staff who switch organisations from acting on the wrong one.
 
-use axum::extract::{FromRequestParts, RawPathParams};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use tillor_contract::api::{API_KEY_HEADER, ORG_HEADER};
 use tillor_contract::Namespace;
@@ -39,11 +41,15 @@ impl FromRequestParts<AppState> for Org {
         let key = header(API_KEY_HEADER)
             .filter(|k| !k.is_empty())
             .ok_or(Error::MissingApiKey)?;
-        let key_org = state
-            .store
-            .org_for_key(&api_key_digest(&key))
-            .await?
-            .ok_or(Error::InvalidApiKey)?;
+        let Some(key_org) = state.store.org_for_key(&api_key_digest(&key)).await? else {
+            // Someone guessing keys waits longer with each wrong one.
+            let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+            if let Some(ConnectInfo(addr)) = peer {
+                let wait = state.guesses.failed(addr.ip(), std::time::Instant::now());
+                tokio::time::sleep(wait).await;
+            }
+            return Err(Error::InvalidApiKey);
+        };
         if key_org != path_org {
             return Err(Error::WrongOrganisation(path_org));
         }

@@ -102,6 +102,12 @@ pub struct Config {
     #[arg(long, env = "TILLOR_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Who may frame the console's pages (CSP frame-ancestors): 'self' (the
+    /// default), 'none', or the host pages' origins, comma-separated, e.g.
+    /// the dashboard's https://dashboard.example.com. No wildcards.
+    #[arg(long, env = "TILLOR_FRAME_ANCESTORS", value_delimiter = ',')]
+    pub frame_ancestors: Vec<String>,
+
     /// The console's default language: nl or en.
     #[arg(long, env = "TILLOR_LANGUAGE", default_value = "nl", value_parser = parse_language)]
     pub language: Language,
@@ -179,6 +185,9 @@ pub struct Config {
     /// Log format on stderr: text or json.
     #[arg(long, env = "TILLOR_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+
+    #[command(flatten)]
+    pub limits: crate::limits::Limits,
 
     /// Without a command, the stack starts.
     #[command(subcommand)]
@@ -332,12 +341,37 @@ impl Config {
             tcp_addr: self.mqtt_addr,
             ws_addr: self.mqtt_ws_addr,
             events: self.broker_events == OnOff::On,
+            limits: self.limits.clone(),
             tls: self.tls.then(|| crate::broker::mosquitto::BrokerTls {
                 mqtts_addr: self.mqtts_addr,
                 wss_addr: self.mqtt_wss_addr,
                 files: self.tls_files(),
             }),
         }
+    }
+
+    /// `TILLOR_CORS_ORIGINS` as header values. A wildcard is refused: any
+    /// web page could then use an API key a browser holds.
+    pub fn cors_origin_values(&self) -> Result<Vec<axum::http::HeaderValue>, String> {
+        self.cors_origins
+            .iter()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                let host = o
+                    .strip_prefix("https://")
+                    .or_else(|| o.strip_prefix("http://"));
+                let origin =
+                    host.is_some_and(|h| !h.is_empty() && !h.contains(['/', '*', ' ', ';']));
+                if !origin {
+                    return Err(format!(
+                        "TILLOR_CORS_ORIGINS: {o:?} is not an origin such as https://dashboard.example.com (scheme and host, no path; wildcards are refused: any web page could then call the API with a key the browser holds)"
+                    ));
+                }
+                axum::http::HeaderValue::from_str(o)
+                    .map_err(|_| format!("TILLOR_CORS_ORIGINS: {o:?} is not a header value"))
+            })
+            .collect()
     }
 
     pub fn tls_files(&self) -> crate::tls::TlsFiles {

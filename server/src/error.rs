@@ -45,6 +45,17 @@ pub enum Error {
     ClientIdTaken(String),
     #[error("{0}; nothing was changed")]
     BrokerUnavailable(String),
+    /// What is counted, and the organisation's limit of it.
+    #[error("this organisation has reached its limit of {limit} {what}")]
+    QuotaExceeded {
+        what: &'static str,
+        limit: i64,
+        retry_after_secs: Option<u64>,
+    },
+    #[error("the server is busy hashing other passwords; try again in {0} s")]
+    Busy(u64),
+    #[error("the request took longer than {0} s and was abandoned; try again")]
+    Timeout(u64),
     #[error("internal error")]
     Internal(String),
 }
@@ -72,6 +83,8 @@ impl Error {
             Error::BrokerUnavailable(_) | Error::RotationUnconfirmed(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            Error::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Busy(_) | Error::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,6 +108,9 @@ impl Error {
             Error::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Error::ClientIdTaken(_) => ErrorCode::ClientIdTaken,
             Error::BrokerUnavailable(_) => ErrorCode::BrokerUnavailable,
+            Error::QuotaExceeded { .. } => ErrorCode::QuotaExceeded,
+            Error::Busy(_) => ErrorCode::Busy,
+            Error::Timeout(_) => ErrorCode::Timeout,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -128,6 +144,13 @@ impl IntoResponse for Error {
             tracing::error!(%detail, "request failed");
         }
         let status = self.status_code();
+        let retry_after = match &self {
+            Error::QuotaExceeded {
+                retry_after_secs, ..
+            } => *retry_after_secs,
+            Error::Busy(secs) => Some(*secs),
+            _ => None,
+        };
         let detail = match self {
             Error::Field(f) => ApiErrorDetail::from(f),
             other => ApiErrorDetail {
@@ -135,9 +158,20 @@ impl IntoResponse for Error {
                 message: other.to_string(),
                 field: None,
                 min: None,
-                max: None,
+                // The limit a quota answer is about.
+                max: match &other {
+                    Error::QuotaExceeded { limit, .. } => Some(*limit),
+                    _ => None,
+                },
             },
         };
-        (status, Json(ApiErrorBody { error: detail })).into_response()
+        let mut response = (status, Json(ApiErrorBody { error: detail })).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        response
     }
 }

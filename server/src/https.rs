@@ -87,7 +87,12 @@ pub async fn serve(
             accepted = listener.accept() => accepted?,
             () = &mut stop => return Ok(()),
         };
-        let (acceptor, app) = (acceptor.clone(), app.clone());
+        // The peer's address reaches the handlers (`guessing`), as with
+        // axum::serve's connect info.
+        let app = app
+            .clone()
+            .layer(axum::Extension(axum::extract::ConnectInfo(peer)));
+        let acceptor = acceptor.clone();
         tokio::spawn(async move {
             let tls = match acceptor.accept(tcp).await {
                 Ok(tls) => tls,

@@ -8,8 +8,11 @@ pub mod broker;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod guessing;
+pub mod headers;
 pub mod https;
 pub mod key_rotation;
+pub mod limits;
 pub mod orgs;
 pub mod revocations;
 pub mod routes;
@@ -50,6 +53,12 @@ pub struct AppState {
     /// Where the API's own actions (revocations, rotations) go into the
     /// events, in order with the broker's reports; None without a broker.
     pub recorder: Option<events::EventSink>,
+    /// The password hashing pool (`limits`).
+    pub hashing: limits::Hashing,
+    /// Wrong API keys by address, to slow down guessing.
+    pub guesses: Arc<guessing::Guesses>,
+    /// The security headers every response gets (`headers`).
+    pub policy: Arc<headers::Policy>,
     /// Turns true when the server is shutting down: long waits end early.
     pub stopping: tokio::sync::watch::Receiver<bool>,
 }
@@ -148,19 +157,22 @@ pub fn app(state: AppState) -> Router {
         .route(routes::meta::JWKS_PATH, get(routes::meta::jwks))
         .fallback_service(console)
         .with_state(state.clone());
-    if let Some(cors) = cors_layer(&state.config.cors_origins) {
+    // Checked at start (`start` refuses what this would drop).
+    let origins = state.config.cors_origin_values().unwrap_or_default();
+    if let Some(cors) = cors_layer(origins) {
         router = router.layer(cors);
     }
     // The default span holds method, path and status only: never headers, so no
     // API key reaches the log; bodies (passwords, tokens) are never logged.
-    router.layer(TraceLayer::new_for_http())
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.policy.clone(),
+            headers::secure,
+        ))
+        .layer(TraceLayer::new_for_http())
 }
 
-fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
-    let origins: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
-        .collect();
+fn cors_layer(origins: Vec<HeaderValue>) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;
     }
@@ -191,10 +203,11 @@ async fn console_not_found(
     if state.config.console_dir.join("index.html").exists() {
         Error::NotFound(format!("nothing at {}", uri.path()))
     } else {
-        Error::NotFound(format!(
-            "the console is not built at {}: run scripts/run (or trunk build --release)",
-            state.config.console_dir.display()
-        ))
+        // Where it was looked for is the operator's business: the log says.
+        tracing::warn!(dir = %state.config.console_dir.display(), "the console is not built");
+        Error::NotFound(
+            "the console is not built: run scripts/run (or trunk build --release), or point TILLOR_CONSOLE_DIR at a build".into(),
+        )
     }
 }
 
@@ -213,6 +226,10 @@ pub async fn start(config: Config) -> Result<Running, String> {
             config.data_dir.display()
         )
     })?;
+    secrets::make_private(&config.data_dir)?;
+    // Settings that would only fail later (in the server task) fail now.
+    config.cors_origin_values()?;
+    let policy = Arc::new(headers::Policy::of(&config)?);
     let location = store::Location::of(&config)?;
     let store = Store::open(&location)
         .await
@@ -266,6 +283,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
         .await
         .map_err(|e| format!("cannot read the store: {e}"))?;
     revocations::write(&store, &config.data_dir, now_s).await?;
+    tokio::spawn(prune_expired_tokens(store.clone()));
     let feed = Arc::new(events::Feed::default());
     if store.is_shared() {
         events::follow_shared_store(store.clone(), feed.clone());
@@ -282,6 +300,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
             broker.clone(),
         );
     }
+    let hashing = limits::Hashing::new(&config.limits);
     let state = AppState {
         config: Arc::new(config),
         store,
@@ -290,6 +309,9 @@ pub async fn start(config: Config) -> Result<Running, String> {
         sessions: live,
         events: feed,
         recorder: sink,
+        policy,
+        guesses: Arc::default(),
+        hashing,
         stopping: stopping_rx,
     };
     let stop = async move {
@@ -299,7 +321,9 @@ pub async fn start(config: Config) -> Result<Running, String> {
     };
     let server = match certificate {
         None => tokio::spawn(async move {
-            axum::serve(listener, app(state))
+            // The peer's address reaches the handlers (`guessing`).
+            let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app)
                 .with_graceful_shutdown(stop)
                 .await
         }),
@@ -332,6 +356,18 @@ async fn renew_certificates(state: AppState, cert: Arc<https::Certificate>) {
                 }
             }
             Err(e) => tracing::error!(%e, "cannot renew the server certificate"),
+        }
+    }
+}
+
+/// Expired tokens leave the store, and the clientIds made up for them are
+/// free again, every ten minutes (and at every start).
+async fn prune_expired_tokens(store: Store) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        if let Err(e) = store.prune_tokens(now).await {
+            tracing::warn!(%e, "cannot prune expired tokens; trying again later");
         }
     }
 }

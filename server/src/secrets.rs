@@ -75,6 +75,38 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.write_all(bytes)
 }
 
+/// Makes everything tillor-local writes from now on its owner's alone
+/// (umask 077: files 0600, directories 0700, the broker's and the
+/// database's included, as Mosquitto inherits it), and takes group and
+/// other access off what `dir` already holds, which an older version or
+/// another umask may have left readable: API-key digests and password
+/// hashes (the database), the broker's state, keys.
+pub fn make_private(dir: &Path) -> Result<(), String> {
+    // SAFETY: umask only sets the process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
+    restrict_tree(dir).map_err(|e| format!("cannot make {} private: {e}", dir.display()))
+}
+
+fn restrict_tree(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    let mode = meta.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            restrict_tree(&entry?.path())?;
+        }
+    }
+    Ok(())
+}
+
 /// 32 letters and digits from the OS (190 bits): nothing a shell, a .env file or
 /// a command-line parser could misread (base64's leading `-` looks like a flag).
 pub fn new_password() -> String {

@@ -38,6 +38,7 @@ impl Translation for En {
             Msg::Remember => "Remember for this tab (sessionStorage)",
             Msg::Apply => "Use",
             Msg::SwitchOrganisation => "Switch organisation",
+            Msg::ForgetOrganisation => "Forget this organisation in this browser",
             Msg::StaticTitle => "Static credentials",
             Msg::StaticIntro => "For always-on integrations. The password is shown exactly once.",
             Msg::StaticLoading => "Loading credentials…",
@@ -186,6 +187,7 @@ impl Translation for En {
             Msg::LogCap => "Keep at most",
             Msg::MessageDetails => "Message",
             Msg::RecentPublishes => "Recently sent",
+            Msg::RememberPublishes => "Remember recent messages in this browser",
             Msg::NoAnswer => "No answer from the API. Check its address and your network; if the console runs on another site, the API must allow it (CORS).",
             Msg::Undecodable => "The server sent an answer the console does not understand.",
             Msg::NoOrganisation => "Choose an organisation first (organisation id and API key) at the top of this page.",
@@ -255,6 +257,9 @@ impl Translation for En {
             ErrorCode::MethodNotAllowed => "This action is not allowed here.",
             ErrorCode::ClientIdTaken => "This client id is already used by another organisation.",
             ErrorCode::BrokerUnavailable => "The MQTT broker cannot be reached; nothing was changed.",
+            ErrorCode::QuotaExceeded => "This organisation has reached its limit; delete something first or try again later.",
+            ErrorCode::Busy => "The server is busy securing other passwords; try again in a few seconds.",
+            ErrorCode::Timeout => "The request took too long and was abandoned; try again.",
             ErrorCode::Internal => "Internal server error; please try again later.",
         }
     }

@@ -38,6 +38,7 @@ impl Translation for Nl {
             Msg::Remember => "Onthouden voor dit tabblad (sessionStorage)",
             Msg::Apply => "Gebruiken",
             Msg::SwitchOrganisation => "Andere organisatie",
+            Msg::ForgetOrganisation => "Vergeet deze organisatie in deze browser",
             Msg::StaticTitle => "Statische inloggegevens",
             Msg::StaticIntro => "Voor koppelingen die altijd aan staan. Het wachtwoord wordt precies één keer getoond.",
             Msg::StaticLoading => "Inloggegevens laden…",
@@ -186,6 +187,7 @@ impl Translation for Nl {
             Msg::LogCap => "Bewaar maximaal",
             Msg::MessageDetails => "Bericht",
             Msg::RecentPublishes => "Recent verstuurd",
+            Msg::RememberPublishes => "Onthoud de laatste berichten in deze browser",
             Msg::NoAnswer => "Geen antwoord van de API. Controleer het adres en uw netwerk; staat de console op een andere site, dan moet de API die toestaan (CORS).",
             Msg::Undecodable => "De server gaf een antwoord dat de console niet begrijpt.",
             Msg::NoOrganisation => "Kies eerst een organisatie (organisatie-id en API-sleutel) bovenaan deze pagina.",
@@ -255,6 +257,9 @@ impl Translation for Nl {
             ErrorCode::MethodNotAllowed => "Deze actie is hier niet toegestaan.",
             ErrorCode::ClientIdTaken => "Deze client-id is al in gebruik bij een andere organisatie.",
             ErrorCode::BrokerUnavailable => "De MQTT-broker is niet bereikbaar; er is niets gewijzigd.",
+            ErrorCode::QuotaExceeded => "Deze organisatie heeft haar limiet bereikt; verwijder eerst iets of probeer het later opnieuw.",
+            ErrorCode::Busy => "De server is druk met het beveiligen van andere wachtwoorden; probeer het over een paar seconden opnieuw.",
+            ErrorCode::Timeout => "Het verzoek duurde te lang en is afgebroken; probeer het opnieuw.",
             ErrorCode::Internal => "Interne fout op de server; probeer het later opnieuw.",
         }
     }

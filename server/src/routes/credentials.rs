@@ -48,15 +48,36 @@ pub async fn create(
         Some(v) => rules::expires_in_seconds(v)?,
     };
     let env = state.config.env;
-    let client_id = match body.optional_string(field::CLIENT_ID)? {
-        Some(requested) => rules::normalize_client_id(env, requested)?,
-        None => rules::normalize_client_id(env, &random_slug(16))?,
+    let now = time::OffsetDateTime::now_utc();
+    let limit = state.config.limits.max_jwts_per_minute;
+    let (issued, first) = state
+        .store
+        .tokens_issued_since(&org.id, now.unix_timestamp() - 60)
+        .await?;
+    if issued >= limit {
+        // Until the first token of the minute drops out of it.
+        let wait = first
+            .map_or(60, |f| f + 60 - now.unix_timestamp())
+            .clamp(1, 60);
+        return Err(Error::QuotaExceeded {
+            what: "JWTs a minute",
+            limit,
+            retry_after_secs: Some(wait as u64),
+        });
+    }
+    // A clientId asked for by name is the organisation's for good; one made
+    // up here is held only while its token may be used.
+    let (client_id, until) = match body.optional_string(field::CLIENT_ID)? {
+        Some(requested) => (rules::normalize_client_id(env, requested)?, None),
+        None => (
+            rules::normalize_client_id(env, &random_slug(16))?,
+            Some(now.unix_timestamp() + i64::from(ttl)),
+        ),
     };
 
-    let now = time::OffsetDateTime::now_utc();
     if state
         .store
-        .claim_client_id(&org.id, &client_id, &rfc3339(now))
+        .claim_client_id(&org.id, &client_id, &rfc3339(now), until)
         .await?
         == ClientIdClaim::TakenByOther
     {

@@ -46,13 +46,20 @@ fn public(
     }
 }
 
-/// Argon2 is deliberately slow: it runs off the async workers.
-async fn hashed(password: &str) -> Result<String, Error> {
+/// Argon2 is deliberately slow: it runs off the async workers, at most as
+/// many at once as the pool allows (`busy` beyond that). The place is held
+/// until the hash is done, even if the caller has gone.
+async fn hashed(state: &AppState, password: &str) -> Result<String, Error> {
+    let place = state.hashing.enter()?;
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(Error::internal)?
-        .map_err(Error::internal)
+    tokio::task::spawn_blocking(move || {
+        let hash = hash_password(&password);
+        drop(place);
+        hash
+    })
+    .await
+    .map_err(Error::internal)?
+    .map_err(Error::internal)
 }
 
 #[utoipa::path(
@@ -110,9 +117,17 @@ pub async fn create(
     if let Some(name) = name {
         rules::check_name(name)?;
     }
+    let limit = state.config.limits.max_static_credentials;
+    if state.store.count_static(&org.id).await? >= limit {
+        return Err(Error::QuotaExceeded {
+            what: "static credentials",
+            limit,
+            retry_after_secs: None,
+        });
+    }
     let env = state.config.env;
     let password = new_password();
-    let hash = hashed(&password).await?;
+    let hash = hashed(&state, &password).await?;
     let row = StaticRow {
         id: uuid::Uuid::new_v4().to_string(),
         org_id: org.id.clone(),
@@ -232,7 +247,7 @@ pub async fn rotate(
         .ok_or(Error::CredentialNotFound)?;
     let broker = state.broker()?;
     let password = new_password();
-    let hash = hashed(&password).await?;
+    let hash = hashed(&state, &password).await?;
     if let Some(recorder) = &state.recorder {
         // Before the broker: the disconnects it causes may come first.
         recorder

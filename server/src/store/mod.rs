@@ -14,12 +14,14 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub mod client_ids;
 pub mod event_batch;
 pub mod events;
 pub mod migrate;
 pub mod signing_keys;
 pub mod tokens;
 
+pub use client_ids::ClientIdClaim;
 pub use events::EventRow;
 
 pub const DATABASE_FILE: &str = "tillor.sqlite3";
@@ -105,14 +107,6 @@ pub struct StaticRow {
     /// The last rotation was not confirmed by the broker.
     #[sqlx(default)]
     pub rotation_unconfirmed: bool,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum ClientIdClaim {
-    /// Newly reserved for this organisation, or already its own.
-    Ours,
-    /// Used by another organisation.
-    TakenByOther,
 }
 
 /// Where the store lives: `TILLOR_DATABASE_URL`, or SQLite in the data directory.
@@ -274,35 +268,6 @@ impl Store {
         })
     }
 
-    /// Reserves `client_id` for `org_id` unless another organisation holds
-    /// it. One statement, so two instances claiming the same clientId at
-    /// once get one owner: the other's insert does nothing and it reads the
-    /// winner.
-    pub async fn claim_client_id(
-        &self,
-        org_id: &str,
-        client_id: &str,
-        now: &str,
-    ) -> Result<ClientIdClaim, sqlx::Error> {
-        let owner: String = on_pool!(self, |pool| {
-            sqlx::query(&pool.sql("INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT(client_id) DO NOTHING"))
-                .bind(client_id)
-                .bind(org_id)
-                .bind(now)
-                .execute(pool)
-                .await?;
-            sqlx::query_scalar(&pool.sql("SELECT org_id FROM client_ids WHERE client_id = ?1"))
-                .bind(client_id)
-                .fetch_one(pool)
-                .await?
-        });
-        Ok(if owner == org_id {
-            ClientIdClaim::Ours
-        } else {
-            ClientIdClaim::TakenByOther
-        })
-    }
-
     /// Records that `user_name` is about to be created at the broker (before
     /// the broker is touched): see `pending_static` in the migrations.
     pub async fn begin_static(&self, user_name: &str, now: i64) -> Result<(), sqlx::Error> {
@@ -385,6 +350,18 @@ impl Store {
         })
     }
 
+    /// How many static credentials the organisation holds.
+    pub async fn count_static(&self, org_id: &str) -> Result<i64, sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                &pool.sql("SELECT COUNT(*) FROM static_credentials WHERE org_id = ?1"),
+            )
+            .bind(org_id)
+            .fetch_one(pool)
+            .await
+        })
+    }
+
     /// The organisation's credentials, newest first.
     pub async fn list_static(&self, org_id: &str) -> Result<Vec<StaticRow>, sqlx::Error> {
         on_pool!(self, |pool| {
@@ -442,18 +419,18 @@ impl Store {
     }
 
     /// Deletes the credential if this organisation owns it; false when there was none.
-    /// Its random clientId is released with it.
+    /// Its clientId stays the organisation's (see `claim_client_id`).
     pub async fn delete_static(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let gone: Option<(String, String)> = sqlx::query_as(&pool.sql(
-                "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING client_id, user_name",
+            let gone: Option<String> = sqlx::query_scalar(&pool.sql(
+                "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING user_name",
             ))
             .bind(org_id)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((client_id, user_name)) = gone else {
+            let Some(user_name) = gone else {
                 return Ok(false);
             };
             // A tombstone: an integration still using the deleted username is
@@ -466,10 +443,6 @@ impl Store {
             .bind(org_id)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(&pool.sql("DELETE FROM client_ids WHERE client_id = ?1"))
-                .bind(client_id)
-                .execute(&mut *tx)
-                .await?;
             tx.commit().await?;
             Ok(true)
         })

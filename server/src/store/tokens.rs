@@ -54,6 +54,24 @@ impl Store {
         })
     }
 
+    /// How many tokens the organisation was issued since `since` (Unix s),
+    /// and when the first of them was.
+    pub async fn tokens_issued_since(
+        &self,
+        org_id: &str,
+        since: i64,
+    ) -> Result<(i64, Option<i64>), sqlx::Error> {
+        on_pool!(self, |pool| {
+            sqlx::query_as(&pool.sql(
+                "SELECT COUNT(*), MIN(issued_at) FROM jwt_tokens WHERE org_id = ?1 AND issued_at > ?2",
+            ))
+            .bind(org_id)
+            .bind(since)
+            .fetch_one(pool)
+            .await
+        })
+    }
+
     /// The organisation's tokens that have not expired at `now`, newest first.
     pub async fn list_tokens(&self, org_id: &str, now: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
         on_pool!(self, |pool| {
@@ -139,14 +157,24 @@ impl Store {
     }
 
     /// Forgets tokens that have expired: nobody can use them any more, so
-    /// neither the list nor the broker needs them.
+    /// neither the list nor the broker needs them. The clientIds generated
+    /// for them are free again.
     pub async fn prune_tokens(&self, now: i64) -> Result<u64, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql("DELETE FROM jwt_tokens WHERE expires_at <= ?1"))
+            let tokens = sqlx::query(&pool.sql("DELETE FROM jwt_tokens WHERE expires_at <= ?1"))
                 .bind(now)
                 .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
+                .await?
+                .rows_affected();
+            sqlx::query(
+                &pool.sql(
+                    "DELETE FROM client_ids WHERE expires_at IS NOT NULL AND expires_at <= ?1",
+                ),
+            )
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(tokens)
         })
     }
 }

@@ -20,6 +20,8 @@ pub struct TestClientPrefs {
     /// How payloads show in the log.
     pub log_format: RwSignal<PayloadFormat>,
     pub recent_publishes: RwSignal<Vec<SavedPublish>>,
+    /// Whether recent publishes are kept (and so saved) at all.
+    pub remember_publishes: RwSignal<bool>,
     pub auto_renew: RwSignal<bool>,
 }
 
@@ -60,6 +62,7 @@ pub fn provide_test_client(link: TestClientLink) -> MqttClient {
     let prefs = TestClientPrefs {
         log_format: RwSignal::new(saved.log_format.unwrap_or_default()),
         recent_publishes: RwSignal::new(saved.recent_publishes),
+        remember_publishes: RwSignal::new(!saved.forget_publishes),
         auto_renew: RwSignal::new(saved.auto_renew),
     };
     Effect::new(move |_| {
@@ -81,6 +84,7 @@ pub fn provide_test_client(link: TestClientLink) -> MqttClient {
             auto_renew: prefs.auto_renew.get(),
             protocol: client.protocol().get(),
             session_expiry_secs: client.session_expiry_secs().get(),
+            forget_publishes: !prefs.remember_publishes.get(),
         };
         settings::save(&org_id, &settings);
     });

@@ -175,8 +175,8 @@ pub fn MessageList() -> impl IntoView {
                 </select>
             </label>
         </div>
-        <div class="log-viewport" style=format!("height:{VIEW_PX}px") node_ref=viewport on:scroll=on_scroll>
-            <ol class="messages" id="tc-messages" style=move || format!("height:{}px", rows_total() * ROW_PX)>
+        <div class="log-viewport" style:height=format!("{VIEW_PX}px") node_ref=viewport on:scroll=on_scroll>
+            <ol class="messages" id="tc-messages" style:height=move || format!("{}px", rows_total() * ROW_PX)>
                 {(0..SLOTS).map(|index| view! { <MessageRow index rows=slots open selected=selected_seq/> }).collect_view()}
             </ol>
         </div>

@@ -80,10 +80,18 @@ pub fn MessageRow(
             })
         }
     };
-    let style = move || {
+    // Through the CSSOM (`style:`), not a `style=` attribute: the console's
+    // Content-Security-Policy allows no inline styles.
+    let top = move || {
         rows.with(|s| match s.get(index).and_then(Option::as_ref) {
-            Some(r) => format!("top:{}px;height:{ROW_PX}px", r.row * ROW_PX),
-            None => "display:none".to_owned(),
+            Some(r) => format!("{}px", r.row * ROW_PX),
+            None => String::new(),
+        })
+    };
+    let display = move || {
+        rows.with(|s| match s.get(index).and_then(Option::as_ref) {
+            Some(_) => "",
+            None => "none",
         })
     };
     let click = move |_| {
@@ -94,7 +102,7 @@ pub fn MessageRow(
         }
     };
     view! {
-        <li class=row_class style=style>
+        <li class=row_class style:top=top style:height=format!("{ROW_PX}px") style:display=display>
             <button type="button" class="message-row" on:click=click aria-current=move || is_open().then_some("true")>
                 <time class="at">{text(|r| r.time.clone())}</time>" "
                 <span aria-hidden="true">{text(|r| r.icon.to_owned())}</span>" "

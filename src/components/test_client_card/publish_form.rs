@@ -70,7 +70,7 @@ pub fn PublishForm() -> impl IntoView {
                 Protocol::V311 => Default::default(),
             },
         });
-        if result.is_ok() {
+        if result.is_ok() && prefs.remember_publishes.get_untracked() {
             prefs
                 .recent_publishes
                 .update(|list| remember_publish(list, sent));
@@ -125,6 +125,19 @@ pub fn PublishForm() -> impl IntoView {
                 <p class="hint">{i18n.t(Msg::SilentPublish)}</p>
             </Show>
             <p class="field-error">{move || error.get()}</p>
+            <label class="checkbox">
+                <input type="checkbox" id="tc-remember" data-remember-publishes
+                    prop:checked=prefs.remember_publishes
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        prefs.remember_publishes.set(on);
+                        if !on {
+                            // Off means none kept: what was remembered goes too.
+                            prefs.recent_publishes.set(Vec::new());
+                        }
+                    }/>
+                {i18n.t(Msg::RememberPublishes)}
+            </label>
         </form>
     }
 }

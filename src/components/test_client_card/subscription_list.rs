@@ -21,7 +21,7 @@ pub fn SubscriptionList() -> impl IntoView {
                 let filter = s.filter.clone();
                 view! {
                     <li data-state=format!("{:?}", s.state)>
-                        <span class="swatch" style=format!("background:{colour}") aria-hidden="true"></span>
+                        <span class="swatch" style:background=format!("{colour}") aria-hidden="true"></span>
                         <strong>{s.label.clone()}</strong>" "<code>{s.filter.clone()}</code>" · "<span class="sub-state">{state}</span>
                         <button type="button" class="secondary" on:click=move |_| client.unsubscribe(&filter)>{i18n.t(Msg::Remove)}</button>
                     </li>

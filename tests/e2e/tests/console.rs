@@ -211,6 +211,7 @@ async fn the_example_host_page_mounts_the_console_with_its_own_configuration() {
         let rows = page.static_rows(1).await;
         assert!(rows[0].contains("Embedded"));
         b.screenshot("embedded-host-page").await;
+        assert_eq!(b.csp_violations().await, Vec::<String>::new());
     })
     .await;
 }

@@ -93,6 +93,9 @@ async fn messages_from_mosquitto_pub_arrive_and_a_filter_outside_is_flagged_then
         client.subscribe_anyway().await;
         client.wait_for_step("suback-refused").await;
         b.screenshot("test-client-refused").await;
+        // All of it (the worker, the log's rows, the swatches) ran under the
+        // console's own Content-Security-Policy.
+        assert_eq!(b.csp_violations().await, Vec::<String>::new());
     })
     .await;
 }
@@ -279,6 +282,47 @@ async fn twenty_thousand_messages_keep_the_log_at_its_cap_with_true_counters() {
             "message 19990",
             "the view stayed on the same message"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn e_recent_publishes_can_be_switched_off_and_forgetting_an_organisation_clears_it() {
+    let stack = E2eStack::start();
+    let created = stack.create_static("Shared machine").await;
+    let url = stack.url("/");
+    let (org, key) = (stack.org.clone(), stack.key.clone());
+    with_browser(move |b| async move {
+        let (page, client) = (ConsolePage::new(&b), TestClientPage::new(&b));
+        let stored = || b.eval("return JSON.stringify(localStorage)");
+        page.open(&url).await;
+        page.choose_organisation(&org, &key).await;
+        client.use_static(&created).await;
+        client.connect_and_wait().await;
+        client.type_payload("customer data 1").await;
+        client.publish().await;
+        client.wait_for_sent(1).await;
+        client.wait_for_recent(1).await;
+        assert!(stored().await.contains("customer data 1"));
+
+        // Off: what was remembered goes, and nothing new is kept.
+        client.toggle_remember_publishes().await;
+        client.wait_for_recent(0).await;
+        client.type_payload("customer data 2").await;
+        client.publish().await;
+        client.wait_for_sent(2).await;
+        let now = stored().await;
+        assert!(!now.contains("customer data"), "{now}");
+
+        // Forgetting the organisation leaves nothing of it in this browser.
+        client.label_subscription("kept until forgotten").await;
+        client.subscribe().await;
+        client.wait_for_granted_subscription().await;
+        assert!(stored().await.contains("kept until forgotten"));
+        page.forget_organisation().await;
+        let after = stored().await;
+        assert!(!after.contains(&org), "{after}");
+        assert!(!after.contains("kept until forgotten"), "{after}");
     })
     .await;
 }

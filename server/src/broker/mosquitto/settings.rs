@@ -32,6 +32,8 @@ pub struct Settings {
     pub events: bool,
     /// TLS listeners beside the plain ones (TILLOR_TLS).
     pub tls: Option<BrokerTls>,
+    /// Message size, memory, queues and offline sessions.
+    pub limits: crate::limits::Limits,
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +85,10 @@ impl Settings {
              user {user}\n\
              persistence false\n\
              max_queued_messages 100000\n\
+             max_queued_bytes {queued_bytes}\n\
+             message_size_limit {payload}\n\
+             memory_limit {memory}\n\
+             persistent_client_expiration {expiry}\n\
              log_dest stderr\n\
              {log_topic}\
              log_type error\nlog_type warning\nlog_type notice\nlog_type information\n\
@@ -104,6 +110,10 @@ impl Settings {
              listener {ws_port} {ws_host}\n\
              protocol websockets\n",
             ws_host = plain_ws_host,
+            queued_bytes = self.limits.mqtt_max_queued_bytes,
+            payload = self.limits.mqtt_max_payload_bytes,
+            memory = u64::from(self.limits.mqtt_memory_limit_mb) * 1024 * 1024,
+            expiry = self.limits.mqtt_session_expiry,
             user = current_user(),
             jwt = self.jwt_plugin.display(),
             jwks = self.jwks_file.display(),

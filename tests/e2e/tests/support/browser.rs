@@ -116,16 +116,26 @@ pub struct Browser(pub Client);
 
 impl Browser {
     /// Opens `url` and starts collecting console errors, so a timeout can show
-    /// a panic.
+    /// a panic, and what the page's Content-Security-Policy blocked.
     pub async fn open(&self, url: &str) {
         self.0.goto(url).await.unwrap();
         let _ = self
             .0
             .execute(
-                "window.__tillorErrors = []; const e = console.error; console.error = (...a) => { window.__tillorErrors.push(a.join(' ')); e(...a); };",
+                "window.__tillorErrors = []; const e = console.error; console.error = (...a) => { window.__tillorErrors.push(a.join(' ')); e(...a); };\
+                 window.__tillorCsp = []; document.addEventListener('securitypolicyviolation', v => window.__tillorCsp.push(v.violatedDirective + ' blocked ' + (v.blockedURI || 'inline') + ' ' + (v.sample || '')));",
                 vec![],
             )
             .await;
+    }
+
+    /// What the page's Content-Security-Policy blocked since `open`: the
+    /// console must run under its own policy without a single refusal.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let json = self
+            .eval("return JSON.stringify(window.__tillorCsp || [])")
+            .await;
+        serde_json::from_str(&json).unwrap_or_default()
     }
 
     /// Waits for an element; WebDriver's own wait, so no sleeps in tests.

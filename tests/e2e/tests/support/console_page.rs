@@ -83,6 +83,12 @@ impl ConsolePage {
         self.0.find("#org-id").await;
     }
 
+    /// "Forget this organisation in this browser": back to the picker.
+    pub async fn forget_organisation(&self) {
+        self.0.click("[data-forget-org]").await;
+        self.0.find("#org-id").await;
+    }
+
     pub async fn typed_organisation(&self) -> String {
         self.0.value("#org-id").await
     }

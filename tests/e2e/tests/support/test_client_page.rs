@@ -354,6 +354,23 @@ impl TestClientPage {
             .await
     }
 
+    /// Switches remembering recent publishes on or off.
+    pub async fn toggle_remember_publishes(&self) {
+        self.0.click("[data-remember-publishes]").await;
+    }
+
+    /// Waits until the form offers `n` recent publishes (none: no picker).
+    pub async fn wait_for_recent(&self, n: usize) {
+        self.0
+            .wait_until(
+                &format!(
+                    "return document.querySelectorAll('#tc-recent option:not([value=\\'\\'])').length === {n}"
+                ),
+                &format!("{n} recent publishes offered"),
+            )
+            .await;
+    }
+
     /// Picks a recent publish (0 is the newest).
     pub async fn pick_recent(&self, index: usize) {
         self.0
