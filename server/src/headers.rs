@@ -16,7 +16,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -97,6 +97,7 @@ fn web_origin(url: &str) -> Option<String> {
 pub async fn secure(State(policy): State<Arc<Policy>>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
+    let status = response.status();
     let document = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -111,12 +112,17 @@ pub async fn secure(State(policy): State<Arc<Policy>>, request: Request, next: N
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    let csp = if document {
-        policy.document_csp.clone()
-    } else {
-        OTHER_CSP
-    };
-    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    // A 304 has no body, so no type to tell a document by; and its headers
+    // replace the cached response's, so it must not carry the wrong policy
+    // (the cached page would then run under `default-src 'none'`).
+    if status != StatusCode::NOT_MODIFIED {
+        let csp = if document {
+            policy.document_csp.clone()
+        } else {
+            OTHER_CSP
+        };
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     if api {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

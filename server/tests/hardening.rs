@@ -386,6 +386,18 @@ async fn c_a_console_document_gets_the_policy_it_runs_under_with_the_configured_
         assert!(csp.contains(part), "{part:?} missing from {csp}");
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // A revalidation (a reload) must not replace the cached page's policy
+    // with another: a 304's headers overwrite the cached ones.
+    let modified = page.headers()["last-modified"].clone();
+    let again = reqwest::Client::new()
+        .get(s.url("/"))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let kept = again.headers().get("content-security-policy");
+    assert!(kept.is_none_or(|v| v == csp.as_str()), "{kept:?}");
 }
 
 #[tokio::test]

@@ -479,19 +479,28 @@ const STRICT_HOST_PAGE: &str = r#"<!DOCTYPE html>
   </head>
   <body>
     <div id="host-slot"></div>
-    <script type="module">
-      window.__violations = [];
-      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.effectiveDirective));
-      import init, { mountTillorConsole } from "/tillor-console.js";
-      await init({ module_or_path: "/tillor-console_bg.wasm" });
-      mountTillorConsole(document.getElementById("host-slot"), { language: "nl", apiBase: "" });
-    </script>
+    <script type="module" src="/strict-host.js"></script>
   </body>
 </html>"#;
 
+/// Its script, a file: the console's server allows no inline script.
+const STRICT_HOST_SCRIPT: &str = r#"
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.effectiveDirective));
+import init, { mountTillorConsole } from "/tillor-console.js";
+await init({ module_or_path: "/tillor-console_bg.wasm" });
+mountTillorConsole(document.getElementById("host-slot"), { language: "nl", apiBase: "" });
+"#;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_host_page_that_forbids_workers_gets_the_socket_on_the_page_and_it_works() {
-    let stack = E2eStack::start_with(&[("strict-host.html", STRICT_HOST_PAGE)], &[]);
+    let stack = E2eStack::start_with(
+        &[
+            ("strict-host.html", STRICT_HOST_PAGE),
+            ("strict-host.js", STRICT_HOST_SCRIPT),
+        ],
+        &[],
+    );
     let created = stack.create_static("Strict host").await;
     let peer = stack.create_static("Strict peer").await;
     let url = stack.url("/strict-host.html");
