@@ -134,7 +134,8 @@ pub fn app(state: AppState) -> Router {
         .route("/openapi.json", get(routes::meta::openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(body::BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(read_deadline));
 
     // The build stores each asset beside its brotli and gzip forms
     // (scripts/setup.sh): the wire carries the compressed bytes. The names
@@ -186,6 +187,28 @@ fn cors_layer(origins: Vec<HeaderValue>) -> Option<CorsLayer> {
                 HeaderName::from_static(tillor_contract::api::ORG_HEADER),
             ]),
     )
+}
+
+/// The longest a read may take: the longest long poll and some.
+const READ_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_secs(tillor_contract::rules::EVENTS_WAIT_MAX as u64 + 15);
+
+/// A read that hangs (a stuck database) is abandoned with 503 `timeout`.
+/// Only reads: abandoning a write between the broker and the store would
+/// leave half of it done, so writes are bounded by their own parts instead
+/// (the broker's 5–10 s, the database pool's 30 s).
+async fn read_deadline(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(READ_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Error::Timeout(READ_TIMEOUT.as_secs()).into_response(),
+    }
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> Error {

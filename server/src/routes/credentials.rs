@@ -34,6 +34,7 @@ use crate::{now_ms, rfc3339, rfc3339_ms, AppState};
         (status = 401, body = tillor_contract::error::ApiErrorBody),
         (status = 403, body = tillor_contract::error::ApiErrorBody),
         (status = 409, description = "The clientId belongs to another organisation", body = tillor_contract::error::ApiErrorBody),
+        (status = 429, description = "`quota_exceeded`: the organisation was issued its limit of JWTs in the last minute (TILLOR_MAX_JWTS_PER_MINUTE, default 60; `max` is the limit, `Retry-After` says when one is free again)", body = tillor_contract::error::ApiErrorBody),
     ),
     security(("apiKey" = [], "orgId" = []))
 )]

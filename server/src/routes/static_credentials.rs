@@ -103,7 +103,8 @@ pub async fn list(
         (status = 400, body = tillor_contract::error::ApiErrorBody),
         (status = 401, body = tillor_contract::error::ApiErrorBody),
         (status = 403, body = tillor_contract::error::ApiErrorBody),
-        (status = 503, description = "The broker is not reachable; nothing was stored", body = tillor_contract::error::ApiErrorBody),
+        (status = 429, description = "`quota_exceeded`: the organisation holds its limit of static credentials (TILLOR_MAX_STATIC_CREDENTIALS, default 100; `max` is the limit)", body = tillor_contract::error::ApiErrorBody),
+        (status = 503, description = "`broker_unavailable`: the broker is not reachable; or `busy`: the server hashes as many passwords as it has cores (TILLOR_HASHING_THREADS) and asks to try again after `Retry-After`. Nothing was stored either way", body = tillor_contract::error::ApiErrorBody),
     ),
     security(("apiKey" = [], "orgId" = []))
 )]
@@ -229,7 +230,7 @@ pub async fn delete(
     responses(
         (status = 200, body = CreatedStaticCredential),
         (status = 404, description = "No such credential in this organisation", body = tillor_contract::error::ApiErrorBody),
-        (status = 503, description = "The broker did not answer: the new password may or may not be in effect", body = tillor_contract::error::ApiErrorBody),
+        (status = 503, description = "`rotation_unconfirmed`: the broker did not answer, so the new password may or may not be in effect; or `busy` (see create), and nothing changed", body = tillor_contract::error::ApiErrorBody),
         (status = 401, body = tillor_contract::error::ApiErrorBody),
         (status = 403, body = tillor_contract::error::ApiErrorBody),
     ),
