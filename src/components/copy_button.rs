@@ -47,7 +47,12 @@ pub fn CopyButton(
             type="button"
             class="copy"
             on:click=on_click
-            aria-label=move || format!("{} {}", i18n.t(Msg::Copy)(), label.get())
+            // The name holds the visible words (WCAG 2.5.3): a button with its
+            // own words is named by them; a plain "Copy" says what it copies.
+            aria-label=move || match text {
+                Some(words) => i18n.t(words)().to_owned(),
+                None => format!("{} {}", i18n.t(Msg::Copy)(), label.get()),
+            }
         >
             {move || if copied.get() { i18n.t(Msg::Copied)() } else { i18n.t(text.unwrap_or(Msg::Copy))() }}
         </button>

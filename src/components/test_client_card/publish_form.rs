@@ -107,7 +107,8 @@ pub fn PublishForm() -> impl IntoView {
                     </select>
                 </label>
             </Show>
-            <TopicInput field=topic id="tc-pub-topic"/>
+            <TopicInput field=topic id="tc-pub-topic" label=Msg::PublishTopicLabel/>
+            <label for="tc-payload">{i18n.t(Msg::PayloadLabel)}</label>
             <textarea id="tc-payload" rows="3" prop:value=payload on:input=move |ev| payload.set(event_target_value(&ev))></textarea>
             <p class="field-error">{move || json_error.get().map(|e| format!("JSON: {e}"))}</p>
             <PropertiesFields input=properties id="tc-pub"/>

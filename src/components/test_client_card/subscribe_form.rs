@@ -45,7 +45,7 @@ pub fn SubscribeForm() -> impl IntoView {
     view! {
         <form class="subscribe-form" on:submit=on_submit>
             <h3>{i18n.t(Msg::Subscribe)}</h3>
-            <TopicInput field=topic id="tc-sub-filter"/>
+            <TopicInput field=topic id="tc-sub-filter" label=Msg::SubscribeFilterLabel/>
             <Show when=move || !refused() && topic.full.with(|f| f.ends_with('#'))>
                 <p class="hint broad" id="tc-broad">{i18n.t(Msg::BroadFilter)}</p>
             </Show>

@@ -83,6 +83,8 @@ pub fn TopicInput(
     /// The input's id; the full topic's is `{id}-full`, the relative/full
     /// switch's `{id}-relative`.
     id: &'static str,
+    /// What the input is called (its visible `label`).
+    label: Msg,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let TopicField {
@@ -93,6 +95,7 @@ pub fn TopicInput(
         findings,
     } = field;
     view! {
+        <label for=id>{i18n.t(label)}</label>
         <div class="topic-input">
             <Show when=move || relative.get()><span class="prefix mono">{prefix}"/"</span></Show>
             <input id=id autocomplete="off" spellcheck="false" prop:value=typed

@@ -58,7 +58,7 @@ pub fn WillForm() -> impl IntoView {
                     on:change=move |ev| on.set(event_target_checked(&ev))/>
                 {i18n.t(Msg::WillOn)}
             </label>
-            <TopicInput field=topic id="tc-will-topic"/>
+            <TopicInput field=topic id="tc-will-topic" label=Msg::WillTopicLabel/>
             <label for="tc-will-payload">{i18n.t(Msg::WillPayload)}</label>
             <input id="tc-will-payload" autocomplete="off" prop:value=payload
                 on:input=move |ev| payload.set(event_target_value(&ev))/>

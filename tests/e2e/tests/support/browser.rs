@@ -37,6 +37,30 @@ where
     F: FnOnce(Browser) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    with_browser_as(ca, Theme::Light, test).await
+}
+
+/// The colour scheme the browser asks pages for (`prefers-color-scheme`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// A browser whose pages see `theme` as the user's colour scheme.
+pub async fn with_browser_in<F, Fut>(theme: Theme, test: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    with_browser_as(None, theme, test).await
+}
+
+async fn with_browser_as<F, Fut>(ca: Option<&std::path::Path>, theme: Theme, test: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let home = tempfile::tempdir().unwrap();
     if let Some(ca) = ca {
         let db = home.path().join(".pki/nssdb");
@@ -76,6 +100,10 @@ where
         .expect("chromedriver (apt-get install chromium-driver; scripts/test does)"),
     );
     let profile = tempfile::tempdir().unwrap();
+    let scheme = match theme {
+        Theme::Light => "--blink-settings=preferredColorScheme=1",
+        Theme::Dark => "--blink-settings=preferredColorScheme=0",
+    };
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -85,7 +113,7 @@ where
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-extensions", "--no-first-run",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                format!("--user-data-dir={}", profile.path().display()),
+                format!("--user-data-dir={}", profile.path().display()), scheme,
             ]
         }),
     );
@@ -127,6 +155,38 @@ impl Browser {
                 vec![],
             )
             .await;
+    }
+
+    /// What axe-core (WCAG 2.1 A and AA rules) finds wrong on the page as it
+    /// is now: one line per rule, naming the elements. axe is put in through
+    /// WebDriver, which the page's Content-Security-Policy does not govern.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        if !self.holds("return !!window.axe").await {
+            let path = super::paths::tools_dir().join("node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (scripts/setup.sh installs tools/ from npm)",
+                    path.display()
+                )
+            });
+            self.0
+                .execute(&format!("{source}\nreturn true;"), vec![])
+                .await
+                .expect("axe-core loads");
+        }
+        let found = self
+            .0
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+                   .then(r => done(JSON.stringify(r.violations.map(v => v.id + ' (' + v.impact + '): ' +\
+                     v.nodes.map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')).join(' | ')))))\
+                   .catch(e => done(JSON.stringify(['axe failed: ' + e])));",
+                vec![],
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_str(found.as_str().unwrap_or("[]")).unwrap_or_default()
     }
 
     /// What the page's Content-Security-Policy blocked since `open`: the

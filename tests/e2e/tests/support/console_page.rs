@@ -196,6 +196,10 @@ impl ConsolePage {
         self.0.text(".delete-dialog").await
     }
 
+    pub async fn cancel_delete(&self) {
+        self.0.click("#delete-cancel").await;
+    }
+
     pub async fn confirm_delete(&self) {
         self.0.click("#delete-confirm").await;
     }
@@ -220,7 +224,7 @@ impl ConsolePage {
     pub async fn wait_for_focus_in_dialog(&self) {
         self.0
             .wait_until(
-                "return document.querySelector('.modal').contains(document.activeElement)",
+                "return document.querySelector('.modal')?.contains(document.activeElement) === true",
                 "focus in the dialog",
             )
             .await;

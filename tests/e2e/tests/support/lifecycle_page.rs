@@ -79,6 +79,21 @@ impl LifecyclePage {
             .await;
     }
 
+    /// Opens a static credential's new-password confirmation, and leaves it open.
+    pub async fn open_rotate(&self, credential_id: &str) {
+        self.0
+            .click(&format!(
+                "tr[data-credential-id={}] button.rotate",
+                js(credential_id)
+            ))
+            .await;
+        self.0.find(".rotate-dialog").await;
+    }
+
+    pub async fn cancel_rotate(&self) {
+        self.0.click("#rotate-cancel").await;
+    }
+
     /// New password on a static credential's row, then the confirmation
     /// (which says how many sessions it cuts off, when any).
     pub async fn rotate(&self, credential_id: &str) -> Option<String> {

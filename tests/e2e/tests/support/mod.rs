@@ -19,7 +19,7 @@ use std::path::Path;
 
 use paths::console_dist;
 
-pub use browser::{with_browser, with_browser_trusting, Browser};
+pub use browser::{with_browser, with_browser_in, with_browser_trusting, Browser, Theme};
 pub use connections_page::ConnectionsPage;
 pub use console_page::ConsolePage;
 pub use lifecycle_page::LifecyclePage;

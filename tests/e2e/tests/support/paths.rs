@@ -11,6 +11,11 @@ fn manifest_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
+/// The npm tools (`tools/node_modules`), axe-core among them.
+pub fn tools_dir() -> PathBuf {
+    manifest_dir().join("../../tools")
+}
+
 pub fn console_dist() -> PathBuf {
     let dist = manifest_dir().join("../../dist");
     assert!(
