@@ -13,6 +13,19 @@ pub fn ContextBar() -> impl IntoView {
     let i18n = use_i18n();
     let env = state.env().map(|e| e.as_str()).unwrap_or("?");
     let org = move || state.session.with(|s| s.as_ref().map(|s| s.org_id.clone()));
+    // Signing in replaces the form that had focus: focus goes to the
+    // organisation now in use (read out, and the start of the next Tab),
+    // not back to the top of the page. Not at start: a host page keeps its focus.
+    let chosen = NodeRef::<leptos::html::Dd>::new();
+    Effect::new(move |before: Option<Option<String>>| {
+        let now = org();
+        if matches!(before, Some(None)) && now.is_some() {
+            if let Some(dd) = chosen.get() {
+                let _ = dd.focus();
+            }
+        }
+        now
+    });
     view! {
         <div class="context-bar">
             <dl class="context-facts" aria-live="polite">
@@ -22,7 +35,7 @@ pub fn ContextBar() -> impl IntoView {
                 </div>
                 <div>
                     <dt>{i18n.t(Msg::ContextOrg)}</dt>
-                    <dd class="context-org">
+                    <dd class="context-org" tabindex="-1" node_ref=chosen>
                         {move || org().unwrap_or_else(|| i18n.now(Msg::ContextNone).to_owned())}
                     </dd>
                 </div>

@@ -5,7 +5,8 @@ use wasm_bindgen::JsCast;
 const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
 
 /// A WAI-ARIA modal dialog: labelled by its title, focus moves in on open and is
-/// trapped (Tab and Shift+Tab wrap), Escape asks the owner what to do.
+/// trapped (Tab and Shift+Tab wrap), Escape asks the owner what to do, and on
+/// close focus goes back to what had it before (unless the owner moved it).
 #[component]
 pub fn Modal(
     /// Id of the visible title inside `children` (aria-labelledby).
@@ -19,6 +20,30 @@ pub fn Modal(
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<Div>::new();
+    // Taken before focus moves in; wasm has one thread, so the wrapper only
+    // satisfies on_cleanup's bounds.
+    let opener = send_wrapper::SendWrapper::new(document().active_element());
+    on_cleanup(move || {
+        let Some(opener) = opener.take() else {
+            return;
+        };
+        // Focus is lost when it is nowhere, on the page itself, or in the
+        // dialog going away; anywhere else, the owner put it there.
+        let lost = document().active_element().is_none_or(|a| {
+            let on_page = document()
+                .body()
+                .is_some_and(|body| AsRef::<web_sys::Element>::as_ref(&body) == &a);
+            let in_dialog = dialog
+                .get_untracked()
+                .is_some_and(|d| d.contains(Some(a.unchecked_ref())));
+            on_page || in_dialog
+        });
+        if lost && opener.is_connected() {
+            if let Ok(opener) = opener.dyn_into::<web_sys::HtmlElement>() {
+                let _ = opener.focus();
+            }
+        }
+    });
     Effect::new(move |_| {
         if let Some(el) = dialog.get() {
             focus_first(&el);

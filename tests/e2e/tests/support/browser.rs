@@ -280,6 +280,55 @@ impl Browser {
     }
 
     /// Sends a key (WebDriver code) to the focused element.
+    /// Whether the focused element shows that it has focus: an outline or a
+    /// shadow, as `:focus-visible` draws it (not the page itself).
+    pub async fn focus_is_visible(&self) -> bool {
+        self.holds(
+            "const e = document.activeElement; if (!e || e === document.body) return false;\
+             const s = getComputedStyle(e);\
+             return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');",
+        )
+        .await
+    }
+
+    /// What has focus, for messages: tag, id and class.
+    pub async fn focused(&self) -> String {
+        self.eval(
+            "const e = document.activeElement; return e ? e.tagName + '#' + e.id + '.' + e.className : 'nothing'",
+        )
+        .await
+    }
+
+    /// Presses Tab (Shift+Tab when `backwards`) until the focused element
+    /// matches `css`, at most `limit` times; the focus must be visible at
+    /// every stop on the way. Returns how many presses it took.
+    pub async fn tab_to(&self, css: &str, backwards: bool, limit: usize) -> usize {
+        let key = if backwards {
+            "\u{e008}\u{e004}"
+        } else {
+            "\u{e004}"
+        };
+        let matches = format!(
+            "return document.activeElement?.matches({}) === true",
+            js(css)
+        );
+        for presses in 1..=limit {
+            self.press(key).await;
+            assert!(
+                self.focus_is_visible().await,
+                "focus is not visible on {} (on the way to {css})",
+                self.focused().await
+            );
+            if self.holds(&matches).await {
+                return presses;
+            }
+        }
+        panic!(
+            "{css} not reached in {limit} presses; focus is on {}",
+            self.focused().await
+        );
+    }
+
     pub async fn press(&self, key: &str) {
         self.0
             .active_element()
