@@ -83,16 +83,16 @@ async fn b_the_data_directory_and_every_file_in_it_stay_private() {
     assert_eq!(readable_by_others(&data), vec![], "after a delete");
 }
 
+/// What a list of the demo organisation answers.
+async fn listed(s: &Stack, path: &str) -> Vec<Value> {
+    let answer = s.as_demo(Method::GET, path).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK, "{path}");
+    answer.json().await.unwrap()
+}
+
 /// The jti of the demo organisation's token for `client_id`.
 async fn jwt_id(s: &Stack, client_id: &str) -> String {
-    let tokens: Vec<Value> = s
-        .as_demo(Method::GET, &creds_path(&s.org))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tokens = listed(s, &creds_path(&s.org)).await;
     tokens
         .iter()
         .find(|t| t["clientId"] == client_id)
@@ -172,15 +172,8 @@ async fn a_static_credentials_stop_at_the_organisations_limit_with_429() {
         (error["code"].as_str(), error["max"].as_i64()),
         (Some("quota_exceeded"), Some(2))
     );
-    let listed: Vec<Value> = s
-        .as_demo(Method::GET, &static_path(&s.org))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed.len(), 2, "nothing was made of the refused one");
+    let kept = listed(&s, &static_path(&s.org)).await;
+    assert_eq!(kept.len(), 2, "nothing was made of the refused one");
     // Another organisation has its own count.
     let theirs = as_org_b(&s, Method::POST, &static_path(ORG_B))
         .json(&json!({}))
@@ -257,15 +250,8 @@ async fn a_password_hashing_beyond_the_pool_answers_busy_instead_of_queueing() {
         }
     }
     assert!(made >= 1 && busy >= 1, "made {made}, busy {busy}");
-    let listed: Vec<Value> = s
-        .as_demo(Method::GET, &static_path(&s.org))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed.len(), made, "a busy answer made nothing");
+    let kept = listed(&s, &static_path(&s.org)).await;
+    assert_eq!(kept.len(), made, "a busy answer made nothing");
 }
 
 #[tokio::test]

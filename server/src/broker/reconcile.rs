@@ -63,8 +63,16 @@ pub const PENDING_GRACE_SECS: i64 = 600;
 pub async fn reconcile(broker: &dyn Broker, store: &Store) -> Result<HashSet<String>, String> {
     let on_broker = broker.list_static().await.map_err(|e| e.to_string())?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // Alone on its store (SQLite), nothing else can be creating now: every
+    // intent is a create this instance was killed in the middle of, and its
+    // broker client goes at once rather than after the grace.
+    let since = if store.is_shared() {
+        now - PENDING_GRACE_SECS
+    } else {
+        i64::MAX
+    };
     let known: HashSet<String> = store
-        .known_static_user_names(now - PENDING_GRACE_SECS)
+        .known_static_user_names(since)
         .await
         .map_err(|e| format!("cannot read the store: {e}"))?
         .into_iter()
@@ -141,6 +149,18 @@ mod tests {
 
     fn set(names: &[&str]) -> HashSet<String> {
         names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn an_intent_protects_its_broker_client_only_where_another_instance_may_own_it() {
+        let (store, _dir) = crate::store::test_store().await;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        store.begin_static("in-flight", now).await.unwrap();
+        let broker = Names(Mutex::new(set(&["in-flight"])));
+        reconcile(&broker, &store).await.unwrap();
+        let kept = broker.list_static().await.unwrap().contains("in-flight");
+        // Alone on SQLite it can only be this instance's crashed create.
+        assert_eq!(kept, store.is_shared());
     }
 
     #[tokio::test]

@@ -87,7 +87,6 @@ impl Settings {
              max_queued_messages 100000\n\
              max_queued_bytes {queued_bytes}\n\
              message_size_limit {payload}\n\
-             memory_limit {memory}\n\
              persistent_client_expiration {expiry}\n\
              log_dest stderr\n\
              {log_topic}\
@@ -112,7 +111,6 @@ impl Settings {
             ws_host = plain_ws_host,
             queued_bytes = self.limits.mqtt_max_queued_bytes,
             payload = self.limits.mqtt_max_payload_bytes,
-            memory = u64::from(self.limits.mqtt_memory_limit_mb) * 1024 * 1024,
             expiry = self.limits.mqtt_session_expiry,
             user = current_user(),
             jwt = self.jwt_plugin.display(),
