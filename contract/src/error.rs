@@ -55,6 +55,9 @@ pub enum ErrorCode {
     Busy,
     /// 503: a read took too long and was abandoned.
     Timeout,
+    /// 503: the database cannot be written now (its disk is full, or it is
+    /// read-only); nothing was changed.
+    StoreUnavailable,
     Internal,
 }
 
@@ -91,6 +94,7 @@ impl ErrorCode {
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::Busy => "busy",
             ErrorCode::Timeout => "timeout",
+            ErrorCode::StoreUnavailable => "store_unavailable",
             ErrorCode::Internal => "internal",
         }
     }

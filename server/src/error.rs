@@ -56,6 +56,8 @@ pub enum Error {
     Busy(u64),
     #[error("the request took longer than {0} s and was abandoned; try again")]
     Timeout(u64),
+    #[error("the database cannot be written now ({0}); nothing was changed. Free space or make it writable; the API recovers by itself")]
+    StoreUnavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -84,7 +86,9 @@ impl Error {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Error::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::Busy(_) | Error::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Busy(_) | Error::Timeout(_) | Error::StoreUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +115,7 @@ impl Error {
             Error::QuotaExceeded { .. } => ErrorCode::QuotaExceeded,
             Error::Busy(_) => ErrorCode::Busy,
             Error::Timeout(_) => ErrorCode::Timeout,
+            Error::StoreUnavailable(_) => ErrorCode::StoreUnavailable,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -124,6 +129,24 @@ impl From<FieldError> for Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
+        // A full disk or a read-only store is the operator's to fix and
+        // passes: say so, rather than "internal error". SQLite's codes 13
+        // (full), 8 (read-only) and 10 (I/O); PostgreSQL's 53100 (disk full)
+        // and 25006 (read-only transaction).
+        if let sqlx::Error::Database(db) = &e {
+            let code = db.code().unwrap_or_default();
+            let primary = code.parse::<i32>().map(|c| c & 0xff).ok();
+            let cause = match (primary, code.as_ref()) {
+                (Some(13), _) | (_, "53100") => Some("its disk is full"),
+                (Some(8), _) | (_, "25006") => Some("it is read-only"),
+                (Some(10), _) => Some("its disk cannot be written"),
+                _ => None,
+            };
+            if let Some(cause) = cause {
+                tracing::error!(%e, "the database cannot be written");
+                return Error::StoreUnavailable(cause.into());
+            }
+        }
         Error::internal(format!("database: {e}"))
     }
 }

@@ -28,6 +28,12 @@ const LOG_TOPICS: [&str; 2] = ["$SYS/broker/log/N", "$SYS/broker/log/E"];
 const COMMAND_TOPIC: &str = "$CONTROL/dynamic-security/v1";
 const RESPONSE_TOPIC: &str = "$CONTROL/dynamic-security/v1/response";
 const TIMEOUT: Duration = Duration::from_secs(5);
+const LOGIN_WAIT: Duration = Duration::from_secs(60);
+/// The largest message the admin takes from the broker: room for a snapshot
+/// of some 300,000 sessions.
+const ADMIN_MAX_INCOMING: usize = 64 * 1024 * 1024;
+/// Its own commands are small.
+const ADMIN_MAX_OUTGOING: usize = 1024 * 1024;
 
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Value>>>>;
 
@@ -60,6 +66,12 @@ impl Dynsec {
         options.set_credentials(ADMIN_USER, admin_password);
         options.set_keep_alive(Duration::from_secs(10));
         options.set_clean_session(true);
+        // What the broker sends the admin grows with the service: the list
+        // of every client (15 KB for 500) and the plugin's snapshot of every
+        // session (210 KB for 1,000). rumqttc's default of 10 KiB dropped
+        // the connection, so a stack with a few hundred credentials could
+        // not even start (found by scripts/soak).
+        options.set_max_packet_size(ADMIN_MAX_INCOMING, ADMIN_MAX_OUTGOING);
         let (client, mut events) = AsyncClient::new(options, 64);
         let ready = Arc::new(AtomicBool::new(false));
         let pending: Pending = Arc::default();
@@ -135,14 +147,18 @@ impl Dynsec {
             pending,
             task,
         };
-        for _ in 0..200 {
+        // A restarted broker is met by every integration reconnecting at
+        // once (1,000 in the soak took it past 10 s): the admin waits its turn.
+        let deadline = std::time::Instant::now() + LOGIN_WAIT;
+        while std::time::Instant::now() < deadline {
             if dynsec.ready.load(Ordering::SeqCst) {
                 return Ok(dynsec);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Err(format!(
-            "could not log in to the broker at {addr} as {ADMIN_USER} within 10 s"
+            "could not log in to the broker at {addr} as {ADMIN_USER} within {} s",
+            LOGIN_WAIT.as_secs()
         ))
     }
 
