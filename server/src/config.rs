@@ -358,12 +358,7 @@ impl Config {
             .map(|o| o.trim())
             .filter(|o| !o.is_empty())
             .map(|o| {
-                let host = o
-                    .strip_prefix("https://")
-                    .or_else(|| o.strip_prefix("http://"));
-                let origin =
-                    host.is_some_and(|h| !h.is_empty() && !h.contains(['/', '*', ' ', ';']));
-                if !origin {
+                if !crate::headers::is_origin(o) {
                     return Err(format!(
                         "TILLOR_CORS_ORIGINS: {o:?} is not an origin such as https://dashboard.example.com (scheme and host, no path; wildcards are refused: any web page could then call the API with a key the browser holds)"
                     ));

@@ -97,13 +97,7 @@ impl LifecyclePage {
     /// New password on a static credential's row, then the confirmation
     /// (which says how many sessions it cuts off, when any).
     pub async fn rotate(&self, credential_id: &str) -> Option<String> {
-        self.0
-            .click(&format!(
-                "tr[data-credential-id={}] button.rotate",
-                js(credential_id)
-            ))
-            .await;
-        self.0.find(".rotate-dialog").await;
+        self.open_rotate(credential_id).await;
         let warns = if self.0.exists(".rotate-dialog [data-sessions]").await {
             self.0
                 .attr(".rotate-dialog [data-sessions]", "data-sessions")
