@@ -10,9 +10,15 @@ use tillor_console::mqtt::packet::Protocol;
 use tillor_console::mqtt::session::{ConnectOptions, Session};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&split, rest)) = data.split_first() else { return };
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
     let step = usize::from(split >> 1).max(1);
-    let protocol = if split & 1 == 0 { Protocol::V5 } else { Protocol::V311 };
+    let protocol = if split & 1 == 0 {
+        Protocol::V5
+    } else {
+        Protocol::V311
+    };
 
     let mut framer = Framer::new(64 * 1024, protocol);
     for chunk in rest.chunks(step) {

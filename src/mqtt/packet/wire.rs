@@ -20,12 +20,19 @@ pub enum WireError {
     Trailing(usize),
 }
 
+/// Spec 1.5.4: an MQTT string holds no U+0000 (Rust's strings are UTF-8
+/// already). A broker closes the connection on one, so nothing we encode may
+/// hold it either.
+pub fn is_text(s: &str) -> bool {
+    !s.contains('\0')
+}
+
 impl std::fmt::Display for WireError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WireError::Truncated => f.write_str("the packet ends inside a field"),
             WireError::VarInt => f.write_str("a variable byte integer longer than 4 bytes"),
-            WireError::Utf8 => f.write_str("a string that is not valid UTF-8"),
+            WireError::Utf8 => f.write_str("a string that is not valid UTF-8 or holds U+0000"),
             WireError::UnknownProperty(p) => write!(f, "unknown property 0x{p:02X}"),
             WireError::RepeatedProperty(p) => write!(f, "property 0x{p:02X} appears twice"),
             WireError::PacketType(b) => write!(f, "first byte 0x{b:02X} is no MQTT packet"),
@@ -106,7 +113,7 @@ impl<'a> Reader<'a> {
         let n = self.u16()?;
         let bytes = self.take(n.into())?;
         let s = std::str::from_utf8(bytes).map_err(|_| WireError::Utf8)?;
-        if s.contains('\0') {
+        if !is_text(s) {
             return Err(WireError::Utf8);
         }
         Ok(s.to_owned())

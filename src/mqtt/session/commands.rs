@@ -4,7 +4,7 @@
 
 use super::{Filter, Outgoing, SessionError};
 use super::{OutQos2, Session};
-use crate::mqtt::packet::{Packet, Properties, Publish, Subscribe, Unsubscribe};
+use crate::mqtt::packet::{wire, Packet, Properties, Publish, Subscribe, Unsubscribe};
 use crate::mqtt::qos::Qos;
 
 impl Session {
@@ -32,6 +32,10 @@ impl Session {
         self.connected()?;
         if filters.is_empty() {
             return Err(SessionError::NoFilters);
+        }
+        // Unchecked syntax, but still a string MQTT can carry.
+        if let Some((bad, _)) = filters.iter().find(|(f, _)| !wire::is_text(f)) {
+            return Err(SessionError::InvalidFilter(bad.clone()));
         }
         let packet_id = self.next_packet_id()?;
         let bytes = self.encode(&Packet::Subscribe(Subscribe {
@@ -119,11 +123,12 @@ impl Session {
     }
 }
 
-/// The syntax rules are mqtt-protocol's (spec 4.7), the same for both versions.
+/// The syntax rules are mqtt-protocol's (spec 4.7), the same for both
+/// versions; it lets U+0000 through, which the wire forbids (spec 1.5.4).
 fn valid_filter(f: &str) -> bool {
-    mqtt::TopicFilter::new(f.to_owned()).is_ok()
+    wire::is_text(f) && mqtt::TopicFilter::new(f.to_owned()).is_ok()
 }
 
 fn valid_topic(t: &str) -> bool {
-    mqtt::TopicName::new(t.to_owned()).is_ok()
+    wire::is_text(t) && mqtt::TopicName::new(t.to_owned()).is_ok()
 }

@@ -284,6 +284,32 @@ fn an_invalid_filter_is_refused_unless_sent_unchecked() {
     );
 }
 
+/// Found by the session fuzz target: mqtt-protocol's topic check lets U+0000
+/// through, and the broker closes the connection on such a packet.
+#[test]
+fn a_nul_is_refused_in_topics_and_filters_even_unchecked() {
+    let mut s = connected();
+    let nul = "a/b\0".to_string();
+    assert_eq!(
+        s.publish(msg(&nul, b"", Qos::AtLeastOnce, false), 1),
+        Err(SessionError::InvalidTopic(nul.clone()))
+    );
+    let filters = [(nul.clone(), qos_only(Qos::AtMostOnce))];
+    assert_eq!(
+        s.subscribe(&filters, 1),
+        Err(SessionError::InvalidFilter(nul.clone()))
+    );
+    assert_eq!(
+        s.subscribe_unchecked(&filters, 1),
+        Err(SessionError::InvalidFilter(nul.clone()))
+    );
+    assert_eq!(
+        s.unsubscribe(&[nul.clone()], 1),
+        Err(SessionError::InvalidFilter(nul))
+    );
+    assert_eq!(s.in_flight(), 0, "nothing was given a packet id");
+}
+
 #[test]
 fn a_requested_disconnect_makes_the_close_expected() {
     let mut s = connected();
