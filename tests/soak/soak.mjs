@@ -238,19 +238,18 @@ async function untilAllConnected(what, limitMs = 120000) {
   problems.push(`${what}: ${clients.filter((c) => !c.connected).length} clients still not connected after ${limitMs / 1000} s`);
 }
 
+/** Kills the broker; returns how many messages each kind had received once all were back. */
 async function killBroker() {
-  const pid = brokerPid();
-  const before = { ...counts["jwt-tcp"] };
-  process.kill(pid, "SIGKILL");
+  process.kill(brokerPid(), "SIGKILL");
   await sleep(500);
   await untilAllConnected("broker killed: every client back");
-  return before;
+  return Object.fromEntries(kinds.map((k) => [k, counts[k].received]));
 }
 
 /** What the broker holds: its dynamic-security clients, by user name. */
 function brokerClients() {
   const password = readFileSync(`${DATA}/mosquitto/admin-password`, "utf8").trim();
-  const out = execFileSync("mosquitto_ctrl", ["-h", "127.0.0.1", "-p", String(ports.mqtt), "-u", "tillor-admin", "-P", password, "dynsec", "listClients"], { encoding: "utf8" });
+  const out = execFileSync("mosquitto_ctrl", ["-h", "127.0.0.1", "-p", String(ports.mqtt), "-u", "tillor-admin", "-P", password, "dynsec", "listClients"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   return new Set(out.split(/\s+/).filter((u) => u && u !== "tillor-admin"));
 }
 
@@ -274,9 +273,14 @@ async function killServerDuringCreates() {
   await startStack();
   recoveries["tillor-local killed: API answering"] = Math.round(now() - killedAt);
   await untilAllConnected("tillor-local killed: every client back");
-  // The load goes on meanwhile: a create or delete between its broker and
-  // its store write differs for a moment. Only what differs twice, 3 s
-  // apart, counts.
+  return storeAndBrokerAgree("after the kill");
+}
+
+/** Every active stored credential is on the broker and nothing else is. */
+async function storeAndBrokerAgree(when) {
+  // The load may still run: a create or delete between its broker and its
+  // store write differs for a moment. Only what differs twice, 3 s apart,
+  // counts.
   const differences = async () => {
     const [stored, held] = [await storedUserNames(), brokerClients()];
     return {
@@ -292,7 +296,7 @@ async function killServerDuringCreates() {
   const orphansOnBroker = onBroker.filter((u) => first.onBroker.includes(u));
   const orphansInStore = inStore.filter((u) => first.inStore.includes(u));
   if (orphansOnBroker.length || orphansInStore.length) {
-    problems.push(`after the kill: ${orphansOnBroker.length} broker clients the store lacks (${orphansOnBroker.slice(0, 5)}), ${orphansInStore.length} stored credentials the broker lacks (${orphansInStore.slice(0, 5)})`);
+    problems.push(`${when}: ${orphansOnBroker.length} broker clients the store lacks (${orphansOnBroker.slice(0, 5)}), ${orphansInStore.length} stored credentials the broker lacks (${orphansInStore.slice(0, 5)})`);
   }
   return { stored: stored.size, held: held.size };
 }
@@ -349,7 +353,7 @@ const load = apiLoad(stopAt);
 const pubs = publishing(stopAt);
 const faults = {};
 await sleep(SECONDS * 300);
-faults.brokerKill = await killBroker();
+const receivedWhenBack = await killBroker();
 if (!SHORT) {
   await sleep(Math.max(0, SECONDS * 550 - (SECONDS * 300)));
   faults.serverKill = await killServerDuringCreates();
@@ -363,6 +367,22 @@ await pubs;
 await sleep(3000); // the last acks and deliveries
 clearInterval(peakTimer);
 notePeaks();
+
+faults.end = await storeAndBrokerAgree("at the end");
+
+// What must hold whatever the timings (the figures below are only printed).
+for (const k of kinds) {
+  if (counts[k].received <= receivedWhenBack[k]) {
+    problems.push(`${k}: no message arrived after the broker came back (resubscribe?)`);
+  }
+  if (counts[k].acked > counts[k].sent) problems.push(`${k}: more acks than publishes`);
+}
+for (const [call, byStatus] of Object.entries(statuses)) {
+  // 500 is a bug whatever happened; no answer at all is one unless the
+  // server itself was killed.
+  if (byStatus[500]) problems.push(`${call}: ${byStatus[500]} answers 500`);
+  if (SHORT && byStatus[0]) problems.push(`${call}: ${byStatus[0]} calls got no answer within 30 s`);
+}
 
 const events = await api(orgs[0], "GET", "events?limit=1", undefined, "events");
 const pct = (list, p) => {
@@ -386,6 +406,8 @@ const report = {
   problems,
 };
 console.log(JSON.stringify(report, null, 2));
+// scripts/test keeps only this: what failed.
+for (const p of problems) console.error(`soak: ${p}`);
 for (const c of clients) c.c.end(true);
 stack.kill("SIGTERM");
 process.exit(problems.length ? 1 : 0);
