@@ -304,7 +304,7 @@ fn a_nul_is_refused_in_topics_and_filters_even_unchecked() {
         Err(SessionError::InvalidFilter(nul.clone()))
     );
     assert_eq!(
-        s.unsubscribe(&[nul.clone()], 1),
+        s.unsubscribe(std::slice::from_ref(&nul), 1),
         Err(SessionError::InvalidFilter(nul))
     );
     assert_eq!(s.in_flight(), 0, "nothing was given a packet id");
