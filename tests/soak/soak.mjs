@@ -28,6 +28,9 @@ const orgs = Array.from({ length: ORGS }, (_, i) => ({
   id: `soak-${String(i).padStart(3, "0")}`,
   key: `tk_soak-${String(i).padStart(3, "0")}-0123456789abcdef`,
 }));
+// Its own organisation for the full disk, so filling it never meets the
+// static-credential quota of an organisation the load also uses.
+const diskOrg = { id: "soak-disk", key: "tk_soak-disk-0123456789abcdef" };
 const problems = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
@@ -56,7 +59,7 @@ async function startStack() {
       TILLOR_MQTT_ADDR: `127.0.0.1:${ports.mqtt}`,
       TILLOR_MQTT_WS_ADDR: `127.0.0.1:${ports.ws}`,
       TILLOR_MOSQUITTO_JWT_PLUGIN: PLUGIN,
-      TILLOR_SEED_ORGS: orgs.map((o) => `${o.id}:${o.key}`).join(","),
+      TILLOR_SEED_ORGS: [...orgs, diskOrg].map((o) => `${o.id}:${o.key}`).join(","),
       TILLOR_CONSOLE_DIR: `${DATA}/no-console`,
       TILLOR_LOG: "warn",
     },
@@ -255,7 +258,7 @@ function brokerClients() {
 
 async function storedUserNames() {
   const names = new Set();
-  for (const org of orgs) {
+  for (const org of [...orgs, diskOrg]) {
     const { status, json } = await api(org, "GET", "static-credentials", undefined, "static list");
     if (status !== 200) throw new Error(`list of ${org.id}: ${status}`);
     for (const c of json) if (c.brokerStatus === "active") names.add(c.userName);
@@ -310,7 +313,7 @@ async function fillTheDisk() {
   }
   // SQLite reuses its write-ahead log's space, so the first writes after
   // the disk filled may still fit: create until one does not.
-  const org = orgs[orgs.length - 1];
+  const org = diskOrg;
   let full = { status: 201 };
   for (let i = 0; i < 80 && full.status === 201; i++) {
     full = await api(org, "POST", "static-credentials", { name: "disk full" }, "static create (disk full)");
