@@ -58,6 +58,9 @@ pub enum ErrorCode {
     /// 503: the database cannot be written now (its disk is full, or it is
     /// read-only); nothing was changed.
     StoreUnavailable,
+    /// 503: a delete reached the broker (the credential can no longer
+    /// connect) but not the store; it is listed as missing until deleted again.
+    DeleteUnfinished,
     Internal,
 }
 
@@ -95,6 +98,7 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::Timeout => "timeout",
             ErrorCode::StoreUnavailable => "store_unavailable",
+            ErrorCode::DeleteUnfinished => "delete_unfinished",
             ErrorCode::Internal => "internal",
         }
     }

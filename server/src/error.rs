@@ -58,6 +58,8 @@ pub enum Error {
     Timeout(u64),
     #[error("the database cannot be written now ({0}); nothing was changed. Free space or make it writable; the API recovers by itself")]
     StoreUnavailable(String),
+    #[error("the credential was removed from the broker and can no longer connect, but the database could not be written ({0}); it is listed as missing until you delete it again")]
+    DeleteUnfinished(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -86,9 +88,10 @@ impl Error {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Error::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Error::Busy(_) | Error::Timeout(_) | Error::StoreUnavailable(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Error::Busy(_)
+            | Error::Timeout(_)
+            | Error::StoreUnavailable(_)
+            | Error::DeleteUnfinished(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -116,6 +119,7 @@ impl Error {
             Error::Busy(_) => ErrorCode::Busy,
             Error::Timeout(_) => ErrorCode::Timeout,
             Error::StoreUnavailable(_) => ErrorCode::StoreUnavailable,
+            Error::DeleteUnfinished(_) => ErrorCode::DeleteUnfinished,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -430,3 +430,54 @@ async fn c_repeated_wrong_keys_from_one_address_are_slowed_down_and_a_right_key_
         .unwrap();
     assert_eq!(right.status(), StatusCode::OK);
 }
+
+/// Found by the soak's full disk: a delete is broker first (so the credential
+/// stops working at once) and that half cannot be taken back, as the store
+/// keeps only the password's hash. When the store then refuses its half, the
+/// answer says so, the list says the broker lacks it (not "active"), and
+/// deleting again finishes it. A trigger stands in for the full disk: it
+/// refuses exactly the store's delete.
+#[tokio::test]
+async fn a_delete_the_store_refuses_after_the_broker_is_listed_as_missing_until_repeated() {
+    use sqlx::sqlite::SqliteConnectOptions;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let s = Stack::start(&data, &[]);
+    let cred = s.create_static("till").await;
+    let path = format!("{}/{}", static_path(&s.org), cred["id"].as_str().unwrap());
+    let store = sqlx::SqlitePool::connect_with(
+        SqliteConnectOptions::new().filename(data.join(tillor_local::store::DATABASE_FILE)),
+    )
+    .await
+    .unwrap();
+    sqlx::query(
+        "CREATE TRIGGER refuse_deletes BEFORE DELETE ON static_credentials
+         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+    )
+    .execute(&store)
+    .await
+    .unwrap();
+
+    let (status, error) = error_of(s.as_demo(Method::DELETE, &path).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(error["code"], "delete_unfinished", "{error}");
+    let listed_now = listed(&s, &static_path(&s.org)).await;
+    assert_eq!(listed_now.len(), 1);
+    assert_eq!(listed_now[0]["brokerStatus"], "missing");
+    let publish = common::mosquitto("mosquitto_pub", s.mqtt_port, &cred, &["-t", "x", "-m", "x"])
+        .output()
+        .unwrap();
+    assert!(
+        !publish.status.success(),
+        "the deleted credential still connects"
+    );
+
+    sqlx::query("DROP TRIGGER refuse_deletes")
+        .execute(&store)
+        .await
+        .unwrap();
+    let again = s.as_demo(Method::DELETE, &path).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+    assert_eq!(listed(&s, &static_path(&s.org)).await, Vec::<Value>::new());
+}

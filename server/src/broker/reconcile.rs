@@ -29,6 +29,13 @@ impl Missing {
         Ok(())
     }
 
+    /// The broker no longer holds a credential the store still lists.
+    pub fn note(&self, user_name: &str) {
+        if let Ok(mut m) = self.0.write() {
+            m.insert(user_name.to_owned());
+        }
+    }
+
     /// The credential is gone from the store too.
     pub fn forget(&self, user_name: &str) {
         if let Ok(mut m) = self.0.write() {
@@ -145,6 +152,8 @@ mod tests {
         fn health(&self, _: &str) -> BrokerStatus {
             BrokerStatus::Active
         }
+        // Reconciliation never calls it: only the delete route does.
+        fn lacks(&self, _: &str) {}
     }
 
     fn set(names: &[&str]) -> HashSet<String> {

@@ -193,6 +193,7 @@ pub async fn create(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such credential in this organisation", body = tillor_contract::error::ApiErrorBody),
+        (status = 503, description = "`delete_unfinished`: the broker removed the credential (it can no longer connect) but the database could not be written; it is listed with brokerStatus `missing` until deleted again. Or `broker_unavailable`, and nothing changed", body = tillor_contract::error::ApiErrorBody),
         (status = 401, body = tillor_contract::error::ApiErrorBody),
         (status = 403, body = tillor_contract::error::ApiErrorBody),
     ),
@@ -212,7 +213,18 @@ pub async fn delete(
     // any session using it has been cut off.
     let broker = state.broker()?;
     broker.delete_static(&row.user_name).await?;
-    state.store.delete_static(&org.id, &id).await?;
+    if let Err(e) = state.store.delete_static(&org.id, &id).await {
+        // Half done, and the broker half cannot be taken back (the store
+        // keeps only the password's hash): list it as what it now is, and
+        // say that deleting again finishes it.
+        broker.lacks(&row.user_name);
+        let why = match Error::from(e) {
+            Error::StoreUnavailable(cause) => cause,
+            other => other.to_string(),
+        };
+        tracing::warn!(org = %org.id, %id, %why, "deleted at the broker but not in the store");
+        return Err(Error::DeleteUnfinished(why));
+    }
     tracing::info!(org = %org.id, %id, user_name = %row.user_name, "deleted static credential");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -160,4 +160,8 @@ impl Broker for Mosquitto {
     fn health(&self, user_name: &str) -> BrokerStatus {
         self.missing.status(user_name)
     }
+
+    fn lacks(&self, user_name: &str) {
+        self.missing.note(user_name)
+    }
 }

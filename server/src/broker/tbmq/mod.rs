@@ -228,6 +228,10 @@ impl Broker for Tbmq {
     fn health(&self, user_name: &str) -> BrokerStatus {
         self.missing.status(user_name)
     }
+
+    fn lacks(&self, user_name: &str) {
+        self.missing.note(user_name)
+    }
 }
 
 /// The TBMQ account of TILLOR_BROKER=tbmq; what is missing, by name.
