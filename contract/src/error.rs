@@ -58,8 +58,8 @@ pub enum ErrorCode {
     /// 503: the database cannot be written now (its disk is full, or it is
     /// read-only); nothing was changed.
     StoreUnavailable,
-    /// 503: a delete reached the broker (the credential can no longer
-    /// connect) but not the store; it is listed as missing until deleted again.
+    /// 503: a delete began (it is recorded) but the broker or the store did
+    /// not finish it; deleting again, or the next reconciliation, does.
     DeleteUnfinished,
     Internal,
 }

@@ -58,7 +58,7 @@ pub enum Error {
     Timeout(u64),
     #[error("the database cannot be written now ({0}); nothing was changed. Free space or make it writable; the API recovers by itself")]
     StoreUnavailable(String),
-    #[error("the credential was removed from the broker and can no longer connect, but the database could not be written ({0}); it is listed as missing until you delete it again")]
+    #[error("the delete began but did not finish ({0}); delete again, or it finishes when tillor-local next reconciles with the broker")]
     DeleteUnfinished(String),
     #[error("internal error")]
     Internal(String),

@@ -431,21 +431,25 @@ async fn c_repeated_wrong_keys_from_one_address_are_slowed_down_and_a_right_key_
     assert_eq!(right.status(), StatusCode::OK);
 }
 
-/// Found by the soak's full disk: a delete is broker first (so the credential
-/// stops working at once) and that half cannot be taken back, as the store
-/// keeps only the password's hash. When the store then refuses its half, the
-/// answer says so, the list says the broker lacks it (not "active"), and
-/// deleting again finishes it. A trigger stands in for the full disk: it
-/// refuses exactly the store's delete.
+/// Found by the soak: a delete is broker first (so the credential stops
+/// working at once), and the broker's half cannot be taken back, as the
+/// store keeps only the password's hash. When the store then refuses its
+/// half (a full disk, a crash), the answer says so, the list says the broker
+/// lacks it (not "active"), and deleting again or the next start finishes
+/// it. A trigger stands in for the full disk: it refuses exactly the store's
+/// delete.
 #[tokio::test]
-async fn a_delete_the_store_refuses_after_the_broker_is_listed_as_missing_until_repeated() {
+async fn a_delete_cut_short_after_the_broker_is_listed_as_missing_and_then_finished() {
     use sqlx::sqlite::SqliteConnectOptions;
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let s = Stack::start(&data, &[]);
-    let cred = s.create_static("till").await;
-    let path = format!("{}/{}", static_path(&s.org), cred["id"].as_str().unwrap());
+    let (retried, restarted) = (
+        s.create_static("retried").await,
+        s.create_static("restarted").await,
+    );
+    let path = |c: &Value| format!("{}/{}", static_path(&s.org), c["id"].as_str().unwrap());
     let store = sqlx::SqlitePool::connect_with(
         SqliteConnectOptions::new().filename(data.join(tillor_local::store::DATABASE_FILE)),
     )
@@ -459,25 +463,45 @@ async fn a_delete_the_store_refuses_after_the_broker_is_listed_as_missing_until_
     .await
     .unwrap();
 
-    let (status, error) = error_of(s.as_demo(Method::DELETE, &path).send().await.unwrap()).await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(error["code"], "delete_unfinished", "{error}");
-    let listed_now = listed(&s, &static_path(&s.org)).await;
-    assert_eq!(listed_now.len(), 1);
-    assert_eq!(listed_now[0]["brokerStatus"], "missing");
-    let publish = common::mosquitto("mosquitto_pub", s.mqtt_port, &cred, &["-t", "x", "-m", "x"])
-        .output()
-        .unwrap();
-    assert!(
-        !publish.status.success(),
-        "the deleted credential still connects"
-    );
+    for cred in [&retried, &restarted] {
+        let answer = s.as_demo(Method::DELETE, &path(cred)).send().await.unwrap();
+        let (status, error) = error_of(answer).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(error["code"], "delete_unfinished", "{error}");
+        let publish =
+            common::mosquitto("mosquitto_pub", s.mqtt_port, cred, &["-t", "x", "-m", "x"])
+                .output()
+                .unwrap();
+        assert!(
+            !publish.status.success(),
+            "the deleted credential still connects"
+        );
+    }
+    let statuses: Vec<Value> = listed(&s, &static_path(&s.org))
+        .await
+        .iter()
+        .map(|c| c["brokerStatus"].clone())
+        .collect();
+    assert_eq!(statuses, ["missing", "missing"]);
 
     sqlx::query("DROP TRIGGER refuse_deletes")
         .execute(&store)
         .await
         .unwrap();
-    let again = s.as_demo(Method::DELETE, &path).send().await.unwrap();
+    let again = s
+        .as_demo(Method::DELETE, &path(&retried))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), StatusCode::NO_CONTENT);
+    let left: Vec<Value> = listed(&s, &static_path(&s.org))
+        .await
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert_eq!(left, [restarted["id"].clone()]);
+    // The other is finished by the reconciliation at the next start.
+    s.stop();
+    let s = Stack::start(&data, &[]);
     assert_eq!(listed(&s, &static_path(&s.org)).await, Vec::<Value>::new());
 }

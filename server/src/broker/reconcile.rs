@@ -3,7 +3,8 @@
 //! crash between the two writes, or a broker that lost its state:
 //! - a broker client the store does not know is deleted;
 //! - a stored credential the broker lacks is reported as missing, since its
-//!   password (only its hash is stored) cannot be given to the broker again.
+//!   password (only its hash is stored) cannot be given to the broker again;
+//! - a delete that was begun and cut short is finished, first.
 
 use std::collections::HashSet;
 use std::sync::RwLock;
@@ -68,6 +69,7 @@ pub const PENDING_GRACE_SECS: i64 = 600;
 /// so a client listed here that the store does not know is truly an orphan,
 /// never another instance's create in progress.
 pub async fn reconcile(broker: &dyn Broker, store: &Store) -> Result<HashSet<String>, String> {
+    finish_deletes(broker, store).await?;
     let on_broker = broker.list_static().await.map_err(|e| e.to_string())?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     // Alone on its store (SQLite), nothing else can be creating now: every
@@ -87,6 +89,28 @@ pub async fn reconcile(broker: &dyn Broker, store: &Store) -> Result<HashSet<Str
     settle(broker, on_broker, &known)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Finishes every delete begun and cut short (store::deleting), on any
+/// instance: both halves are idempotent, so one still running elsewhere is
+/// finished twice, harmlessly.
+async fn finish_deletes(broker: &dyn Broker, store: &Store) -> Result<(), String> {
+    let begun = store
+        .deleting_static()
+        .await
+        .map_err(|e| format!("cannot read the store: {e}"))?;
+    for (org_id, id, user_name) in begun {
+        tracing::warn!(%org_id, %id, %user_name, "finishing a delete that was cut short");
+        broker
+            .delete_static(&user_name)
+            .await
+            .map_err(|e| e.to_string())?;
+        store
+            .delete_static(&org_id, &id)
+            .await
+            .map_err(|e| format!("cannot write the store: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Deletes the broker's clients that are not `known`; returns the known ones
@@ -170,6 +194,51 @@ mod tests {
         let kept = broker.list_static().await.unwrap().contains("in-flight");
         // Alone on SQLite it can only be this instance's crashed create.
         assert_eq!(kept, store.is_shared());
+    }
+
+    /// Stores a credential for `user` in organisation "acme".
+    async fn stored(store: &Store, user: &str) {
+        store.upsert_org("acme", "digest", "t").await.unwrap();
+        let row = crate::store::StaticRow {
+            id: format!("id-{user}"),
+            org_id: "acme".into(),
+            name: None,
+            user_name: user.into(),
+            client_id: format!("local-static-{user}"),
+            password_hash: "h".into(),
+            created_at: "t".into(),
+            rotation_unconfirmed: false,
+        };
+        store.insert_static(&row).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_delete_cut_short_at_either_half_is_finished_and_nothing_else_is_touched() {
+        let (store, _dir) = crate::store::test_store().await;
+        for user in ["acme-before", "acme-after", "acme-kept"] {
+            stored(&store, user).await;
+        }
+        // Cut short before the broker's half, and after it (the broker
+        // already lacks it).
+        for user in ["acme-before", "acme-after"] {
+            assert!(store
+                .begin_delete("acme", &format!("id-{user}"), 1)
+                .await
+                .unwrap());
+        }
+        let broker = Names(Mutex::new(set(&["acme-before", "acme-kept"])));
+        let missing = reconcile(&broker, &store).await.unwrap();
+        assert_eq!(broker.list_static().await.unwrap(), set(&["acme-kept"]));
+        assert_eq!(
+            store.known_static_user_names(0).await.unwrap(),
+            ["acme-kept"]
+        );
+        assert_eq!(
+            missing,
+            set(&[]),
+            "a finished delete is not reported as missing"
+        );
+        assert!(store.deleting_static().await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -193,7 +193,7 @@ pub async fn create(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such credential in this organisation", body = tillor_contract::error::ApiErrorBody),
-        (status = 503, description = "`delete_unfinished`: the broker removed the credential (it can no longer connect) but the database could not be written; it is listed with brokerStatus `missing` until deleted again. Or `broker_unavailable`, and nothing changed", body = tillor_contract::error::ApiErrorBody),
+        (status = 503, description = "`store_unavailable`: the database cannot be written, and nothing changed. `delete_unfinished`: the delete is recorded but the broker or the database did not finish it (if the broker's half is done, brokerStatus says `missing`); deleting again finishes it, and so does the next reconciliation", body = tillor_contract::error::ApiErrorBody),
         (status = 401, body = tillor_contract::error::ApiErrorBody),
         (status = 403, body = tillor_contract::error::ApiErrorBody),
     ),
@@ -209,14 +209,23 @@ pub async fn delete(
         .find_static(&org.id, &id)
         .await?
         .ok_or(Error::CredentialNotFound)?;
-    // Broker first: once it answers, the credential can no longer connect and
-    // any session using it has been cut off.
     let broker = state.broker()?;
-    broker.delete_static(&row.user_name).await?;
+    // The mark first: a store that cannot be written refuses here, before
+    // anything changed, and a delete cut short later is finished by
+    // reconciliation (store::deleting).
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if !state.store.begin_delete(&org.id, &id, now).await? {
+        return Err(Error::CredentialNotFound);
+    }
+    // Then the broker: once it answers, the credential can no longer connect
+    // and any session using it has been cut off.
+    if let Err(e) = broker.delete_static(&row.user_name).await {
+        tracing::warn!(org = %org.id, %id, %e, "delete begun; the broker did not take it");
+        return Err(Error::DeleteUnfinished(e.to_string()));
+    }
     if let Err(e) = state.store.delete_static(&org.id, &id).await {
-        // Half done, and the broker half cannot be taken back (the store
-        // keeps only the password's hash): list it as what it now is, and
-        // say that deleting again finishes it.
+        // The broker's half is done and cannot be taken back (the store
+        // keeps only the password's hash): list it as what it now is.
         broker.lacks(&row.user_name);
         let why = match Error::from(e) {
             Error::StoreUnavailable(cause) => cause,

@@ -15,6 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub mod client_ids;
+pub mod deleting;
 pub mod event_batch;
 pub mod events;
 pub mod migrate;
@@ -415,36 +416,6 @@ impl Store {
             .execute(pool)
             .await
             .map(drop)
-        })
-    }
-
-    /// Deletes the credential if this organisation owns it; false when there was none.
-    /// Its clientId stays the organisation's (see `claim_client_id`).
-    pub async fn delete_static(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let gone: Option<String> = sqlx::query_scalar(&pool.sql(
-                "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING user_name",
-            ))
-            .bind(org_id)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(user_name) = gone else {
-                return Ok(false);
-            };
-            // A tombstone: an integration still using the deleted username is
-            // told so, in this organisation's events.
-            sqlx::query(&pool.sql(
-                "INSERT INTO deleted_static_credentials (user_name, org_id) VALUES (?1, ?2)
-                 ON CONFLICT(user_name) DO UPDATE SET org_id = excluded.org_id",
-            ))
-            .bind(&user_name)
-            .bind(org_id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(true)
         })
     }
 }
