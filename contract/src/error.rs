@@ -59,7 +59,7 @@ pub enum ErrorCode {
     /// read-only); nothing was changed.
     StoreUnavailable,
     /// 503: a delete began (it is recorded) but the broker or the store did
-    /// not finish it; deleting again, or the next reconciliation, does.
+    /// not finish it; deleting again does, or the server within a minute.
     DeleteUnfinished,
     Internal,
 }

@@ -58,7 +58,7 @@ pub enum Error {
     Timeout(u64),
     #[error("the database cannot be written now ({0}); nothing was changed. Free space or make it writable; the API recovers by itself")]
     StoreUnavailable(String),
-    #[error("the delete began but did not finish ({0}); delete again, or it finishes when tillor-local next reconciles with the broker")]
+    #[error("the delete began but did not finish ({0}); delete again, or tillor-local finishes it within a minute once the broker and the database answer")]
     DeleteUnfinished(String),
     #[error("internal error")]
     Internal(String),

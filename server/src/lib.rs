@@ -314,6 +314,9 @@ pub async fn start(config: Config) -> Result<Running, String> {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let live = Arc::new(sessions::Sessions::default());
     let (broker, sink) = uses::broker(&config, &store, &signer, &live, &feed).await?;
+    if let Some(broker) = &broker {
+        broker::finish_deletes_regularly(broker.clone(), store.clone());
+    }
     if let Some(sealer) = sealer {
         key_rotation::follow(
             store.clone(),

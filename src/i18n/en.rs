@@ -264,7 +264,7 @@ impl Translation for En {
             ErrorCode::QuotaExceeded => "This organisation has reached its limit; delete something first or try again later.",
             ErrorCode::Busy => "The server is busy securing other passwords; try again in a few seconds.",
             ErrorCode::Timeout => "The request took too long and was abandoned; try again.",
-            ErrorCode::DeleteUnfinished => "The delete began but did not finish (the broker or the database did not answer). Delete again; otherwise the server finishes it once the broker is back.",
+            ErrorCode::DeleteUnfinished => "The delete began but did not finish (the broker or the database did not answer). Delete again; otherwise the server finishes it within a minute once both answer.",
             ErrorCode::StoreUnavailable => "The database cannot be written now (disk full or read-only); nothing was changed.",
             ErrorCode::Internal => "Internal server error; please try again later.",
         }

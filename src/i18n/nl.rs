@@ -264,7 +264,7 @@ impl Translation for Nl {
             ErrorCode::QuotaExceeded => "Deze organisatie heeft haar limiet bereikt; verwijder eerst iets of probeer het later opnieuw.",
             ErrorCode::Busy => "De server is druk met het beveiligen van andere wachtwoorden; probeer het over een paar seconden opnieuw.",
             ErrorCode::Timeout => "Het verzoek duurde te lang en is afgebroken; probeer het opnieuw.",
-            ErrorCode::DeleteUnfinished => "Het verwijderen is begonnen maar niet afgerond (de broker of de database antwoordde niet). Verwijder nog eens; anders rondt de server het af zodra de broker weer bereikbaar is.",
+            ErrorCode::DeleteUnfinished => "Het verwijderen is begonnen maar niet afgerond (de broker of de database antwoordde niet). Verwijder nog eens; anders rondt de server het binnen een minuut af zodra beide weer antwoorden.",
             ErrorCode::StoreUnavailable => "De database kan nu niet worden beschreven (schijf vol of alleen-lezen); er is niets gewijzigd.",
             ErrorCode::Internal => "Interne fout op de server; probeer het later opnieuw.",
         }

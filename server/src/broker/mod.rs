@@ -19,4 +19,4 @@ pub mod tbmq;
 // never through here, so no two modules import each other.
 pub use error::BrokerError;
 pub use interface::{Broker, NewStatic};
-pub use reconcile::PENDING_GRACE_SECS;
+pub use reconcile::{finish_deletes_regularly, PENDING_GRACE_SECS};

@@ -7,7 +7,8 @@
 //! - a delete that was begun and cut short is finished, first.
 
 use std::collections::HashSet;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use tillor_contract::api::BrokerStatus;
 
@@ -69,7 +70,7 @@ pub const PENDING_GRACE_SECS: i64 = 600;
 /// so a client listed here that the store does not know is truly an orphan,
 /// never another instance's create in progress.
 pub async fn reconcile(broker: &dyn Broker, store: &Store) -> Result<HashSet<String>, String> {
-    finish_deletes(broker, store).await?;
+    finish_deletes(broker, store, i64::MAX).await?;
     let on_broker = broker.list_static().await.map_err(|e| e.to_string())?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     // Alone on its store (SQLite), nothing else can be creating now: every
@@ -91,12 +92,32 @@ pub async fn reconcile(broker: &dyn Broker, store: &Store) -> Result<HashSet<Str
         .map_err(|e| e.to_string())
 }
 
-/// Finishes every delete begun and cut short (store::deleting), on any
-/// instance: both halves are idempotent, so one still running elsewhere is
-/// finished twice, harmlessly.
-async fn finish_deletes(broker: &dyn Broker, store: &Store) -> Result<(), String> {
+/// How often, and after how long, a delete that answered
+/// `delete_unfinished` (the broker or the store failed it) is finished
+/// without waiting for the next reconciliation.
+const UNFINISHED_DELETES_EVERY_SECS: u64 = 30;
+const UNFINISHED_AFTER_SECS: i64 = 10;
+
+/// Finishes, every 30 s, the deletes begun more than 10 s ago and not
+/// finished (one still in progress is younger, and is left to its request).
+pub fn finish_deletes_regularly(broker: Arc<dyn Broker>, store: Store) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(UNFINISHED_DELETES_EVERY_SECS)).await;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            if let Err(e) = finish_deletes(&*broker, &store, now - UNFINISHED_AFTER_SECS).await {
+                tracing::warn!(%e, "cannot finish the deletes cut short; trying again later");
+            }
+        }
+    });
+}
+
+/// Finishes every delete begun before `before` and cut short
+/// (store::deleting), on any instance: both halves are idempotent, so one
+/// still running elsewhere is finished twice, harmlessly.
+async fn finish_deletes(broker: &dyn Broker, store: &Store, before: i64) -> Result<(), String> {
     let begun = store
-        .deleting_static()
+        .deleting_static(before)
         .await
         .map_err(|e| format!("cannot read the store: {e}"))?;
     for (org_id, id, user_name) in begun {
@@ -238,7 +259,30 @@ mod tests {
             set(&[]),
             "a finished delete is not reported as missing"
         );
-        assert!(store.deleting_static().await.unwrap().is_empty());
+        assert!(store.deleting_static(i64::MAX).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_regular_sweep_finishes_old_deletes_and_leaves_one_in_progress_to_its_request() {
+        let (store, _dir) = crate::store::test_store().await;
+        for user in ["acme-old", "acme-young"] {
+            stored(&store, user).await;
+        }
+        assert!(store
+            .begin_delete("acme", "id-acme-old", 100)
+            .await
+            .unwrap());
+        assert!(store
+            .begin_delete("acme", "id-acme-young", 200)
+            .await
+            .unwrap());
+        let broker = Names(Mutex::new(set(&["acme-old", "acme-young"])));
+        finish_deletes(&broker, &store, 150).await.unwrap();
+        assert_eq!(broker.list_static().await.unwrap(), set(&["acme-young"]));
+        assert_eq!(
+            store.known_static_user_names(0).await.unwrap(),
+            ["acme-young"]
+        );
     }
 
     #[tokio::test]

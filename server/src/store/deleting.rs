@@ -29,14 +29,18 @@ impl Store {
         })
     }
 
-    /// Every delete begun and not finished, on any instance: (organisation,
-    /// id, user name).
-    pub async fn deleting_static(&self) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    /// Every delete begun before `before` (Unix s) and not finished, on any
+    /// instance: (organisation, id, user name).
+    pub async fn deleting_static(
+        &self,
+        before: i64,
+    ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_as(
+            sqlx::query_as(&pool.sql(
                 "SELECT org_id, id, user_name FROM static_credentials
-                 WHERE deleting_since IS NOT NULL",
-            )
+                 WHERE deleting_since < ?1",
+            ))
+            .bind(before)
             .fetch_all(pool)
             .await
         })
