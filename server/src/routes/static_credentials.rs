@@ -193,7 +193,7 @@ pub async fn create(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such credential in this organisation", body = tillor_contract::error::ApiErrorBody),
-        (status = 503, description = "`store_unavailable`: the database cannot be written, and nothing changed. `delete_unfinished`: the delete is recorded but the broker or the database did not finish it (if the broker's half is done, brokerStatus says `missing`); deleting again finishes it, and so does the next reconciliation", body = tillor_contract::error::ApiErrorBody),
+        (status = 503, description = "`store_unavailable`: the database cannot be written, and nothing changed. `delete_unfinished`: the delete is recorded but the broker or the database did not finish it (if the broker's half is done, brokerStatus says `missing`); deleting again finishes it, and so does the server within a minute once the broker and the database answer", body = tillor_contract::error::ApiErrorBody),
         (status = 401, body = tillor_contract::error::ApiErrorBody),
         (status = 403, body = tillor_contract::error::ApiErrorBody),
     ),
@@ -211,8 +211,8 @@ pub async fn delete(
         .ok_or(Error::CredentialNotFound)?;
     let broker = state.broker()?;
     // The mark first: a store that cannot be written refuses here, before
-    // anything changed, and a delete cut short later is finished by
-    // reconciliation (store::deleting).
+    // anything changed, and a delete cut short later is finished by the
+    // sweep or reconciliation (store::deleting).
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     if !state.store.begin_delete(&org.id, &id, now).await? {
         return Err(Error::CredentialNotFound);

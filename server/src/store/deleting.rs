@@ -1,8 +1,8 @@
 //! A static credential's delete, in three steps that can each be cut short:
 //! the mark (`begin_delete`), the broker's half, and the row's removal
-//! (`delete_static`). Whatever stops it halfway, reconciliation finishes
-//! every marked delete (`deleting_static`); see the migration that added
-//! `deleting_since`.
+//! (`delete_static`). Whatever stops it halfway, reconciliation and a sweep
+//! every 30 s (broker::reconcile) finish every marked delete
+//! (`deleting_static`); see the migration that added `deleting_since`.
 
 use super::{on_pool, Dialect, Store};
 
