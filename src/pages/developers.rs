@@ -176,8 +176,13 @@ fn StaticCredentialsSection() -> impl IntoView {
                     delete_error.set(None);
                     refresh.update(|n| *n += 1);
                 }
-                // The row stays; the message says what to do.
-                Err(e) => delete_error.set(Some(e)),
+                // The row stays, the message says what to do, and the list is
+                // read again: a delete cut short after the broker's half
+                // (delete_unfinished) now shows as missing on the broker.
+                Err(e) => {
+                    delete_error.set(Some(e));
+                    refresh.update(|n| *n += 1);
+                }
             }
         });
     });
