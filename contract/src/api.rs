@@ -8,6 +8,15 @@ pub const API_KEY_HEADER: &str = "x-api-key";
 /// Header naming the organisation; must equal the path's `:orgId`.
 pub const ORG_HEADER: &str = "x-tillor-org-id";
 
+/// Where the server publishes the signing keys' public halves, where brokers
+/// (TBMQ's JWKS verifier) fetch them: served by tillor-local, named in the
+/// TBMQ provider settings it prints.
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+
+/// Where the private CA's certificate is served when TLS is on (the
+/// console's configuration links it).
+pub const CA_PATH: &str = "/ca.pem";
+
 pub fn jwt_credentials_path(org_id: &str) -> String {
     format!("/api/orgs/{org_id}/mqtt/credentials")
 }

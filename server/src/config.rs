@@ -358,7 +358,7 @@ impl Config {
             .map(|o| o.trim())
             .filter(|o| !o.is_empty())
             .map(|o| {
-                if !crate::headers::is_origin(o) {
+                if !is_origin(o) {
                     return Err(format!(
                         "TILLOR_CORS_ORIGINS: {o:?} is not an origin such as https://dashboard.example.com (scheme and host, no path; wildcards are refused: any web page could then call the API with a key the browser holds)"
                     ));
@@ -397,6 +397,22 @@ impl Config {
         }
     }
 
+    /// Where the store lives (`TILLOR_DATABASE_URL`, `TILLOR_DATA_DIR`).
+    pub fn store_location(&self) -> Result<crate::store::Location, String> {
+        let url = self.database_url.as_ref().map(|s| s.0.as_str());
+        crate::store::Location::from_settings(url, &self.data_dir)
+    }
+
+    /// The TBMQ adapter's settings (TILLOR_BROKER=tbmq).
+    pub fn tbmq_settings(&self) -> crate::broker::tbmq::AccountSettings {
+        crate::broker::tbmq::AccountSettings {
+            url: self.tbmq_url.clone(),
+            username: self.tbmq_username.clone(),
+            password: self.tbmq_password.as_ref().map(|s| s.0.clone()),
+            ca: self.tbmq_ca.clone(),
+        }
+    }
+
     pub fn broker_url(&self) -> String {
         self.public_mqtt_url.clone().unwrap_or_else(|| {
             if self.tls {
@@ -418,6 +434,16 @@ impl Config {
             }
         })
     }
+}
+
+/// An origin as the settings take it: `http(s)://host[:port]`, nothing
+/// more. No wildcard, path, quote or separator that could widen a header
+/// it goes into (CORS, CSP).
+pub fn is_origin(s: &str) -> bool {
+    let host = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    host.is_some_and(|h| !h.is_empty() && !h.contains(['/', '*', ' ', ';', ',', '\'', '"']))
 }
 
 #[cfg(test)]

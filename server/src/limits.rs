@@ -1,14 +1,9 @@
 //! What one organisation, and the broker, may use: the quotas, each
 //! configurable (flags or environment). Going over an organisation's quota
 //! answers 429 `quota_exceeded` with the limit as `max`; the password
-//! hashing pool answers 503 `busy` with `Retry-After` when it is full,
-//! rather than queueing without bound (each hash takes 19 MiB).
-
-use std::sync::Arc;
-
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-use crate::error::Error;
+//! hashing pool (`provisioning::Hashing`) answers 503 `busy` with
+//! `Retry-After` when it is full, rather than queueing without bound (each
+//! hash takes 19 MiB).
 
 #[derive(Clone, Debug, clap::Args)]
 pub struct Limits {
@@ -62,33 +57,6 @@ fn session_expiry(s: &str) -> Result<String, String> {
     }
 }
 
-/// The password hashing pool: at most `permits` hashes at once.
-#[derive(Clone)]
-pub struct Hashing(Arc<Semaphore>);
-
-/// How long a caller turned away from a full pool is told to wait.
-const BUSY_RETRY_AFTER_SECS: u64 = 1;
-
-impl Hashing {
-    pub fn new(limits: &Limits) -> Hashing {
-        let threads = limits
-            .hashing_threads
-            .map(|t| t as usize)
-            .unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-            });
-        Hashing(Arc::new(Semaphore::new(threads)))
-    }
-
-    /// A place in the pool, or `busy` when every place is taken.
-    pub fn enter(&self) -> Result<OwnedSemaphorePermit, Error> {
-        self.0
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Error::Busy(BUSY_RETRY_AFTER_SECS))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,22 +69,5 @@ mod tests {
         for bad in ["", "d", "0d", "7", "7s", "-1d", "7 d"] {
             assert!(session_expiry(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn the_hashing_pool_turns_callers_away_when_full_and_takes_them_when_free() {
-        let limits = Limits {
-            max_static_credentials: 1,
-            max_jwts_per_minute: 1,
-            hashing_threads: Some(2),
-            mqtt_max_payload_bytes: 1,
-            mqtt_max_queued_bytes: 1024,
-            mqtt_session_expiry: "7d".into(),
-        };
-        let pool = Hashing::new(&limits);
-        let (a, _b) = (pool.enter().unwrap(), pool.enter().unwrap());
-        assert!(matches!(pool.enter(), Err(Error::Busy(_))));
-        drop(a);
-        assert!(pool.enter().is_ok());
     }
 }

@@ -26,7 +26,14 @@ async fn main() {
     let running = match tillor_local::start(config.clone()).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("tillor-local: {e}");
+            // The whole chain: what failed, and every cause under it.
+            let mut line = format!("tillor-local: {e}");
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                line.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            eprintln!("{line}");
             std::process::exit(1);
         }
     };
@@ -98,7 +105,7 @@ async fn run_command(command: &Command, config: &tillor_local::Config) -> i32 {
 
 async fn migrate_store(config: &tillor_local::Config) -> Result<String, (i32, String)> {
     use tillor_local::store::{migrate::MigrateError, Location, Store};
-    let target = match Location::of(config) {
+    let target = match config.store_location() {
         Ok(l @ Location::Postgres(_)) => l,
         Ok(Location::SqliteIn(_)) => return Err((2, MigrateError::Backends.to_string())),
         Err(e) => return Err((2, e)),
@@ -140,7 +147,7 @@ async fn rotate_key(
     publish_ahead_secs: i64,
 ) -> Result<String, (i32, String)> {
     use tillor_local::store::{Location, Store};
-    let location = match Location::of(config) {
+    let location = match config.store_location() {
         Ok(l @ Location::Postgres(_)) => l,
         Ok(Location::SqliteIn(_)) => {
             return Err((
@@ -165,7 +172,7 @@ async fn rotate_key(
         .await
         .map_err(|e| (1, e))?;
     let at = |s: i64| {
-        tillor_local::rfc3339(time::OffsetDateTime::from_unix_timestamp(s).expect("a time"))
+        tillor_local::clock::rfc3339(time::OffsetDateTime::from_unix_timestamp(s).expect("a time"))
     };
     Ok(format!(
         "published signing key {}: every instance lists it in the JWKS within seconds\n  \

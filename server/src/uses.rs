@@ -32,7 +32,8 @@ pub(crate) async fn broker(
         BrokerKind::None => Ok((None, None)),
         // The support view stays empty on TBMQ.
         BrokerKind::Tbmq => {
-            let broker = broker::tbmq::Tbmq::start(broker::tbmq::account(config)?, store).await?;
+            let broker =
+                broker::tbmq::Tbmq::start(broker::tbmq::account(&config.tbmq_settings())?)?;
             Ok((Some(broker), None))
         }
         BrokerKind::Mosquitto => {
@@ -40,7 +41,6 @@ pub(crate) async fn broker(
             let before_start = broker_files(store.clone(), signer.clone(), config);
             let broker = broker::mosquitto::Mosquitto::start(
                 config.broker_settings(),
-                store,
                 sink.clone(),
                 before_start,
             )
@@ -60,7 +60,6 @@ pub(crate) async fn broker(
             let broker = broker::mosquitto::Mosquitto::connect(
                 config.mqtt_addr,
                 password.0.clone(),
-                store,
                 sink.clone(),
             )
             .await?;

@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use tillor_contract::api::BrokerStatus;
 use tillor_contract::broker_event::RevokedToken;
 use tillor_contract::Namespace;
 
@@ -60,14 +59,6 @@ pub trait Broker: Send + Sync {
     async fn reload_keys(&self) -> Result<(), BrokerError> {
         Ok(())
     }
-
-    /// Whether a stored credential can connect, as far as the broker knows.
-    fn health(&self, user_name: &str) -> BrokerStatus;
-
-    /// The broker no longer holds a credential the store still lists (a
-    /// delete whose store write failed): `health` says missing from now on,
-    /// as the next reconciliation would.
-    fn lacks(&self, user_name: &str);
 
     /// Answers when the broker can take commands now (`/readyz`): one real
     /// round trip, the cheapest every broker has.

@@ -199,7 +199,7 @@ pub fn start(
                 }
                 Err(_) => {}
             }
-            recorder.prune_if_due(crate::now_ms()).await;
+            recorder.prune_if_due(crate::clock::now_ms()).await;
         }
     });
     sink

@@ -28,7 +28,7 @@ impl Store {
         until: Option<i64>,
     ) -> Result<ClientIdClaim, sqlx::Error> {
         let owner: String = on_pool!(self, |pool| {
-            sqlx::query(&pool.sql("INSERT INTO client_ids (client_id, org_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(client_id) DO NOTHING"))
+            pool.query("INSERT INTO client_ids (client_id, org_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(client_id) DO NOTHING")
                 .bind(client_id)
                 .bind(org_id)
                 .bind(now)
@@ -36,15 +36,15 @@ impl Store {
                 .execute(pool)
                 .await?;
             if until.is_none() {
-                sqlx::query(&pool.sql(
+                pool.query(
                     "UPDATE client_ids SET expires_at = NULL WHERE client_id = ?1 AND org_id = ?2",
-                ))
+                )
                 .bind(client_id)
                 .bind(org_id)
                 .execute(pool)
                 .await?;
             }
-            sqlx::query_scalar(&pool.sql("SELECT org_id FROM client_ids WHERE client_id = ?1"))
+            pool.query_scalar("SELECT org_id FROM client_ids WHERE client_id = ?1")
                 .bind(client_id)
                 .fetch_one(pool)
                 .await?

@@ -17,9 +17,9 @@ impl Store {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql(
+            pool.query(
                 "UPDATE static_credentials SET deleting_since = ?3 WHERE org_id = ?1 AND id = ?2",
-            ))
+            )
             .bind(org_id)
             .bind(id)
             .bind(now)
@@ -36,10 +36,10 @@ impl Store {
         before: i64,
     ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_as(&pool.sql(
+            pool.query_as(
                 "SELECT org_id, id, user_name FROM static_credentials
                  WHERE deleting_since < ?1",
-            ))
+            )
             .bind(before)
             .fetch_all(pool)
             .await
@@ -51,9 +51,9 @@ impl Store {
     pub async fn delete_static(&self, org_id: &str, id: &str) -> Result<bool, sqlx::Error> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let gone: Option<String> = sqlx::query_scalar(&pool.sql(
+            let gone: Option<String> = pool.query_scalar(
                 "DELETE FROM static_credentials WHERE org_id = ?1 AND id = ?2 RETURNING user_name",
-            ))
+            )
             .bind(org_id)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -63,10 +63,10 @@ impl Store {
             };
             // A tombstone: an integration still using the deleted username is
             // told so, in this organisation's events.
-            sqlx::query(&pool.sql(
+            pool.query(
                 "INSERT INTO deleted_static_credentials (user_name, org_id) VALUES (?1, ?2)
                  ON CONFLICT(user_name) DO UPDATE SET org_id = excluded.org_id",
-            ))
+            )
             .bind(&user_name)
             .bind(org_id)
             .execute(&mut *tx)

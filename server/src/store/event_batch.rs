@@ -155,24 +155,24 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             // One revision per event, taken for the batch at once.
-            let last: i64 = sqlx::query_scalar(
-                &pool.sql("UPDATE broker_events_rev SET n = n + ?1 RETURNING n"),
-            )
-            .bind(events.len() as i64)
-            .fetch_one(&mut *tx)
-            .await?;
+            let last: i64 = pool
+                .query_scalar("UPDATE broker_events_rev SET n = n + ?1 RETURNING n")
+                .bind(events.len() as i64)
+                .fetch_one(&mut *tx)
+                .await?;
             let mut changes = Vec::with_capacity(events.len());
             for (rev, e) in (last - events.len() as i64 + 1..).zip(events) {
                 let key = (e.record.org.clone(), e.record.client_id.clone());
                 if !newest.0.contains_key(&key) {
-                    let found: Option<Entry> = sqlx::query_as(&pool.sql(
-                        "SELECT id, what, last_at_ms FROM broker_events
+                    let found: Option<Entry> = pool
+                        .query_as(
+                            "SELECT id, what, last_at_ms FROM broker_events
                      WHERE org_id = ?1 AND client_id = ?2 ORDER BY id DESC LIMIT 1",
-                    ))
-                    .bind(&key.0)
-                    .bind(&key.1)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                        )
+                        .bind(&key.0)
+                        .bind(&key.1)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                     newest.0.insert(key.clone(), found);
                 }
                 let what =

@@ -48,21 +48,19 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(&pool.sql(
+            pool.query(
                 "DELETE FROM broker_events WHERE org_id = ?1 AND id <=
                    (SELECT id FROM broker_events WHERE org_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-            ))
+            )
             .bind(org)
             .bind(i64::from(retention.keep))
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                &pool.sql("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2"),
-            )
-            .bind(org)
-            .bind(now_ms - retention.keep_for_ms)
-            .execute(&mut *tx)
-            .await?;
+            pool.query("DELETE FROM broker_events WHERE org_id = ?1 AND last_at_ms < ?2")
+                .bind(org)
+                .bind(now_ms - retention.keep_for_ms)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await
         })
     }
@@ -70,7 +68,7 @@ impl Store {
     /// The newest revision of any entry (0 before the first).
     pub async fn events_rev(&self) -> Result<i64, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT n FROM broker_events_rev")
+            pool.query_scalar("SELECT n FROM broker_events_rev")
                 .fetch_one(pool)
                 .await
         })
@@ -99,7 +97,7 @@ impl Store {
             ),
         };
         let mut rows: Vec<EventRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&pool.sql(&sql))
+            pool.query_as(&sql)
                 .bind(org)
                 .bind(filter.client_id)
                 .bind(filter.kind)
@@ -121,7 +119,7 @@ impl Store {
         user_name: &str,
     ) -> Result<Option<StaticRow>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_as(&pool.sql("SELECT id, org_id, name, user_name, client_id, password_hash, created_at FROM static_credentials WHERE user_name = ?1"))
+            pool.query_as("SELECT id, org_id, name, user_name, client_id, password_hash, created_at FROM static_credentials WHERE user_name = ?1")
                 .bind(user_name)
                 .fetch_optional(pool)
                 .await
@@ -134,19 +132,17 @@ impl Store {
         user_name: &str,
     ) -> Result<Option<String>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_scalar(
-                &pool.sql("SELECT org_id FROM deleted_static_credentials WHERE user_name = ?1"),
-            )
-            .bind(user_name)
-            .fetch_optional(pool)
-            .await
+            pool.query_scalar("SELECT org_id FROM deleted_static_credentials WHERE user_name = ?1")
+                .bind(user_name)
+                .fetch_optional(pool)
+                .await
         })
     }
 
     /// The organisation a clientId is reserved for.
     pub async fn org_of_client_id(&self, client_id: &str) -> Result<Option<String>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_scalar(&pool.sql("SELECT org_id FROM client_ids WHERE client_id = ?1"))
+            pool.query_scalar("SELECT org_id FROM client_ids WHERE client_id = ?1")
                 .bind(client_id)
                 .fetch_optional(pool)
                 .await
@@ -158,11 +154,11 @@ impl Store {
     /// whole list.
     pub async fn last_seen_ms(&self, org: &str) -> Result<HashMap<String, i64>, sqlx::Error> {
         let rows: Vec<(String, i64)> = on_pool!(self, |pool| {
-            sqlx::query_as(&pool.sql(
+            pool.query_as(
                 "SELECT client_id, max(last_at_ms) FROM broker_events
                  WHERE org_id = ?1 AND kind IN ('connected', 'disconnected')
                  GROUP BY client_id",
-            ))
+            )
             .bind(org)
             .fetch_all(pool)
             .await?

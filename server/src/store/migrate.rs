@@ -63,44 +63,49 @@ impl Store {
         let (Pool::Sqlite(from), Pool::Postgres(to)) = (&self.pool, &target.pool) else {
             return Err(MigrateError::Backends);
         };
-        let held: i64 = sqlx::query_scalar("SELECT count(*) FROM organisations")
+        let held: i64 = to
+            .query_scalar("SELECT count(*) FROM organisations")
             .fetch_one(to)
             .await?;
         if held > 0 {
             return Err(MigrateError::TargetNotEmpty(held));
         }
-        let orgs: Vec<Org> =
-            sqlx::query_as("SELECT org_id, api_key_sha256, created_at FROM organisations")
-                .fetch_all(from)
-                .await?;
-        let client_ids: Vec<ClientId> =
-            sqlx::query_as("SELECT client_id, org_id, created_at FROM client_ids")
-                .fetch_all(from)
-                .await?;
-        let statics: Vec<Static> = sqlx::query_as(
-            "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
+        let orgs: Vec<Org> = from
+            .query_as("SELECT org_id, api_key_sha256, created_at FROM organisations")
+            .fetch_all(from)
+            .await?;
+        let client_ids: Vec<ClientId> = from
+            .query_as("SELECT client_id, org_id, created_at FROM client_ids")
+            .fetch_all(from)
+            .await?;
+        let statics: Vec<Static> = from
+            .query_as(
+                "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
                     rotation_unconfirmed
              FROM static_credentials ORDER BY seq",
-        )
-        .fetch_all(from)
-        .await?;
-        let tombstones: Vec<Tombstone> =
-            sqlx::query_as("SELECT user_name, org_id FROM deleted_static_credentials")
-                .fetch_all(from)
-                .await?;
-        let tokens: Vec<Token> = sqlx::query_as(
-            "SELECT jti, org_id, client_id, issued_at, expires_at, revoked_at, kid
+            )
+            .fetch_all(from)
+            .await?;
+        let tombstones: Vec<Tombstone> = from
+            .query_as("SELECT user_name, org_id FROM deleted_static_credentials")
+            .fetch_all(from)
+            .await?;
+        let tokens: Vec<Token> = from
+            .query_as(
+                "SELECT jti, org_id, client_id, issued_at, expires_at, revoked_at, kid
              FROM jwt_tokens ORDER BY rowid",
-        )
-        .fetch_all(from)
-        .await?;
-        let events: Vec<Event> = sqlx::query_as(
-            "SELECT org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev
+            )
+            .fetch_all(from)
+            .await?;
+        let events: Vec<Event> = from
+            .query_as(
+                "SELECT org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev
              FROM broker_events ORDER BY id",
-        )
-        .fetch_all(from)
-        .await?;
-        let rev: i64 = sqlx::query_scalar("SELECT n FROM broker_events_rev")
+            )
+            .fetch_all(from)
+            .await?;
+        let rev: i64 = from
+            .query_scalar("SELECT n FROM broker_events_rev")
             .fetch_one(from)
             .await?;
 
@@ -151,7 +156,7 @@ impl Store {
             "INSERT INTO broker_events (org_id, client_id, kind, what, count, first_at_ms, last_at_ms, rev) ",
             |b, (o, c, k, w, n, f, l, r)| b.push_bind(o).push_bind(c).push_bind(k).push_bind(w)
                 .push_bind(*n).push_bind(*f).push_bind(*l).push_bind(*r));
-        sqlx::query(&to.sql("UPDATE broker_events_rev SET n = ?1"))
+        to.query("UPDATE broker_events_rev SET n = ?1")
             .bind(rev)
             .execute(&mut *tx)
             .await?;

@@ -6,7 +6,6 @@
 //! with SQLite's numbered `?N` placeholders, which `Dialect` turns into
 //! PostgreSQL's `$N`. Each backend has its own migrations.
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -16,13 +15,17 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod client_ids;
 pub mod deleting;
+mod dialect;
 pub mod event_batch;
 pub mod events;
 pub mod migrate;
 pub mod signing_keys;
+#[cfg(test)]
+mod testing;
 pub mod tokens;
 
 pub use client_ids::ClientIdClaim;
+pub use dialect::Dialect;
 pub use events::EventRow;
 
 pub const DATABASE_FILE: &str = "tillor.sqlite3";
@@ -50,49 +53,35 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
-/// What differs in the SQL text between the two backends.
-pub trait Dialect {
-    /// The statement for this backend: placeholders `?N` become `$N` on
-    /// PostgreSQL. (No statement here has a `?` inside a string literal.)
-    fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str>;
-    /// The larger of two values: SQLite's two-argument `max`, PostgreSQL's `greatest`.
-    fn greatest(&self) -> &'static str;
-    /// The column holding a token row's insertion order (SQLite's implicit rowid).
-    fn token_order(&self) -> &'static str;
+/// Locks the organisation's row until the transaction ends, so that a
+/// count and the write it allows (a quota) are one step: a no-op UPDATE
+/// takes PostgreSQL's row lock and SQLite's writer lock alike.
+macro_rules! lock_org {
+    ($pool:expr, $tx:ident, $org_id:expr) => {
+        $pool
+            .query("UPDATE organisations SET org_id = org_id WHERE org_id = ?1")
+            .bind($org_id)
+            .execute(&mut *$tx)
+    };
 }
+pub(crate) use lock_org;
 
-impl Dialect for SqlitePool {
-    fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str> {
-        Cow::Borrowed(statement)
+/// Why the database cannot be written, when that is the operator's to fix
+/// and passes (a full disk, a read-only store): SQLite's codes 13 (full),
+/// 8 (read-only) and 10 (I/O); PostgreSQL's 53100 (disk full) and 25006
+/// (read-only transaction). None for any other failure.
+pub fn unwritable(e: &sqlx::Error) -> Option<&'static str> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    let code = db.code().unwrap_or_default();
+    let primary = code.parse::<i32>().map(|c| c & 0xff).ok();
+    match (primary, code.as_ref()) {
+        (Some(13), _) | (_, "53100") => Some("its disk is full"),
+        (Some(8), _) | (_, "25006") => Some("it is read-only"),
+        (Some(10), _) => Some("its disk cannot be written"),
+        _ => None,
     }
-    fn greatest(&self) -> &'static str {
-        "max"
-    }
-    fn token_order(&self) -> &'static str {
-        "rowid"
-    }
-}
-
-impl Dialect for PgPool {
-    fn sql<'a>(&self, statement: &'a str) -> Cow<'a, str> {
-        Cow::Owned(dollar_placeholders(statement))
-    }
-    fn greatest(&self) -> &'static str {
-        "greatest"
-    }
-    fn token_order(&self) -> &'static str {
-        "seq"
-    }
-}
-
-fn dollar_placeholders(statement: &str) -> String {
-    let mut out = String::with_capacity(statement.len());
-    let mut chars = statement.chars().peekable();
-    while let Some(c) = chars.next() {
-        let numbered = c == '?' && chars.peek().is_some_and(char::is_ascii_digit);
-        out.push(if numbered { '$' } else { c });
-    }
-    out
 }
 
 /// A static credential as stored: the password exists only as its hash.
@@ -118,15 +107,8 @@ pub enum Location {
 }
 
 impl Location {
-    /// Where the configuration puts the store (`TILLOR_DATABASE_URL`,
-    /// `TILLOR_DATA_DIR`).
-    pub fn of(config: &crate::Config) -> Result<Location, String> {
-        let url = config.database_url.as_ref().map(|s| s.0.as_str());
-        Self::from_settings(url, &config.data_dir)
-    }
-
     /// `url` unset: SQLite in `data_dir`; `postgres://…`: PostgreSQL.
-    fn from_settings(url: Option<&str>, data_dir: &Path) -> Result<Location, String> {
+    pub fn from_settings(url: Option<&str>, data_dir: &Path) -> Result<Location, String> {
         match url.map(str::trim).filter(|u| !u.is_empty()) {
             None => Ok(Location::SqliteIn(data_dir.to_owned())),
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
@@ -203,7 +185,8 @@ impl Store {
 
     /// One round trip to the database (`/readyz`).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1")
+        on_pool!(self, |pool| pool
+            .query("SELECT 1")
             .execute(pool)
             .await
             .map(drop))
@@ -219,15 +202,15 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             // A key belongs to one organisation: drop it from any other first.
-            sqlx::query(&pool.sql("UPDATE organisations SET api_key_sha256 = 'revoked:' || org_id WHERE api_key_sha256 = ?1 AND org_id <> ?2"))
+            pool.query("UPDATE organisations SET api_key_sha256 = 'revoked:' || org_id WHERE api_key_sha256 = ?1 AND org_id <> ?2")
                 .bind(api_key_digest)
                 .bind(org_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(&pool.sql(
+            pool.query(
                 "INSERT INTO organisations (org_id, api_key_sha256, created_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(org_id) DO UPDATE SET api_key_sha256 = excluded.api_key_sha256",
-            ))
+            )
             .bind(org_id)
             .bind(api_key_digest)
             .bind(now)
@@ -239,12 +222,10 @@ impl Store {
 
     pub async fn org_for_key(&self, api_key_digest: &str) -> Result<Option<String>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_scalar(
-                &pool.sql("SELECT org_id FROM organisations WHERE api_key_sha256 = ?1"),
-            )
-            .bind(api_key_digest)
-            .fetch_optional(pool)
-            .await
+            pool.query_scalar("SELECT org_id FROM organisations WHERE api_key_sha256 = ?1")
+                .bind(api_key_digest)
+                .fetch_optional(pool)
+                .await
         })
     }
 
@@ -255,39 +236,69 @@ impl Store {
         candidate: (&str, &[u8]),
     ) -> Result<(String, Vec<u8>), sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql(
+            pool.query(
                 "INSERT INTO demo_organisation (org_id, sealed_api_key) VALUES (?1, ?2)
                  ON CONFLICT DO NOTHING",
-            ))
+            )
             .bind(candidate.0)
             .bind(candidate.1)
             .execute(pool)
             .await?;
-            sqlx::query_as("SELECT org_id, sealed_api_key FROM demo_organisation")
+            pool.query_as("SELECT org_id, sealed_api_key FROM demo_organisation")
                 .fetch_one(pool)
                 .await
         })
     }
 
-    /// Records that `user_name` is about to be created at the broker (before
-    /// the broker is touched): see `pending_static` in the migrations.
-    pub async fn begin_static(&self, user_name: &str, now: i64) -> Result<(), sqlx::Error> {
+    /// Records that `user_name` is about to be created at the broker for
+    /// `org_id` (before the broker is touched: see `pending_static` in the
+    /// migrations), if the organisation holds fewer than `limit` static
+    /// credentials, counting the creates begun since `fresh_since` (Unix s);
+    /// false when it holds its limit. The count and the intent are one
+    /// transaction that first locks the organisation's row (a write, so
+    /// SQLite's writer lock too): parallel creates at the limit are counted
+    /// one after another, never overshooting it.
+    pub async fn begin_static(
+        &self,
+        org_id: &str,
+        user_name: &str,
+        now: i64,
+        fresh_since: i64,
+        limit: i64,
+    ) -> Result<bool, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(
-                &pool.sql("INSERT INTO pending_static (user_name, started_at) VALUES (?1, ?2)"),
+            let mut tx = pool.begin().await?;
+            lock_org!(pool, tx, org_id).await?;
+            let held: i64 = pool
+                .query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM static_credentials WHERE org_id = ?1)
+                          + (SELECT COUNT(*) FROM pending_static
+                             WHERE org_id = ?1 AND started_at >= ?2)",
+                )
+                .bind(org_id)
+                .bind(fresh_since)
+                .fetch_one(&mut *tx)
+                .await?;
+            if held >= limit {
+                return Ok(false);
+            }
+            pool.query(
+                "INSERT INTO pending_static (user_name, org_id, started_at) VALUES (?1, ?2, ?3)",
             )
             .bind(user_name)
+            .bind(org_id)
             .bind(now)
-            .execute(pool)
-            .await
-            .map(drop)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
         })
     }
 
     /// The create of `user_name` ended without a stored credential.
     pub async fn abandon_static(&self, user_name: &str) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql("DELETE FROM pending_static WHERE user_name = ?1"))
+            pool.query("DELETE FROM pending_static WHERE user_name = ?1")
                 .bind(user_name)
                 .execute(pool)
                 .await
@@ -301,11 +312,11 @@ impl Store {
     /// dropped.
     pub async fn known_static_user_names(&self, since: i64) -> Result<Vec<String>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql("DELETE FROM pending_static WHERE started_at < ?1"))
+            pool.query("DELETE FROM pending_static WHERE started_at < ?1")
                 .bind(since)
                 .execute(pool)
                 .await?;
-            sqlx::query_scalar(
+            pool.query_scalar(
                 "SELECT user_name FROM static_credentials
                  UNION SELECT user_name FROM pending_static",
             )
@@ -320,24 +331,22 @@ impl Store {
     pub async fn insert_static(&self, row: &StaticRow) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(&pool.sql("DELETE FROM pending_static WHERE user_name = ?1"))
+            pool.query("DELETE FROM pending_static WHERE user_name = ?1")
                 .bind(&row.user_name)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                &pool.sql(
-                    "INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3)",
-                ),
+            pool.query(
+                "INSERT INTO client_ids (client_id, org_id, created_at) VALUES (?1, ?2, ?3)",
             )
             .bind(&row.client_id)
             .bind(&row.org_id)
             .bind(&row.created_at)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(&pool.sql(
+            pool.query(
                 "INSERT INTO static_credentials (id, org_id, name, user_name, client_id, password_hash, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            ))
+            )
             .bind(&row.id)
             .bind(&row.org_id)
             .bind(&row.name)
@@ -351,26 +360,14 @@ impl Store {
         })
     }
 
-    /// How many static credentials the organisation holds.
-    pub async fn count_static(&self, org_id: &str) -> Result<i64, sqlx::Error> {
-        on_pool!(self, |pool| {
-            sqlx::query_scalar(
-                &pool.sql("SELECT COUNT(*) FROM static_credentials WHERE org_id = ?1"),
-            )
-            .bind(org_id)
-            .fetch_one(pool)
-            .await
-        })
-    }
-
     /// The organisation's credentials, newest first.
     pub async fn list_static(&self, org_id: &str) -> Result<Vec<StaticRow>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_as(&pool.sql(
+            pool.query_as(
                 "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
                         rotation_unconfirmed
                  FROM static_credentials WHERE org_id = ?1 ORDER BY seq DESC",
-            ))
+            )
             .bind(org_id)
             .fetch_all(pool)
             .await
@@ -383,11 +380,11 @@ impl Store {
         id: &str,
     ) -> Result<Option<StaticRow>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_as(&pool.sql(
+            pool.query_as(
                 "SELECT id, org_id, name, user_name, client_id, password_hash, created_at,
                         rotation_unconfirmed
                  FROM static_credentials WHERE org_id = ?1 AND id = ?2",
-            ))
+            )
             .bind(org_id)
             .bind(id)
             .fetch_optional(pool)
@@ -405,10 +402,10 @@ impl Store {
         confirmed: bool,
     ) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql(
+            pool.query(
                 "UPDATE static_credentials SET password_hash = ?3, rotation_unconfirmed = ?4
                  WHERE org_id = ?1 AND id = ?2",
-            ))
+            )
             .bind(org_id)
             .bind(id)
             .bind(password_hash)
@@ -439,8 +436,14 @@ mod tests {
     async fn a_create_in_progress_is_known_until_stored_or_too_old() {
         let (store, _dir) = super::test_store().await;
         store.upsert_org("acme", "digest", "t").await.unwrap();
-        store.begin_static("acme-aaaaaaaa", 1_000).await.unwrap();
-        store.begin_static("acme-bbbbbbbb", 2_000).await.unwrap();
+        store
+            .begin_static("acme", "acme-aaaaaaaa", 1_000, 0, i64::MAX)
+            .await
+            .unwrap();
+        store
+            .begin_static("acme", "acme-bbbbbbbb", 2_000, 0, i64::MAX)
+            .await
+            .unwrap();
         let mut known = store.known_static_user_names(1_500).await.unwrap();
         known.sort();
         // The older intent is a crashed create: no longer known, and gone.
@@ -461,19 +464,14 @@ mod tests {
             store.known_static_user_names(0).await.unwrap(),
             ["acme-bbbbbbbb"]
         );
-        store.begin_static("acme-cccccccc", 3_000).await.unwrap();
+        store
+            .begin_static("acme", "acme-cccccccc", 3_000, 0, i64::MAX)
+            .await
+            .unwrap();
         store.abandon_static("acme-cccccccc").await.unwrap();
         assert_eq!(
             store.known_static_user_names(0).await.unwrap(),
             ["acme-bbbbbbbb"]
-        );
-    }
-
-    #[test]
-    fn numbered_placeholders_become_dollars_and_nothing_else_changes() {
-        assert_eq!(
-            super::dollar_placeholders("SET a = ?3 WHERE b = ?1 AND c = '?' AND d = ?12"),
-            "SET a = $3 WHERE b = $1 AND c = '?' AND d = $12"
         );
     }
 }

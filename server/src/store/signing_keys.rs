@@ -23,10 +23,10 @@ impl Store {
         sign_from: i64,
     ) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql(
+            pool.query(
                 "INSERT INTO signing_keys (kid, sealed, created_at, sign_from)
                  VALUES (?1, ?2, ?3, ?4) ON CONFLICT(kid) DO NOTHING",
-            ))
+            )
             .bind(kid)
             .bind(sealed)
             .bind(created_at)
@@ -40,11 +40,9 @@ impl Store {
     /// Every signing key, in the order they sign (by `sign_from`, then kid).
     pub async fn signing_keys(&self) -> Result<Vec<StoredKey>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT kid, sealed, sign_from FROM signing_keys ORDER BY sign_from, kid",
-            )
-            .fetch_all(pool)
-            .await
+            pool.query_as("SELECT kid, sealed, sign_from FROM signing_keys ORDER BY sign_from, kid")
+                .fetch_all(pool)
+                .await
         })
     }
 
@@ -52,9 +50,9 @@ impl Store {
     /// publishing their key a while longer costs nothing).
     pub async fn kids_in_use(&self, now: i64) -> Result<Vec<String>, sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query_scalar(&pool.sql(
+            pool.query_scalar(
                 "SELECT DISTINCT kid FROM jwt_tokens WHERE expires_at > ?1 AND kid IS NOT NULL",
-            ))
+            )
             .bind(now)
             .fetch_all(pool)
             .await
@@ -64,7 +62,7 @@ impl Store {
     /// Forgets a retired key: nothing it signed can be used any more.
     pub async fn delete_signing_key(&self, kid: &str) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql("DELETE FROM signing_keys WHERE kid = ?1"))
+            pool.query("DELETE FROM signing_keys WHERE kid = ?1")
                 .bind(kid)
                 .execute(pool)
                 .await
@@ -76,7 +74,7 @@ impl Store {
     /// store that kept its key in the data directory, which is this key.
     pub async fn adopt_unnamed_tokens(&self, kid: &str) -> Result<(), sqlx::Error> {
         on_pool!(self, |pool| {
-            sqlx::query(&pool.sql("UPDATE jwt_tokens SET kid = ?1 WHERE kid IS NULL"))
+            pool.query("UPDATE jwt_tokens SET kid = ?1 WHERE kid IS NULL")
                 .bind(kid)
                 .execute(pool)
                 .await

@@ -122,7 +122,7 @@ impl Dynsec {
                             {
                                 sink.offer(BrokerReport {
                                     seq: 0,
-                                    at_ms: crate::now_ms(),
+                                    at_ms: crate::clock::now_ms(),
                                     org: None,
                                     client_id,
                                     what,

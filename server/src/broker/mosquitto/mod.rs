@@ -16,14 +16,11 @@ mod supervisor;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use tillor_contract::api::BrokerStatus;
 use tillor_contract::broker_event::{ControlCommand, RevokedToken};
 
 use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
-use super::reconcile::Missing;
 use crate::events::EventSink;
-use crate::store::Store;
 use dynsec::Dynsec;
 use settings::ADMIN_USER;
 pub use settings::{BrokerTls, Settings};
@@ -32,8 +29,6 @@ use supervisor::Supervisor;
 
 pub struct Mosquitto {
     dynsec: Dynsec,
-    /// Static credentials the store has and the broker lacks (found at start).
-    missing: Missing,
     /// None when another instance supervises the broker.
     process: Option<Supervisor>,
 }
@@ -41,25 +36,25 @@ pub struct Mosquitto {
 impl Mosquitto {
     /// Starts Mosquitto (`before_start` runs before each start: it writes
     /// the files the broker reads), connects the admin client (which also
-    /// hands the broker's events to `events`) and reconciles the broker with
-    /// the store's static credentials.
+    /// hands the broker's events to `events`).
     pub async fn start(
         settings: Settings,
-        store: &Store,
         events: EventSink,
         before_start: BeforeStart,
     ) -> Result<Arc<dyn Broker>, String> {
         let process = Supervisor::start(&settings, events.clone(), before_start).await?;
         let dynsec = Dynsec::connect(settings.tcp_addr, settings.admin_password()?, events).await?;
-        Self::reconciled(dynsec, Some(process), store).await
+        Ok(Arc::new(Mosquitto {
+            dynsec,
+            process: Some(process),
+        }))
     }
 
     /// Logs in to the Mosquitto another instance supervises, at `addr`, as its
-    /// admin; then as `start`.
+    /// admin.
     pub async fn connect(
         addr: std::net::SocketAddr,
         admin_password: String,
-        store: &Store,
         events: EventSink,
     ) -> Result<Arc<dyn Broker>, String> {
         let dynsec = Dynsec::connect(addr, admin_password, events)
@@ -72,25 +67,10 @@ impl Mosquitto {
                     settings::ADMIN_PASSWORD_FILE
                 )
             })?;
-        Self::reconciled(dynsec, None, store).await
-    }
-
-    async fn reconciled(
-        dynsec: Dynsec,
-        process: Option<Supervisor>,
-        store: &Store,
-    ) -> Result<Arc<dyn Broker>, String> {
-        let broker = Mosquitto {
+        Ok(Arc::new(Mosquitto {
             dynsec,
-            missing: Missing::default(),
-            process,
-        };
-        broker
-            .missing
-            .reconcile(&broker, store)
-            .await
-            .map_err(|e| format!("cannot reconcile the broker with the store: {e}"))?;
-        Ok(Arc::new(broker))
+            process: None,
+        }))
     }
 }
 
@@ -125,9 +105,7 @@ impl Broker for Mosquitto {
 
     /// Dynamic security disconnects a session using the client it deletes.
     async fn delete_static(&self, user_name: &str) -> Result<(), BrokerError> {
-        self.dynsec.delete_client(user_name).await?;
-        self.missing.forget(user_name);
-        Ok(())
+        self.dynsec.delete_client(user_name).await
     }
 
     async fn list_static(&self) -> Result<HashSet<String>, BrokerError> {
@@ -155,13 +133,5 @@ impl Broker for Mosquitto {
 
     async fn kick(&self, client_id: &str) -> Result<(), BrokerError> {
         self.dynsec.kick(client_id).await
-    }
-
-    fn health(&self, user_name: &str) -> BrokerStatus {
-        self.missing.status(user_name)
-    }
-
-    fn lacks(&self, user_name: &str) {
-        self.missing.note(user_name)
     }
 }

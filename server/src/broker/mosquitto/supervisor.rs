@@ -68,7 +68,7 @@ impl Supervisor {
                     }
                 };
                 tracing::error!(?status, "mosquitto exited; restarting it in 1 s");
-                events.broker_stopped(crate::now_ms()).await;
+                events.broker_stopped(crate::clock::now_ms()).await;
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 before_start().await;
                 child = loop {

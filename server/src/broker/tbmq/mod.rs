@@ -21,13 +21,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
-use tillor_contract::api::BrokerStatus;
 use tillor_contract::broker_event::RevokedToken;
 
 use super::error::BrokerError;
 use super::interface::{Broker, NewStatic};
-use super::reconcile::Missing;
-use crate::store::Store;
 pub use rest::{Account, CALL_TIMEOUT};
 use rest::{Refusal, Rest};
 use wire::{AuthRules, Basic, ClientSession, NewCredentials, Page, Stored, NAME_PREFIX};
@@ -38,28 +35,19 @@ const PAGE: usize = 100;
 
 pub struct Tbmq {
     rest: Rest,
-    /// Static credentials the store has and TBMQ lacks (found at start).
-    missing: Missing,
 }
 
 impl Tbmq {
-    /// Logs in to TBMQ and reconciles it with the store's static credentials.
-    pub async fn start(account: Account, store: &Store) -> Result<Arc<dyn Broker>, String> {
-        let broker = Tbmq::connect(account)?;
-        broker
-            .missing
-            .reconcile(&broker, store)
-            .await
-            .map_err(|e| format!("cannot reconcile TBMQ with the store: {e}"))?;
-        Ok(Arc::new(broker))
-    }
-
-    /// The client alone, without reconciling (tests drive it directly).
+    /// The REST client of TBMQ's API; its first call logs in.
     pub fn connect(account: Account) -> Result<Tbmq, String> {
         Ok(Tbmq {
             rest: Rest::new(account)?,
-            missing: Missing::default(),
         })
+    }
+
+    /// As `connect`, behind the interface.
+    pub fn start(account: Account) -> Result<Arc<dyn Broker>, String> {
+        Ok(Arc::new(Tbmq::connect(account)?))
     }
 
     async fn create(
@@ -152,7 +140,6 @@ impl Broker for Tbmq {
         if let Some(basic) = stored.basic() {
             self.disconnect(command, &basic.client_id).await?;
         }
-        self.missing.forget(user_name);
         Ok(())
     }
 
@@ -224,24 +211,24 @@ impl Broker for Tbmq {
         }
         Ok(())
     }
+}
 
-    fn health(&self, user_name: &str) -> BrokerStatus {
-        self.missing.status(user_name)
-    }
-
-    fn lacks(&self, user_name: &str) {
-        self.missing.note(user_name)
-    }
+/// The TBMQ settings of TILLOR_BROKER=tbmq, as given.
+pub struct AccountSettings {
+    pub url: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub ca: Option<std::path::PathBuf>,
 }
 
 /// The TBMQ account of TILLOR_BROKER=tbmq; what is missing, by name.
-pub fn account(config: &crate::Config) -> Result<Account, String> {
+pub fn account(config: &AccountSettings) -> Result<Account, String> {
     let need = |v: &Option<String>, name: &str| {
         v.clone()
             .filter(|v| !v.trim().is_empty())
             .ok_or_else(|| format!("TILLOR_BROKER=tbmq needs {name}"))
     };
-    let ca_pem = match &config.tbmq_ca {
+    let ca_pem = match &config.ca {
         None => None,
         Some(path) => Some(
             std::fs::read(path)
@@ -249,12 +236,9 @@ pub fn account(config: &crate::Config) -> Result<Account, String> {
         ),
     };
     Ok(Account {
-        url: need(&config.tbmq_url, "TILLOR_TBMQ_URL")?,
-        username: need(&config.tbmq_username, "TILLOR_TBMQ_USERNAME")?,
-        password: need(
-            &config.tbmq_password.as_ref().map(|s| s.0.clone()),
-            "TILLOR_TBMQ_PASSWORD",
-        )?,
+        url: need(&config.url, "TILLOR_TBMQ_URL")?,
+        username: need(&config.username, "TILLOR_TBMQ_USERNAME")?,
+        password: need(&config.password, "TILLOR_TBMQ_PASSWORD")?,
         ca_pem,
         timeout: CALL_TIMEOUT,
     })

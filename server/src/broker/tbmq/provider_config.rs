@@ -21,7 +21,7 @@
 use serde::Serialize;
 use tillor_contract::claims::ISSUER;
 
-use crate::routes::meta::JWKS_PATH;
+use tillor_contract::api::JWKS_PATH;
 
 /// TBMQ's floor for `refreshInterval` (JwksVerifierConfiguration).
 pub const MIN_JWKS_REFRESH_SECS: u32 = 300;

@@ -12,10 +12,11 @@ use tillor_contract::api::{ConnectionEvent, EventPage};
 use tillor_contract::error::{ErrorCode, FieldError};
 use tillor_contract::rules::{self, field, EventCursor, EVENTS_LIMIT_DEFAULT};
 
-use crate::auth::Org;
-use crate::error::Error;
+use crate::clock::rfc3339_ms;
+use crate::http::auth::Org;
+use crate::http::AppState;
+use crate::http::Error;
 use crate::store::events::{EventFilter, EventRow, EventWindow};
-use crate::{rfc3339_ms, AppState};
 
 /// The query string, field by field: a bad or unknown field is a 400 that
 /// names it.

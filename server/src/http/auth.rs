@@ -9,9 +9,9 @@ use axum::http::request::Parts;
 use tillor_contract::api::{API_KEY_HEADER, ORG_HEADER};
 use tillor_contract::Namespace;
 
-use crate::error::Error;
+use crate::http::AppState;
+use crate::http::Error;
 use crate::secrets::api_key_digest;
-use crate::AppState;
 
 /// An authenticated organisation, with its topic namespace.
 pub struct Org {

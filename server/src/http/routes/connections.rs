@@ -5,9 +5,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use tillor_contract::api::Connection;
 
-use crate::auth::Org;
-use crate::error::Error;
-use crate::{rfc3339_ms, AppState};
+use crate::clock::rfc3339_ms;
+use crate::http::auth::Org;
+use crate::http::AppState;
+use crate::http::Error;
 
 #[utoipa::path(
     get,

@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode};
 use serde_json::{Map, Value};
 use tillor_contract::error::{ErrorCode, FieldError};
 
-use crate::error::Error;
+use crate::http::Error;
 
 pub const BODY_LIMIT: usize = 16 * 1024;
 

@@ -2,11 +2,12 @@
 
 use axum::extract::State;
 use axum::Json;
+use tillor_contract::api::CA_PATH;
 use tillor_contract::config::ConsoleConfig;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::AppState;
+use crate::http::AppState;
 
 /// Non-secret values only: the API key is never part of `/config.json`.
 pub async fn console_config(State(state): State<AppState>) -> Json<ConsoleConfig> {
@@ -22,12 +23,6 @@ pub async fn console_config(State(state): State<AppState>) -> Json<ConsoleConfig
         api_key: None,
     })
 }
-
-/// Where the private CA's certificate is served when TLS is on.
-pub const CA_PATH: &str = "/ca.pem";
-
-/// The signing keys' public halves, where brokers (TBMQ's JWKS verifier) fetch them.
-pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
 /// The CA certificate, public by nature: what a client trusts to verify the
 /// broker and this server. Never the key.

@@ -6,6 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tillor_contract::error::{ApiErrorBody, ApiErrorDetail, ErrorCode, FieldError};
 
+use crate::broker::BrokerError;
+use crate::provisioning;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("send the organisation's API key in the x-api-key header")]
@@ -134,35 +137,54 @@ impl From<FieldError> for Error {
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         // A full disk or a read-only store is the operator's to fix and
-        // passes: say so, rather than "internal error". SQLite's codes 13
-        // (full), 8 (read-only) and 10 (I/O); PostgreSQL's 53100 (disk full)
-        // and 25006 (read-only transaction).
-        if let sqlx::Error::Database(db) = &e {
-            let code = db.code().unwrap_or_default();
-            let primary = code.parse::<i32>().map(|c| c & 0xff).ok();
-            let cause = match (primary, code.as_ref()) {
-                (Some(13), _) | (_, "53100") => Some("its disk is full"),
-                (Some(8), _) | (_, "25006") => Some("it is read-only"),
-                (Some(10), _) => Some("its disk cannot be written"),
-                _ => None,
-            };
-            if let Some(cause) = cause {
-                tracing::error!(%e, "the database cannot be written");
-                return Error::StoreUnavailable(cause.into());
-            }
+        // passes: say so, rather than "internal error".
+        if let Some(cause) = crate::store::unwritable(&e) {
+            tracing::error!(%e, "the database cannot be written");
+            return Error::StoreUnavailable(cause.into());
         }
         Error::internal(format!("database: {e}"))
     }
 }
 
-impl From<crate::broker::BrokerError> for Error {
-    fn from(e: crate::broker::BrokerError) -> Self {
+impl From<BrokerError> for Error {
+    fn from(e: BrokerError) -> Self {
         match e {
-            crate::broker::BrokerError::Unavailable(_) => Error::BrokerUnavailable(e.to_string()),
+            BrokerError::Unavailable(_) => Error::BrokerUnavailable(e.to_string()),
             refused => Error::internal(refused),
         }
     }
 }
+
+impl From<provisioning::Error> for Error {
+    fn from(e: provisioning::Error) -> Self {
+        use provisioning::Error as P;
+        match e {
+            P::NoBroker => Error::BrokerUnavailable(e.to_string()),
+            P::CredentialNotFound => Error::CredentialNotFound,
+            P::TokenNotFound => Error::TokenNotFound,
+            P::ClientIdNotFound(id) => Error::ClientIdNotFound(id),
+            P::ClientIdTaken(id) => Error::ClientIdTaken(id),
+            P::QuotaExceeded {
+                what,
+                limit,
+                retry_after_secs,
+            } => Error::QuotaExceeded {
+                what,
+                limit,
+                retry_after_secs,
+            },
+            P::Busy => Error::Busy(BUSY_RETRY_AFTER_SECS),
+            P::Store(e) => e.into(),
+            P::Broker(e) => e.into(),
+            P::DeleteUnfinished(why) => Error::DeleteUnfinished(why),
+            P::RotationUnconfirmed(why) => Error::RotationUnconfirmed(why),
+            P::Internal(why) => Error::Internal(why),
+        }
+    }
+}
+
+/// How long a caller turned away from a full hashing pool is told to wait.
+const BUSY_RETRY_AFTER_SECS: u64 = 1;
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {

@@ -20,7 +20,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::Config;
+use crate::config::{is_origin, Config};
 
 /// What `secure` adds, decided once at start from the configuration.
 pub struct Policy {
@@ -76,16 +76,6 @@ fn frame_ancestors(given: &[String]) -> Result<String, String> {
         }
     }
     Ok(sources.join(" "))
-}
-
-/// An origin as the settings take it: `http(s)://host[:port]`, nothing
-/// more. No wildcard, path, quote or separator that could widen a header
-/// it goes into (CORS, CSP).
-pub fn is_origin(s: &str) -> bool {
-    let host = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    host.is_some_and(|h| !h.is_empty() && !h.contains(['/', '*', ' ', ';', ',', '\'', '"']))
 }
 
 /// `ws://host:port/path` → `ws://host:port`, the CSP source for it.
