@@ -7,7 +7,7 @@
 //! connection attempts can slow down neither the broker nor the API.
 
 mod cause;
-mod fold;
+mod grouping;
 mod recorder;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,33 +17,15 @@ use tillor_contract::broker_event::BrokerReport;
 use tokio::sync::{mpsc, watch};
 
 pub use cause::{cause, Action};
-pub use fold::{fold, Folded, Record};
+pub use grouping::{record_batch, Newest, Record, GROUP_WINDOW_MS};
 use recorder::Recorder;
 
 use crate::sessions::Sessions;
+pub use crate::store::events::Retention;
 use crate::store::Store;
 
 /// Reports waiting for the recorder, at most.
 pub const QUEUE: usize = 4096;
-/// Repeats of one event by one clientId within this window are one entry.
-pub const GROUP_WINDOW_MS: i64 = 10 * 60 * 1000;
-
-/// How much of each organisation's events is kept: the newest `keep`
-/// entries, and none older than `keep_for_ms`, whichever is less.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Retention {
-    pub keep: u32,
-    pub keep_for_ms: i64,
-}
-
-impl Default for Retention {
-    fn default() -> Self {
-        Retention {
-            keep: 10_000,
-            keep_for_ms: 7 * 24 * 60 * 60 * 1000,
-        }
-    }
-}
 
 /// What readers of the events can see of the recorder: counters, and a
 /// signal whenever an entry is made or grows (the live feed waits on it).

@@ -10,10 +10,9 @@ use tillor_contract::broker_event::{
 use tillor_contract::refusal::RefusalReason;
 
 use super::cause::{cause, Action, Recent};
-use super::fold::{fold, Record};
+use super::grouping::{record_batch, Newest, Record};
 use super::{Feed, Note, Reports, Retention, PRUNE_EVERY};
 use crate::sessions::{LiveSession, Sessions};
-use crate::store::event_batch::Newest;
 use crate::store::Store;
 
 pub(super) struct Recorder {
@@ -152,11 +151,7 @@ impl Recorder {
                 self.unpruned.push(r.org.clone());
             }
         }
-        match self
-            .store
-            .record_events(&fold(records), &mut self.newest)
-            .await
-        {
+        match record_batch(&self.store, &mut self.newest, records).await {
             Ok(rev) => {
                 self.feed.changes.send_replace(rev);
             }

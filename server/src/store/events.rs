@@ -4,7 +4,23 @@
 use std::collections::HashMap;
 
 use super::{on_pool, Dialect, StaticRow, Store};
-use crate::events::Retention;
+
+/// How much of each organisation's events is kept: the newest `keep`
+/// entries, and none older than `keep_for_ms`, whichever is less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    pub keep: u32,
+    pub keep_for_ms: i64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            keep: 10_000,
+            keep_for_ms: 7 * 24 * 60 * 60 * 1000,
+        }
+    }
+}
 
 /// One grouped broker event as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
