@@ -29,8 +29,13 @@ const PREFIX_B: &str = "tillor/local/org-b/integration";
 
 fn stack() -> (tempfile::TempDir, Stack) {
     let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The signing key made up front: `forge` signs with it, and on
+    // PostgreSQL the stack takes it into the database as its first key.
+    std::fs::create_dir_all(&data).unwrap();
+    tillor_local::tokens::TokenSigner::file_key(&data).unwrap();
     let s = Stack::start(
-        &dir.path().join("data"),
+        &data,
         &[
             ("TILLOR_DEMO_ORG_ID", ORG_A),
             ("TILLOR_DEMO_API_KEY", KEY_A),

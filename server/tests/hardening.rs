@@ -437,13 +437,9 @@ async fn c_repeated_wrong_keys_from_one_address_are_slowed_down_and_a_right_key_
 /// half (a full disk, a crash), the answer says so, the list says the broker
 /// lacks it (not "active"), and deleting again or the next start finishes
 /// it. A trigger stands in for the full disk: it refuses exactly the store's
-/// delete. (SQLite only: the test edits the database file from outside, as
-/// an operator would, hence sqlx directly rather than the store's dialect.)
+/// delete, on whichever database the stack runs.
 #[tokio::test]
-#[allow(clippy::disallowed_methods)]
 async fn a_delete_cut_short_after_the_broker_is_listed_as_missing_and_then_finished() {
-    use sqlx::sqlite::SqliteConnectOptions;
-
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let s = Stack::start(&data, &[]);
@@ -452,18 +448,19 @@ async fn a_delete_cut_short_after_the_broker_is_listed_as_missing_and_then_finis
         s.create_static("restarted").await,
     );
     let path = |c: &Value| format!("{}/{}", static_path(&s.org), c["id"].as_str().unwrap());
-    let store = sqlx::SqlitePool::connect_with(
-        SqliteConnectOptions::new().filename(data.join(tillor_local::store::DATABASE_FILE)),
-    )
-    .await
-    .unwrap();
-    sqlx::query(
-        "CREATE TRIGGER refuse_deletes BEFORE DELETE ON static_credentials
-         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
-    )
-    .execute(&store)
-    .await
-    .unwrap();
+    let store = Outside::open(&data).await;
+    store
+        .run(
+            "CREATE TRIGGER refuse_deletes BEFORE DELETE ON static_credentials
+             BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+            &[
+                "CREATE FUNCTION refused_for_the_test() RETURNS trigger LANGUAGE plpgsql
+                 AS $f$ BEGIN RAISE EXCEPTION 'refused for the test'; END $f$",
+                "CREATE TRIGGER refuse_deletes BEFORE DELETE ON static_credentials
+                 FOR EACH ROW EXECUTE FUNCTION refused_for_the_test()",
+            ],
+        )
+        .await;
 
     for cred in [&retried, &restarted] {
         let answer = s.as_demo(Method::DELETE, &path(cred)).send().await.unwrap();
@@ -486,10 +483,12 @@ async fn a_delete_cut_short_after_the_broker_is_listed_as_missing_and_then_finis
         .collect();
     assert_eq!(statuses, ["missing", "missing"]);
 
-    sqlx::query("DROP TRIGGER refuse_deletes")
-        .execute(&store)
-        .await
-        .unwrap();
+    store
+        .run(
+            "DROP TRIGGER refuse_deletes",
+            &["DROP TRIGGER refuse_deletes ON static_credentials"],
+        )
+        .await;
     let again = s
         .as_demo(Method::DELETE, &path(&retried))
         .send()
@@ -506,4 +505,43 @@ async fn a_delete_cut_short_after_the_broker_is_listed_as_missing_and_then_finis
     s.stop();
     let s = Stack::start(&data, &[]);
     assert_eq!(listed(&s, &static_path(&s.org)).await, Vec::<Value>::new());
+}
+
+/// The stack's database, opened from outside as an operator would (hence
+/// sqlx directly rather than the store's dialect): the SQLite file in the
+/// data directory, or the PostgreSQL database the harness made for it.
+enum Outside {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Outside {
+    async fn open(data: &std::path::Path) -> Outside {
+        match std::fs::read_to_string(data.with_extension("database-url")) {
+            Ok(url) => Outside::Postgres(sqlx::PgPool::connect(&url).await.unwrap()),
+            Err(_) => Outside::Sqlite(
+                sqlx::SqlitePool::connect_with(
+                    sqlx::sqlite::SqliteConnectOptions::new()
+                        .filename(data.join(tillor_local::store::DATABASE_FILE)),
+                )
+                .await
+                .unwrap(),
+            ),
+        }
+    }
+
+    /// `sqlite` on SQLite, else each of `postgres` in turn.
+    #[allow(clippy::disallowed_methods)]
+    async fn run(&self, sqlite: &str, postgres: &[&str]) {
+        match self {
+            Outside::Sqlite(pool) => {
+                sqlx::query(sqlite).execute(pool).await.unwrap();
+            }
+            Outside::Postgres(pool) => {
+                for statement in postgres {
+                    sqlx::query(statement).execute(pool).await.unwrap();
+                }
+            }
+        }
+    }
 }
