@@ -10,8 +10,20 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The deployment a credential belongs to; it is both a topic level and the clientId prefix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Env {
     Prod,
@@ -20,14 +32,11 @@ pub enum Env {
 }
 
 impl Env {
-    pub const ALL: [Env; 3] = [Env::Prod, Env::Staging, Env::Local];
+    pub const ALL: &'static [Env] = <Env as strum::VariantArray>::VARIANTS;
 
+    /// The stable name (the JSON value, a topic level).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Env::Prod => "prod",
-            Env::Staging => "staging",
-            Env::Local => "local",
-        }
+        self.into()
     }
 
     /// The prefix every clientId of this env carries, e.g. `local-`.
@@ -46,7 +55,8 @@ impl FromStr for Env {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Env::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|e| e.as_str() == s)
             .ok_or_else(|| format!("unknown env {s:?}: expected prod, staging or local"))
     }
@@ -562,7 +572,7 @@ mod tests {
 
     #[test]
     fn env_parses_its_own_names_only() {
-        for e in Env::ALL {
+        for &e in Env::ALL {
             assert_eq!(e.as_str().parse::<Env>(), Ok(e));
         }
         assert!("PROD".parse::<Env>().is_err());

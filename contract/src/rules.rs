@@ -1,6 +1,9 @@
 //! Field rules of the management API. The server rejects with these; the console
 //! checks the same rules before it sends, and shows the same text for both.
 
+use strum::VariantArray;
+
+use crate::broker_event::EventKindName;
 use crate::error::{ErrorCode, FieldError};
 use crate::Env;
 
@@ -36,22 +39,12 @@ pub mod field {
     pub const WAIT: &str = "wait";
 }
 
-/// The kinds of connection event, as the events list filters by them.
-pub const EVENT_KINDS: [&str; 7] = [
-    "connected",
-    "refused",
-    "disconnected",
-    "subscribe_refused",
-    "publish_refused",
-    "revoked",
-    "rotated",
-];
-
 /// The `kind` query parameter of the events list.
-pub fn event_kind(raw: &str) -> Result<&'static str, FieldError> {
-    EVENT_KINDS
-        .into_iter()
-        .find(|k| *k == raw)
+pub fn event_kind(raw: &str) -> Result<EventKindName, FieldError> {
+    EventKindName::VARIANTS
+        .iter()
+        .copied()
+        .find(|k| k.as_str() == raw)
         .ok_or_else(|| FieldError::new(field::KIND, ErrorCode::UnknownValue))
 }
 
@@ -172,6 +165,52 @@ pub fn check_name(name: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+impl FieldError {
+    /// English text for API clients; the console translates by `code` instead.
+    pub fn message(&self) -> String {
+        let f = &self.field;
+        match (self.code, self.min, self.max) {
+            (ErrorCode::NotAnInteger, Some(min), Some(max)) => {
+                format!("{f} must be a whole number of seconds from {min} to {max}")
+            }
+            (ErrorCode::OutOfRange, Some(min), Some(max)) => {
+                format!("{f} must be from {min} to {max}")
+            }
+            (ErrorCode::NotAString, ..) => format!("{f} must be a string (or be left out)"),
+            (ErrorCode::Empty, ..) => format!("{f} must not be empty"),
+            (ErrorCode::TooLong, _, Some(max)) => format!("{f} must be at most {max} characters"),
+            (ErrorCode::InvalidCharacters, ..) if f == field::CLIENT_ID => {
+                format!("{f} may only contain {}", CLIENT_ID_ALLOWED)
+            }
+            (ErrorCode::InvalidCharacters, ..) => {
+                format!("{f} may not contain control characters or start or end with whitespace")
+            }
+            (ErrorCode::UnknownField, ..) => format!("{f} is not a field of this request"),
+            (ErrorCode::UnknownValue, ..) if f == field::KIND => format!(
+                "{f} must be one of {}",
+                EventKindName::VARIANTS
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (ErrorCode::NotATime, ..) => {
+                format!("{f} must be an RFC 3339 time, e.g. 2026-11-26T12:00:00Z")
+            }
+            (ErrorCode::NotACursor, ..) => {
+                format!("{f} must be a cursor from an earlier answer, unchanged")
+            }
+            (ErrorCode::InvalidCombination, ..) if f == field::WAIT => {
+                format!("{f} needs after (the liveCursor of an earlier answer)")
+            }
+            (ErrorCode::InvalidCombination, ..) => {
+                format!("{f} (older entries) cannot be combined with after (newer ones)")
+            }
+            (code, ..) => format!("{f} is invalid ({})", code.as_str()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,8 +253,8 @@ mod tests {
     }
 
     #[test]
-    fn an_event_kind_is_one_of_the_five() {
-        assert_eq!(event_kind("refused"), Ok("refused"));
+    fn an_event_kind_is_one_of_the_seven() {
+        assert_eq!(event_kind("refused"), Ok(EventKindName::Refused));
         let e = event_kind("Refused").unwrap_err();
         assert_eq!(
             (e.field.as_str(), e.code),

@@ -155,7 +155,7 @@ pub fn ConnectPanel() -> impl IntoView {
                     CheckState::Failed => format!("✗ {}", i18n.t(Msg::CheckFailed)()),
                 }}
             </span>
-            <span class="status" data-status=move || format!("{:?}", status.get())>
+            <span class="status" data-status=move || status.get().as_str()>
                 {move || i18n.t(match status.get() {
                     Status::Idle => Msg::StatusIdle,
                     Status::Connecting => Msg::StatusConnecting,

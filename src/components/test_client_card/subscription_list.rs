@@ -19,8 +19,12 @@ pub fn SubscriptionList() -> impl IntoView {
                     SubState::Refused(code) => format!("{} ({code})", i18n.t(Msg::SubRefused)()),
                 };
                 let filter = s.filter.clone();
+                let granted_qos = match &s.state {
+                    SubState::Granted(q) => Some(q.as_u8().to_string()),
+                    _ => None,
+                };
                 view! {
-                    <li data-state=format!("{:?}", s.state)>
+                    <li data-state=s.state.as_str() data-qos=granted_qos>
                         <span class="swatch" style:background=format!("{colour}") aria-hidden="true"></span>
                         <strong>{s.label.clone()}</strong>" "<code>{s.filter.clone()}</code>" · "<span class="sub-state">{state}</span>
                         <button type="button" class="secondary" on:click=move |_| client.unsubscribe(&filter)>{i18n.t(Msg::Remove)}</button>

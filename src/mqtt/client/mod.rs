@@ -33,12 +33,36 @@ pub enum Status {
     Closed,
 }
 
+impl Status {
+    /// The stable name, for `data-status` (what end-to-end tests read).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Connecting => "connecting",
+            Status::Connected => "connected",
+            Status::Closed => "closed",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubState {
     Pending,
     Granted(Qos),
     /// The broker's code as the spec writes it ("0x87", "0x80").
     Refused(String),
+}
+
+impl SubState {
+    /// The stable name, for `data-state` (what end-to-end tests read); a
+    /// granted QoS goes in `data-qos`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SubState::Pending => "pending",
+            SubState::Granted(_) => "granted",
+            SubState::Refused(_) => "refused",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

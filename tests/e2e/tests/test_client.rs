@@ -159,7 +159,7 @@ async fn a_wrong_password_a_client_id_takeover_and_a_deleted_credential_are_expl
         let _ = rival.wait();
         b.screenshot("test-client-takeover-loop").await;
         client.connect().await;
-        client.wait_for_status("Connected").await;
+        client.wait_for_status("connected").await;
 
         let resp = reqwest::Client::new()
             .delete(&delete_url)
@@ -170,7 +170,7 @@ async fn a_wrong_password_a_client_id_takeover_and_a_deleted_credential_are_expl
             .unwrap();
         assert_eq!(resp.status(), 204);
         client.wait_for_steps("closed-by-broker", 2).await;
-        assert_eq!(client.status().await, "Closed");
+        assert_eq!(client.status().await, "closed");
         b.screenshot("test-client-cut-off").await;
     })
     .await;
@@ -416,7 +416,7 @@ async fn an_expired_jwt_is_not_retried_and_renew_and_reconnect_works() {
         );
         b.screenshot("test-client-token-expired").await;
         client.renew_and_reconnect().await;
-        client.wait_for_status("Connected").await;
+        client.wait_for_status("connected").await;
         client.wait_for_granted_subscription().await;
         // The renewal is one more step in the same story, not a fresh start.
         assert!(client.has_step("token-renewed").await);
@@ -447,7 +447,7 @@ async fn auto_renew_replaces_a_jwt_before_it_expires_and_the_session_carries_on(
             .wait_for_steps_within("token-renewed", 1, Duration::from_secs(50))
             .await;
         client.wait_for_steps("suback-granted", 2).await;
-        client.wait_for_status("Connected").await;
+        client.wait_for_status("connected").await;
         // The new token outlives the old one: past the first token's expiry the
         // session is still up and receives.
         tokio::time::sleep(Duration::from_secs(32)).await;
@@ -458,7 +458,7 @@ async fn auto_renew_replaces_a_jwt_before_it_expires_and_the_session_carries_on(
             "still connected",
         );
         client.wait_for_message("still connected").await;
-        assert_eq!(client.status().await, "Connected");
+        assert_eq!(client.status().await, "connected");
         assert!(!client.has_step("closed-token-expired").await);
         assert_ne!(client.expiry_countdown().await, first_expiry);
         // The diagnostics of before the renewal are still there.

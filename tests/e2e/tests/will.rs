@@ -33,7 +33,7 @@ async fn the_test_clients_will_reaches_an_observer_when_support_cuts_it_off() {
             .await;
         client.connect().await;
         client.wait_for_step("will-outside-namespace").await;
-        assert_eq!(client.status().await, "Closed");
+        assert_eq!(client.status().await, "closed");
         b.screenshot("test-client-will-refused").await;
 
         // Inside: connected with the will; support's Disconnect sends it.

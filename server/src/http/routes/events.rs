@@ -45,7 +45,7 @@ fn query(raw: Option<&str>) -> Result<Query, Error> {
         match key.as_ref() {
             field::LIMIT => q.limit = rules::events_limit(&value)?,
             field::CLIENT_ID => q.client_id = Some(value.into_owned()),
-            field::KIND => q.kind = Some(rules::event_kind(&value)?),
+            field::KIND => q.kind = Some(rules::event_kind(&value)?.as_str()),
             field::SINCE => q.since_ms = Some(time_ms(&value)?),
             field::CURSOR => q.cursor = Some(EventCursor::parse(field::CURSOR, &value)?),
             field::AFTER => q.after = Some(EventCursor::parse(field::AFTER, &value)?),

@@ -10,7 +10,7 @@ pub struct TestClientPage(pub Browser);
 /// Pixel height of one log row (the list is virtual, rows are fixed).
 pub const ROW_PX: u32 = 28;
 const MESSAGES: &str = "#tc-messages li";
-const GRANTED_QOS_1: &str = ".subscriptions li[data-state='Granted(AtLeastOnce)']";
+const GRANTED_QOS_1: &str = ".subscriptions li[data-state='granted'][data-qos='1']";
 const OPEN: &str = "[data-open-part=test-client]";
 const LOAD_FAILED: &str = "[data-part-failed=test-client]";
 
@@ -131,7 +131,7 @@ impl TestClientPage {
             .await;
     }
 
-    /// The connection's state (`Idle`, `Connecting`, `Connected`, `Closed`).
+    /// The connection's state (`idle`, `connecting`, `connected`, `closed`).
     pub async fn status(&self) -> String {
         self.0
             .attr(".toolbar .status", "data-status")
