@@ -264,9 +264,9 @@ async fn done_waits_for_the_acknowledgement_and_escape_asks_first() {
 
 #[wasm_bindgen_test]
 async fn the_jwt_form_refuses_an_expiry_outside_the_range_before_sending() {
+    use tillor_console::api::OrgSession;
     use tillor_console::components::announcer::provide_announcer;
     use tillor_console::components::JwtCredentialsCard;
-    use tillor_console::state::OrgSession;
     let root = container();
     let state = ConsoleState::new(ConsoleConfig::default());
     state.session.set(Some(OrgSession {

@@ -8,10 +8,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tillor_contract::broker_event::{ControlCommand, Report, RevokedToken};
 
+use crate::client::{client_id, peer, user_name};
 use crate::events::{is_reader, jwt_client, static_client};
 use crate::ffi::*;
-use crate::plugin::{client_id, log, now, peer, read_keys, user_name, State};
 use crate::revocations::Revocations;
+use crate::state::{log, now, read_keys, State};
 
 /// A command from the server's admin client on `CONTROL_TOPIC`; anyone else's
 /// is refused (the ACL already kept them out; this is the second lock).

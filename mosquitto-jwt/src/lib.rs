@@ -8,11 +8,13 @@
 //! Loaded first, before the dynamic-security plugin: a client with a username is
 //! not ours and is deferred (`MOSQ_ERR_PLUGIN_DEFER`) to dynamic security.
 
+mod client;
 mod control;
 pub mod events;
 mod ffi;
 mod plugin;
 pub mod revocations;
 pub mod sessions;
+mod state;
 pub mod throttle;
 pub mod verifier;

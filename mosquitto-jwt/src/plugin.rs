@@ -2,158 +2,32 @@
 //! `events` calls. Every callback catches panics: unwinding into C would be
 //! undefined behaviour, and a refusal is the safe answer.
 //!
-//! The server's commands (`CONTROL_TOPIC`) are `control.rs`'s; everything
-//! else Mosquitto calls is here, each a thin unsafe shell over the pure
-//! modules (verifier, sessions, revocations, throttle, events). About 500
-//! lines, more than most files: init, cleanup and one callback per event,
-//! each with its unsafe preamble; splitting further would part a callback
-//! from the state it shares with the others.
+//! The server's commands (`CONTROL_TOPIC`) are `control.rs`'s; the state both
+//! share is `state.rs`'s; everything else Mosquitto calls is here, each a thin
+//! unsafe shell over the pure modules (verifier, sessions, revocations,
+//! throttle, events).
 
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
-use std::os::raw::{c_char, c_int, c_void};
+use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Mutex, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use tillor_contract::broker_event::{BrokerReport, Peer, Report, CONTROL_TOPIC, EVENTS_TOPIC};
+use tillor_contract::broker_event::CONTROL_TOPIC;
 use tillor_contract::Env;
 
+use crate::client::{client_id, owned, peer, user_name};
 use crate::control::{self, kick, load_revocations};
 use crate::events::{
-    auth_outcome, events_topic_access, is_reader, jwt_access, report, static_access,
-    static_refused, JwtAccess, StaticAccess,
+    auth_outcome, events_topic_access, is_reader, jwt_access, static_access, static_refused,
+    JwtAccess, StaticAccess,
 };
 use crate::ffi::*;
-use crate::revocations::Revocations;
 use crate::sessions::Sessions;
+use crate::state::{log, now, now_ms, read_keys, State};
 use crate::throttle::Throttle;
 use crate::verifier::{Access, Session, Verifier};
-
-pub(crate) struct State {
-    pub(crate) identifier: *mut mosquitto_plugin_id_t,
-    /// The keys of the JWKS file; replaced whole when the server asks
-    /// (`ReloadKeys`, after a key rotation).
-    pub(crate) verifier: RwLock<Verifier>,
-    /// Where the JWKS is (`plugin_opt_jwks_file`).
-    pub(crate) jwks_file: String,
-    pub(crate) env: Env,
-    /// Verified JWT sessions by client pointer, and ended ones (for their
-    /// wills).
-    pub(crate) sessions: Mutex<Sessions>,
-    /// The username that may read `EVENTS_TOPIC` (the server's admin client).
-    pub(crate) events_reader: Option<String>,
-    /// The last event's sequence number.
-    pub(crate) seq: AtomicU64,
-    /// Repeating refusals, reported once a second with a count.
-    pub(crate) throttle: Mutex<Throttle>,
-    /// Tokens the organisations revoked (the server's file, then commands).
-    pub(crate) revoked: Mutex<Revocations>,
-    /// `plugin_opt_events off` stops the reports (the broker bench's
-    /// baseline); decisions stay the same.
-    pub(crate) reporting: bool,
-    /// Clients with a username (dynamic security's) seen at authentication,
-    /// by client pointer: (username, clientId). A refused one leaves without
-    /// a clientId, which is how its refusal is told apart on disconnect.
-    /// They stay until they disconnect, with when they connected (Unix ms),
-    /// so that a snapshot can list the accepted ones.
-    pub(crate) pending_static: Mutex<HashMap<usize, (String, String, i64)>>,
-    /// The topic the control callback is registered for (kept alive here:
-    /// Mosquitto keeps the pointer).
-    pub(crate) control_topic: CString,
-}
-
-impl State {
-    /// Reports what happened; a refusal goes through the throttle.
-    pub(crate) fn emit(&self, org: Option<String>, client_id: &str, what: Report) {
-        if !self.reporting {
-            return;
-        }
-        let refusal = matches!(
-            what,
-            Report::JwtRefused { .. }
-                | Report::StaticRefused { .. }
-                | Report::SubscribeRefused { .. }
-                | Report::PublishRefused { .. }
-        );
-        if !refusal {
-            return self.publish(org, client_id, what, 1);
-        }
-        let due = match self.throttle.lock() {
-            Ok(mut t) => t.offer(org, client_id, what, now_ms()),
-            Err(_) => None,
-        };
-        if let Some(d) = due {
-            self.publish(d.org, &d.client_id, d.what, d.count);
-        }
-    }
-
-    /// Held repeats whose second is over (called at every tick).
-    fn emit_due(&self) {
-        let due = match self.throttle.lock() {
-            Ok(mut t) => t.due(now_ms()),
-            Err(_) => Vec::new(),
-        };
-        for d in due {
-            self.publish(d.org, &d.client_id, d.what, d.count);
-        }
-    }
-
-    fn publish(&self, org: Option<String>, client_id: &str, what: Report, count: u64) {
-        let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
-        publish(&report(org, client_id, what, count, seq, now_ms()));
-    }
-}
-
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(i64::MAX)
-}
-
-/// Publishes an event for the server. QoS 0 from inside the broker: it is
-/// queued and delivered in the broker's next loop, never waited for here.
-fn publish(event: &BrokerReport) {
-    let Ok(body) = serde_json::to_vec(event) else {
-        return;
-    };
-    let (Ok(topic), Ok(len)) = (CString::new(EVENTS_TOPIC), c_int::try_from(body.len())) else {
-        return;
-    };
-    // SAFETY: valid NUL-terminated topic; the broker copies `len` bytes of body.
-    let rc = unsafe {
-        mosquitto_broker_publish_copy(
-            std::ptr::null(),
-            topic.as_ptr(),
-            len,
-            body.as_ptr().cast(),
-            0,
-            false,
-            std::ptr::null_mut(),
-        )
-    };
-    if rc != MOSQ_ERR_SUCCESS {
-        log(
-            MOSQ_LOG_WARNING,
-            &format!("event {} not published: {rc}", event.seq),
-        );
-    }
-}
-
-pub(crate) fn log(level: c_int, msg: &str) {
-    let text = CString::new(format!("tillor-jwt: {msg}").replace('\0', "?")).unwrap_or_default();
-    // SAFETY: a "%s" format with one NUL-terminated string argument.
-    unsafe { mosquitto_log_printf(level, c"%s".as_ptr(), text.as_ptr()) };
-}
-
-pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(i64::MAX)
-}
 
 fn options(options: *mut mosquitto_opt, count: c_int) -> HashMap<String, String> {
     let mut map = HashMap::new();
@@ -183,11 +57,6 @@ fn load(opts: &HashMap<String, String>) -> Result<(String, Env, Verifier), Strin
         .parse()?;
     let verifier = read_keys(path, env)?;
     Ok((path.clone(), env, verifier))
-}
-
-pub(crate) fn read_keys(path: &str, env: Env) -> Result<Verifier, String> {
-    let jwks = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    Verifier::from_jwks(&jwks, env).map_err(|e| format!("{path}: {e}"))
 }
 
 #[no_mangle]
@@ -310,26 +179,6 @@ fn callbacks() -> [(c_int, generic_callback); 4] {
         (MOSQ_EVT_DISCONNECT, on_disconnect),
         (MOSQ_EVT_TICK, on_tick),
     ]
-}
-
-/// A NUL-terminated string Mosquitto owns, copied; `None` for NULL.
-unsafe fn owned(s: *const c_char) -> Option<String> {
-    (!s.is_null()).then(|| CStr::from_ptr(s).to_string_lossy().into_owned())
-}
-
-pub(crate) unsafe fn peer(client: *const mosquitto) -> Peer {
-    Peer {
-        address: owned(mosquitto_client_address(client)).unwrap_or_default(),
-        protocol_version: u8::try_from(mosquitto_client_protocol_version(client)).unwrap_or(0),
-    }
-}
-
-pub(crate) unsafe fn client_id(client: *const mosquitto) -> Option<String> {
-    owned(mosquitto_client_id(client))
-}
-
-pub(crate) unsafe fn user_name(client: *const mosquitto) -> Option<String> {
-    owned(mosquitto_client_username(client))
 }
 
 unsafe extern "C" fn on_basic_auth(_: c_int, data: *mut c_void, userdata: *mut c_void) -> c_int {

@@ -2,6 +2,9 @@
 //! `send`, which maps status codes to `ApiError` variants.
 
 pub mod feed;
+mod session;
+
+pub use session::OrgSession;
 
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -13,8 +16,6 @@ use tillor_contract::api::{
 use tillor_contract::config::ConsoleConfig;
 use tillor_contract::error::{ApiErrorBody, ApiErrorDetail};
 use tillor_contract::rules::field;
-
-use crate::state::OrgSession;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {

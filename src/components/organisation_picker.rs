@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use tillor_contract::namespace::is_valid_org_id;
 
+use crate::api::OrgSession;
 use crate::i18n::{use_i18n, Msg};
-use crate::state::{use_console, OrgSession};
+use crate::state::use_console;
 
 /// The settings panel: which organisation, and its API key (kept in memory only).
 #[component]
