@@ -4,15 +4,20 @@
 //! first screen (sign-in and credentials) downloads none of the test client's
 //! MQTT stack or the support view's feed.
 //!
+//! Each card declares its own part (`split_part!`) beside the view it builds,
+//! and hands the resulting `Loader` to the component that shows the part, so
+//! this module names no component (no two modules import each other).
+//!
 //! A part hands back a plain function that builds its view; the card calls it
 //! inside its own reactive owner, so the part sees the same context as the rest
 //! of the page. The split happens with the `split` feature, which only
 //! scripts/build-wasm turns on: a test build is one module, with no loader
 //! script to import.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use leptos::prelude::*;
-#[cfg(feature = "split")]
-use leptos::wasm_split::wasm_split;
 use leptos::wasm_split::SplitLoaderError;
 
 /// Builds a part's view.
@@ -47,47 +52,79 @@ impl Part {
             Part::Support => "support",
         }
     }
+}
+
+/// The future a part's module arrives with.
+pub type Loading = Pin<Box<dyn Future<Output = Result<MakeView, PartNotLoaded>>>>;
+
+/// How one part's code is fetched: made by `split_part!` in the card that
+/// owns the part.
+#[derive(Clone, Copy)]
+pub struct Loader {
+    pub part: Part,
+    load: fn() -> Loading,
+    preload: fn(),
+}
+
+impl Loader {
+    #[doc(hidden)]
+    pub const fn new(part: Part, load: fn() -> Loading, preload: fn()) -> Self {
+        Loader {
+            part,
+            load,
+            preload,
+        }
+    }
 
     /// Fetches the part's module (once) and returns how to build its view.
     pub async fn load(self) -> Result<MakeView, PartNotLoaded> {
-        #[cfg(feature = "split")]
-        return match self {
-            Part::TestClient => test_client().await,
-            Part::Support => support().await,
-        };
-        #[cfg(not(feature = "split"))]
-        match self {
-            Part::TestClient => test_client(),
-            Part::Support => support(),
-        }
+        (self.load)().await
     }
 
     /// Starts fetching when the user shows intent (pointer over or focus on the
     /// open button), so the part is often there by the time of the click. A
     /// failure here is left for `load` to report.
     pub fn preload(self) {
-        #[cfg(feature = "split")]
-        leptos::task::spawn_local(async move {
-            let _ = match self {
-                Part::TestClient => preload_test_client().await,
-                Part::Support => preload_support().await,
-            };
-        });
+        (self.preload)()
     }
 }
 
-#[cfg_attr(
-    feature = "split",
-    wasm_split(test_client, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_test_client))
-)]
-fn test_client() -> Result<MakeView, PartNotLoaded> {
-    Ok(crate::components::test_client_card::panel)
-}
+/// Declares a part: `$name`, the `Loader` of `$part`, whose view `$panel`
+/// builds. With the `split` feature the view's code becomes the wasm module
+/// `$split` (scripts/build-wasm), preloaded by `$preload`; without it, the
+/// part is in the one module and loads at once.
+macro_rules! split_part {
+    ($vis:vis const $name:ident = $part:expr, $panel:path, $split:ident, $preload:ident) => {
+        #[cfg_attr(
+            feature = "split",
+            ::leptos::wasm_split::wasm_split(
+                $split,
+                wasm_split_path = ::leptos::wasm_split,
+                fallible,
+                preload($preload)
+            )
+        )]
+        fn $split() -> Result<$crate::parts::MakeView, $crate::parts::PartNotLoaded> {
+            Ok($panel)
+        }
 
-#[cfg_attr(
-    feature = "split",
-    wasm_split(support, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_support))
-)]
-fn support() -> Result<MakeView, PartNotLoaded> {
-    Ok(crate::components::connections_card::panel)
+        $vis const $name: $crate::parts::Loader = $crate::parts::Loader::new(
+            $part,
+            || {
+                Box::pin(async {
+                    #[cfg(feature = "split")]
+                    return $split().await;
+                    #[cfg(not(feature = "split"))]
+                    $split()
+                })
+            },
+            || {
+                #[cfg(feature = "split")]
+                ::leptos::task::spawn_local(async {
+                    let _ = $preload().await;
+                });
+            },
+        );
+    };
 }
+pub(crate) use split_part;

@@ -20,7 +20,7 @@ use crate::components::live_sessions::LiveSessions;
 use crate::components::test_client_card::use_test_client_link;
 use crate::format::grouped;
 use crate::i18n::{use_i18n, Doing, Msg};
-use crate::parts::Part;
+use crate::parts::{split_part, Part};
 use crate::state::use_console;
 
 /// The kinds the filter offers, with their names on screen.
@@ -48,7 +48,7 @@ pub fn ConnectionsCard(
     org_id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let state = PartOpen::new(Part::Support, org_id);
+    let state = PartOpen::new(SUPPORT, org_id);
     view! {
         <section class="card connections" id="connections" aria-labelledby="connections-title">
             <h2 id="connections-title">{i18n.t(Msg::ConnectionsTitle)}</h2>
@@ -59,9 +59,11 @@ pub fn ConnectionsCard(
 }
 
 /// The support view itself (`crate::parts`).
-pub fn panel() -> AnyView {
+fn panel() -> AnyView {
     view! { <ConnectionsFeed/> }.into_any()
 }
+
+split_part!(const SUPPORT = Part::Support, panel, support, preload_support);
 
 /// Live sessions and the event feed, filtered and pausable.
 #[component]

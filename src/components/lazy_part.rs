@@ -6,23 +6,23 @@
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
-use crate::parts::{MakeView, Part, PartNotLoaded};
+use crate::parts::{Loader, MakeView, PartNotLoaded};
 use crate::settings;
 
 /// Whether a part is open for one organisation. Remembered, so a reload opens
 /// it again (and fetches it) without a click.
 #[derive(Clone, Copy)]
 pub struct PartOpen {
-    part: Part,
+    loader: Loader,
     org_id: StoredValue<String>,
     open: RwSignal<bool>,
 }
 
 impl PartOpen {
-    pub fn new(part: Part, org_id: String) -> Self {
+    pub fn new(loader: Loader, org_id: String) -> Self {
         PartOpen {
-            part,
-            open: RwSignal::new(settings::part_open(&org_id, part)),
+            loader,
+            open: RwSignal::new(settings::part_open(&org_id, loader.part)),
             org_id: StoredValue::new(org_id),
         }
     }
@@ -39,7 +39,7 @@ impl PartOpen {
     /// Opens the part, also after the next reload.
     pub fn open(&self) {
         if !self.open.get_untracked() {
-            settings::remember_part_open(&self.org_id.get_value(), self.part);
+            settings::remember_part_open(&self.org_id.get_value(), self.loader.part);
             self.open.set(true);
         }
     }
@@ -58,18 +58,19 @@ pub fn OnDemandPart(
     offer: Option<Msg>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let part = state.part;
+    let loader = state.loader;
+    let part = loader.part;
     view! {
         <Show when=move || state.is_open() fallback=move || view! {
             {offer.map(|msg| view! { <p class="hint">{i18n.t(msg)}</p> })}
             <button type="button" class="primary" data-open-part=part.name()
-                on:pointerenter=move |_| part.preload()
-                on:focus=move |_| part.preload()
+                on:pointerenter=move |_| loader.preload()
+                on:focus=move |_| loader.preload()
                 on:click=move |_| state.open()>
                 {i18n.t(label)}
             </button>
         }>
-            <LazyPart part/>
+            <LazyPart loader/>
         </Show>
     }
 }
@@ -82,13 +83,14 @@ enum Load {
 }
 
 #[component]
-pub fn LazyPart(part: Part) -> impl IntoView {
+pub fn LazyPart(loader: Loader) -> impl IntoView {
+    let part = loader.part;
     let i18n = use_i18n();
     let load = RwSignal::new(Load::Loading);
     let start = move || {
         load.set(Load::Loading);
         leptos::task::spawn_local(async move {
-            let outcome = match part.load().await {
+            let outcome = match loader.load().await {
                 Ok(make) => Load::Ready(make),
                 Err(PartNotLoaded) => Load::Failed,
             };

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 
 use crate::components::lazy_part::PartOpen;
 use crate::mqtt::params::ConnectParams;
-use crate::parts::Part;
 
 #[derive(Clone, Debug)]
 pub enum Request {
@@ -31,7 +30,7 @@ impl TestClientLink {
     /// For one organisation; the page re-creates it when the organisation changes.
     pub fn provide(org_id: String) -> Self {
         let link = TestClientLink {
-            open: PartOpen::new(Part::TestClient, org_id.clone()),
+            open: PartOpen::new(super::TEST_CLIENT, org_id.clone()),
             org_id: StoredValue::new(org_id),
             params: RwSignal::new(None),
             requests: RwSignal::new(Vec::new()),

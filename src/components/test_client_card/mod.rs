@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
+use crate::parts::{split_part, Part};
 
 mod connect_panel;
 mod context;
@@ -45,9 +46,11 @@ pub fn TestClientCard() -> impl IntoView {
     }
 }
 
+split_part!(pub(super) const TEST_CLIENT = Part::TestClient, panel, test_client, preload_test_client);
+
 /// The test client itself (`crate::parts`): the client for this organisation,
 /// then the credential form, or the connect panel once there is a credential.
-pub fn panel() -> AnyView {
+fn panel() -> AnyView {
     let link = use_test_client_link().expect("the workspace provides the test client link");
     let client = provide_test_client(link);
     // Only "has a credential or not" rebuilds the panel: a renewed token keeps
