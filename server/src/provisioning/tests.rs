@@ -117,7 +117,13 @@ async fn a_create_whose_broker_does_not_answer_keeps_its_intent_for_reconciliati
     let stack = Stack::new().await;
     stack.broker.fail(Step::Create, Fault::HangAfter);
     let p = stack.instance();
-    let err = p.create_static(ORG, &ns(), None).await.err().unwrap();
+    // Bounded by provisioning's own timeout (300 ms here), whatever the broker.
+    let answer = tokio::time::timeout(Duration::from_secs(5), p.create_static(ORG, &ns(), None));
+    let err = answer
+        .await
+        .expect("a silent broker is waited for a bounded time")
+        .err()
+        .unwrap();
     assert!(
         matches!(err, Error::Broker(BrokerError::Unavailable(_))),
         "{err}"
