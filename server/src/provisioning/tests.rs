@@ -118,7 +118,11 @@ async fn a_create_whose_broker_does_not_answer_keeps_its_intent_for_reconciliati
     stack.broker.fail(Step::Create, Fault::HangAfter);
     let p = stack.instance();
     // Bounded by provisioning's own timeout (300 ms here), whatever the broker.
-    let answer = tokio::time::timeout(Duration::from_secs(5), p.create_static(ORG, &ns(), None));
+    let namespace = ns();
+    let answer = tokio::time::timeout(
+        Duration::from_secs(5),
+        p.create_static(ORG, &namespace, None),
+    );
     let err = answer
         .await
         .expect("a silent broker is waited for a bounded time")
