@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::ca_row::{ca_file, CaRow};
+use crate::components::field::Field;
 use tillor_contract::api::{CreateJwtCredentialsRequest, JwtCredentials};
 use tillor_contract::error::{ErrorCode, FieldError};
 use tillor_contract::rules::{self, field};
@@ -150,18 +151,9 @@ pub fn JwtCredentialsCard() -> impl IntoView {
             <p class="hint">{i18n.t(Msg::JwtIntro)}</p>
             <form class="jwt-form" on:submit=on_submit novalidate>
                 <div class="field">
-                    <label for="jwt-client-id">{i18n.t(Msg::ClientIdLabel)}</label>
-                    <input
-                        id="jwt-client-id"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=client_id
-                        on:input=move |ev| client_id.set(event_target_value(&ev))
-                        aria-describedby="jwt-client-id-hint jwt-client-id-error"
-                        aria-invalid=move || field_message(field::CLIENT_ID).is_some().to_string()
-                    />
-                    <p id="jwt-client-id-hint" class="hint">{i18n.t(Msg::ClientIdHint)}</p>
-                    <p id="jwt-client-id-error" class="field-error">{move || field_message(field::CLIENT_ID)}</p>
+                    <Field id="jwt-client-id" label=Msg::ClientIdLabel hint=Msg::ClientIdHint
+                        value=client_id on_input=move |v| client_id.set(v)
+                        error=Signal::derive(move || field_message(field::CLIENT_ID))/>
                 </div>
                 <fieldset class="field">
                     <legend>{i18n.t(Msg::ExpiryLabel)}</legend>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use tillor_contract::namespace::is_valid_org_id;
 
 use crate::api::OrgSession;
+use crate::components::field::{Control, Field};
 use crate::i18n::{use_i18n, Msg};
 use crate::state::use_console;
 
@@ -51,36 +52,16 @@ pub fn OrganisationPicker() -> impl IntoView {
         <form class="organisation-picker card" on:submit=on_submit novalidate>
             <h2>{i18n.t(Msg::SettingsTitle)}</h2>
             <p class="hint">{i18n.t(Msg::SettingsHint)}</p>
-            <label for="org-id">{i18n.t(Msg::OrgIdLabel)}</label>
-            <input
-                id="org-id"
-                name="org-id"
-                autocomplete="off"
-                spellcheck="false"
-                list="known-organisations"
-                prop:value=org_id
-                on:input=move |ev| org_id.set(event_target_value(&ev))
-                aria-invalid=move || shown(org_error()).is_some().to_string()
-                aria-describedby="org-id-error"
-            />
+            <Field id="org-id" label=Msg::OrgIdLabel list="known-organisations"
+                value=org_id on_input=move |v| org_id.set(v)
+                error=Signal::derive(move || shown(org_error()).map(str::to_owned))/>
             <datalist id="known-organisations">
                 {state.config.with_value(|c| c.organisations.clone()).into_iter()
                     .map(|o| view! { <option value=o/> }).collect_view()}
             </datalist>
-            <p id="org-id-error" class="field-error">{move || shown(org_error())}</p>
-            <label for="api-key">{i18n.t(Msg::ApiKeyLabel)}</label>
-            <input
-                id="api-key"
-                name="api-key"
-                type="password"
-                autocomplete="off"
-                spellcheck="false"
-                prop:value=api_key
-                on:input=move |ev| api_key.set(event_target_value(&ev))
-                aria-invalid=move || shown(key_error()).is_some().to_string()
-                aria-describedby="api-key-error"
-            />
-            <p id="api-key-error" class="field-error">{move || shown(key_error())}</p>
+            <Field id="api-key" label=Msg::ApiKeyLabel control=Control::Password
+                value=api_key on_input=move |v| api_key.set(v)
+                error=Signal::derive(move || shown(key_error()).map(str::to_owned))/>
             <label class="checkbox">
                 <input type="checkbox" id="remember-key" prop:checked=remember
                     on:change=move |ev| remember.set(event_target_checked(&ev))/>

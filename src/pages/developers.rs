@@ -9,6 +9,7 @@ use tillor_contract::rules::{self, field};
 use crate::action::Submit;
 use crate::api::{self, ApiError};
 use crate::components::connections_card::SessionsChanged;
+use crate::components::field::Field;
 use crate::components::test_client_card::TestClientLink;
 use crate::components::{
     ConnectionsCard, ContextBar, CredentialAction, CredentialActionDialog, ErrorNotice,
@@ -222,18 +223,14 @@ fn StaticCredentialsSection() -> impl IntoView {
             </div>
             <p class="hint">{i18n.t(Msg::StaticIntro)}</p>
             <form class="static-form" on:submit=on_create novalidate>
-                <label for="static-name">{i18n.t(Msg::NameLabel)}</label>
-                <div class="inline">
-                    <input id="static-name" autocomplete="off" maxlength=rules::NAME_MAX_CHARS
-                        prop:value=name
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                        aria-describedby="static-name-error"
-                        aria-invalid=move || name_message().is_some().to_string()/>
-                    <button type="submit" class="primary" disabled=move || create.pending()>
-                        {move || if create.pending() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateStatic)() }}
-                    </button>
-                </div>
-                <p id="static-name-error" class="field-error">{name_message}</p>
+                <Field id="static-name" label=Msg::NameLabel maxlength=rules::NAME_MAX_CHARS
+                    value=name on_input=move |v| name.set(v)
+                    error=Signal::derive(name_message)
+                    beside=std::sync::Arc::new(move || view! {
+                        <button type="submit" class="primary" disabled=move || create.pending()>
+                            {move || if create.pending() { i18n.t(Msg::Working)() } else { i18n.t(Msg::CreateStatic)() }}
+                        </button>
+                    }.into_any())/>
             </form>
             {move || create_error.get().filter(|e| e.field().is_none())
                 .map(|e| view! { <ErrorNotice error=e doing=Doing::Creating/> })}

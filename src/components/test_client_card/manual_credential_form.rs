@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::context::use_test_client;
+use crate::components::field::{Control, Field};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::state::use_console;
@@ -38,12 +39,10 @@ pub fn ManualCredentialForm() -> impl IntoView {
     view! {
         <p class="hint">{i18n.t(Msg::TestClientIntro)}</p>
         <form class="manual-credential" on:submit=on_submit>
-            <label for="tc-user">{i18n.t(Msg::ColUserName)}</label>
-            <input id="tc-user" autocomplete="off" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
-            <label for="tc-client-id">{i18n.t(Msg::ColClientId)}</label>
-            <input id="tc-client-id" autocomplete="off" prop:value=client_id on:input=move |ev| client_id.set(event_target_value(&ev))/>
-            <label for="tc-password">{i18n.t(Msg::PasswordLabel)}</label>
-            <input id="tc-password" type="password" autocomplete="off" prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+            <Field id="tc-user" label=Msg::ColUserName value=user on_input=move |v| user.set(v)/>
+            <Field id="tc-client-id" label=Msg::ColClientId value=client_id on_input=move |v| client_id.set(v)/>
+            <Field id="tc-password" label=Msg::PasswordLabel control=Control::Password
+                value=password on_input=move |v| password.set(v)/>
             <button type="submit" class="secondary">{i18n.t(Msg::UseCredential)}</button>
         </form>
     }

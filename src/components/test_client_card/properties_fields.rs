@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::context::use_test_client;
+use crate::components::field::{Control, Field};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertiesInput;
@@ -32,11 +33,9 @@ pub fn PropertiesFields(
                      suffix: &'static str,
                      get: fn(&PropertiesInput) -> String,
                      set: fn(&mut PropertiesInput, String)| {
-        let field = format!("{id}-{suffix}");
         view! {
-            <label for=field.clone()>{i18n.t(label)}</label>
-            <input id=field autocomplete="off" prop:value=move || input.with(get)
-                on:input=move |ev| input.update(|i| set(i, event_target_value(&ev)))/>
+            <Field id=format!("{id}-{suffix}") label value=Signal::derive(move || input.with(get))
+                on_input=move |v| input.update(|i| set(i, v))/>
         }
     };
     view! {
@@ -54,9 +53,9 @@ pub fn PropertiesFields(
                 {text(Msg::MessageExpiry, "message-expiry", |i| i.message_expiry.clone(), |i, v| i.message_expiry = v)}
                 {text(Msg::ResponseTopic, "response-topic", |i| i.response_topic.clone(), |i, v| i.response_topic = v)}
                 {text(Msg::CorrelationData, "correlation-data", |i| i.correlation_data.clone(), |i, v| i.correlation_data = v)}
-                <label for=format!("{id}-user-properties")>{i18n.t(Msg::UserProperties)}</label>
-                <textarea id=format!("{id}-user-properties") rows="2" prop:value=move || input.with(|i| i.user_properties.clone())
-                    on:input=move |ev| input.update(|i| i.user_properties = event_target_value(&ev))></textarea>
+                <Field id=format!("{id}-user-properties") label=Msg::UserProperties control=Control::Lines(2)
+                    value=Signal::derive(move || input.with(|i| i.user_properties.clone()))
+                    on_input=move |v| input.update(|i| i.user_properties = v)/>
                 </div>
                 <p class="field-error" data-field-error=format!("{id}-properties")>{problem}</p>
             </details>

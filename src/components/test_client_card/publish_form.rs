@@ -4,6 +4,7 @@ use super::context::{use_prefs, use_test_client};
 use super::properties_fields::PropertiesFields;
 use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
+use crate::components::field::{Control, Field};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::Status;
 use crate::mqtt::packet::Protocol;
@@ -108,9 +109,9 @@ pub fn PublishForm() -> impl IntoView {
                 </label>
             </Show>
             <TopicInput field=topic id="tc-pub-topic" label=Msg::PublishTopicLabel/>
-            <label for="tc-payload">{i18n.t(Msg::PayloadLabel)}</label>
-            <textarea id="tc-payload" rows="3" prop:value=payload on:input=move |ev| payload.set(event_target_value(&ev))></textarea>
-            <p class="field-error">{move || json_error.get().map(|e| format!("JSON: {e}"))}</p>
+            <Field id="tc-payload" label=Msg::PayloadLabel control=Control::Lines(3)
+                value=payload on_input=move |v| payload.set(v)
+                error=Signal::derive(move || json_error.get().map(|e| format!("JSON: {e}")))/>
             <PropertiesFields input=properties id="tc-pub"/>
             <div class="inline">
                 <label class="checkbox"><input type="checkbox" id="tc-json" prop:checked=json on:change=move |ev| json.set(event_target_checked(&ev))/>"JSON"</label>

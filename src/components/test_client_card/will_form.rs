@@ -9,6 +9,7 @@ use super::context::use_test_client;
 use super::properties_fields::PropertiesFields;
 use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
+use crate::components::field::Field;
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertiesInput;
@@ -59,9 +60,7 @@ pub fn WillForm() -> impl IntoView {
                 {i18n.t(Msg::WillOn)}
             </label>
             <TopicInput field=topic id="tc-will-topic" label=Msg::WillTopicLabel/>
-            <label for="tc-will-payload">{i18n.t(Msg::WillPayload)}</label>
-            <input id="tc-will-payload" autocomplete="off" prop:value=payload
-                on:input=move |ev| payload.set(event_target_value(&ev))/>
+            <Field id="tc-will-payload" label=Msg::WillPayload value=payload on_input=move |v| payload.set(v)/>
             <div class="inline">
                 <QosSelect qos id="tc-will-qos"/>
                 <label class="checkbox">
