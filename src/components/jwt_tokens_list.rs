@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use tillor_contract::api::JwtToken;
 
+use crate::action::Submit;
 use crate::api::{self, ApiError};
 use crate::components::connections_card::SessionsChanged;
 use crate::components::error_notice::ErrorNotice;
@@ -50,14 +51,19 @@ pub fn JwtTokensList(
     };
     let asking = RwSignal::new(None::<Ask>);
     let error = RwSignal::new(None::<ApiError>);
+    // Keyed by what is revoked: a token's id, or its clientId for all of them.
+    let revocations = Submit::<String>::new();
     let confirm = Callback::new(move |ask: Ask| {
         asking.set(None);
-        let Some(session) = state.session.get_untracked() else {
-            return;
+        let target = state.request_target();
+        let key = if ask.all {
+            ask.token.client_id.clone()
+        } else {
+            ask.token.jti.clone()
         };
-        let base = state.api_base();
-        leptos::task::spawn_local(async move {
-            let outcome = if ask.all {
+        let request = async move {
+            let (base, session) = target?;
+            if ask.all {
                 api::revoke_client_id(&base, &session, &ask.token.client_id)
                     .await
                     .map(|r| r.jtis)
@@ -65,25 +71,25 @@ pub fn JwtTokensList(
                 api::revoke_jwt(&base, &session, &ask.token.jti)
                     .await
                     .map(|()| vec![ask.token.jti.clone()])
-            };
+            }
+        };
+        revocations.send_for(key, request, move |outcome| {
             match outcome {
                 Ok(jtis) => {
-                    error.try_set(None);
+                    error.set(None);
                     // The test client need not wait for the feed to say so.
                     if let Some(tc) = test_client {
                         jtis.iter().for_each(|jti| tc.token_revoked(jti));
                     }
                 }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
+                Err(e) => error.set(Some(e)),
             }
-            revoked_now.try_update(|n| *n += 1);
+            revoked_now.update(|n| *n += 1);
         });
     });
     view! {
         <h3>{i18n.t(Msg::TokensHeading)}</h3>
-        {move || error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Deleting/> })}
+        {move || error.get().map(|e| view! { <ErrorNotice error=e doing=Doing::Revoking/> })}
         {move || match tokens.get() {
             None => ().into_any(),
             Some(Ok(list)) if list.is_empty() => {

@@ -87,6 +87,8 @@ pub enum Doing {
     Loading,
     Creating,
     Deleting,
+    Rotating,
+    Revoking,
 }
 
 /// What the user reads for an API failure: the console's own words for each
@@ -95,7 +97,10 @@ pub fn api_error_text(lang: Language, error: &ApiError, doing: Doing) -> String 
     let hint = match error.status() {
         Some(401) => Some(Msg::Hint401),
         Some(403) => Some(Msg::Hint403),
-        Some(404) if doing == Doing::Deleting => Some(Msg::Hint404Delete),
+        // Gone already: another tab or person acted first.
+        Some(404) if matches!(doing, Doing::Deleting | Doing::Rotating | Doing::Revoking) => {
+            Some(Msg::Hint404Delete)
+        }
         Some(s) if s >= 500 => Some(Msg::Hint5xx),
         _ => None,
     };
