@@ -370,6 +370,7 @@ impl Translation for En {
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", local_time(*expires_at_ms, Language::En)),
             Step::WillOutsideNamespace { topic } => format!("Not connected: the last will goes to {topic}, outside your organisation's namespace. The broker would accept it at connect and drop it later without a word. Choose a topic below the prefix."),
+            Step::WillPropertiesInvalid(problem) => format!("Not connected: the last will's MQTT 5 properties cannot be used. {} A will is sent exactly as shown or not at all: correct the field, or empty it.", self.property_problem(problem)),
         }
     }
 

@@ -370,6 +370,7 @@ impl Translation for Nl {
             Step::NotRetrying(StopReason::Requested) => String::new(),
             Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", local_time(*expires_at_ms, Language::Nl)),
             Step::WillOutsideNamespace { topic } => format!("Niet verbonden: de laatste wil gaat naar {topic}, buiten de namespace van uw organisatie. De broker zou hem bij het verbinden aannemen en later zonder melding laten vallen. Kies een topic onder het prefix."),
+            Step::WillPropertiesInvalid(problem) => format!("Niet verbonden: de MQTT 5-eigenschappen van de laatste wil zijn niet bruikbaar. {} Een wil wordt precies zo verstuurd als hij hier staat, of helemaal niet: verbeter het veld, of maak het leeg.", self.property_problem(problem)),
         }
     }
 

@@ -4,7 +4,7 @@
 //! is tested natively.
 
 use super::packet::properties::id;
-use super::packet::{Properties, Value};
+use super::packet::{Properties, Protocol, Value};
 
 /// What the user typed. Empty fields are left out of the packet.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,6 +34,18 @@ pub enum PropertyProblem {
 }
 
 impl PropertiesInput {
+    /// What a message typed with these fields carries under `protocol`:
+    /// exactly the properties shown, or why they cannot be. The one check
+    /// for a publish and a will, so either is sent as shown or not at all.
+    /// Under 3.1.1 none are sent (the fields keep their values, hidden), so
+    /// their mistakes do not count.
+    pub fn for_protocol(&self, protocol: Protocol) -> Result<Properties, PropertyProblem> {
+        match protocol {
+            Protocol::V5 => self.to_properties(),
+            Protocol::V311 => Ok(Properties::default()),
+        }
+    }
+
     pub fn to_properties(&self) -> Result<Properties, PropertyProblem> {
         let mut p = Properties::default();
         if self.utf8 {
@@ -148,5 +160,19 @@ mod tests {
             wildcard.to_properties(),
             Err(PropertyProblem::ResponseTopicWildcard)
         );
+    }
+
+    #[test]
+    fn properties_that_do_not_parse_hold_a_message_back_under_mqtt_5_only() {
+        let soon = PropertiesInput {
+            will_delay: "soon".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            soon.for_protocol(Protocol::V5),
+            Err(PropertyProblem::NotSeconds { .. })
+        ));
+        // Not sent under 3.1.1, so not checked either.
+        assert_eq!(soon.for_protocol(Protocol::V311), Ok(Properties::default()));
     }
 }

@@ -3,6 +3,7 @@
 //! the outcome is decided here, never read back from a translation.
 
 use super::packet::{Properties, Protocol};
+use super::properties_input::PropertyProblem;
 use super::qos::Qos;
 use super::retry::StopReason;
 use super::session::Reason;
@@ -104,6 +105,8 @@ pub enum Step {
     WillOutsideNamespace {
         topic: String,
     },
+    /// Not connected: the will's MQTT 5 properties do not parse.
+    WillPropertiesInvalid(PropertyProblem),
 }
 
 /// What most likely ended a connection, decided once, where the facts are:
@@ -188,7 +191,10 @@ impl Step {
                     Warning
                 }
             }
-            Step::Timeout(_) | Step::Protocol(_) | Step::WillOutsideNamespace { .. } => Failed,
+            Step::Timeout(_)
+            | Step::Protocol(_)
+            | Step::WillOutsideNamespace { .. }
+            | Step::WillPropertiesInvalid(_) => Failed,
             Step::TransportError | Step::Reconnecting { .. } => Warning,
             Step::Closed {
                 cause: CloseCause::Requested,
@@ -245,6 +251,7 @@ impl Step {
             Step::NotRetrying(StopReason::Revoked) => "stopped-token-revoked",
             Step::TokenRenewed { .. } => "token-renewed",
             Step::WillOutsideNamespace { .. } => "will-outside-namespace",
+            Step::WillPropertiesInvalid(_) => "will-properties-invalid",
         }
     }
 }

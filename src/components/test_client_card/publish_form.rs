@@ -7,7 +7,6 @@ use super::topic_input::{TopicField, TopicInput};
 use crate::components::field::{Control, Field};
 use crate::i18n::{use_i18n, Msg};
 use crate::mqtt::client::Status;
-use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertiesInput;
 use crate::mqtt::qos::Qos;
 use crate::mqtt::session::Outgoing;
@@ -29,10 +28,8 @@ pub fn PublishForm() -> impl IntoView {
     let properties = RwSignal::new(PropertiesInput::default());
     let error = RwSignal::new(None::<String>);
     let refused = move || !topic.findings.with(Vec::is_empty);
-    // Under 3.1.1 no properties are sent, so their mistakes do not block.
-    let bad_properties = move || {
-        client.protocol().get() == Protocol::V5 && properties.with(|p| p.to_properties().is_err())
-    };
+    let bad_properties =
+        move || properties.with(|p| p.for_protocol(client.protocol().get()).is_err());
     let json_error = Signal::derive(move || {
         json.get()
             .then(|| {
@@ -62,13 +59,13 @@ pub fn PublishForm() -> impl IntoView {
             payload: sent.payload.clone().into_bytes(),
             qos: sent.qos,
             retain: sent.retain,
-            // Only what goes on the wire, so the log shows what was sent: the
-            // fields keep their values, hidden, under 3.1.1.
-            properties: match client.protocol().get_untracked() {
-                Protocol::V5 => properties
-                    .with_untracked(PropertiesInput::to_properties)
-                    .unwrap_or_default(),
-                Protocol::V311 => Default::default(),
+            // Only what goes on the wire, so the log shows what was sent (the
+            // button is disabled while the properties do not parse).
+            properties: match properties
+                .with_untracked(|p| p.for_protocol(client.protocol().get_untracked()))
+            {
+                Ok(properties) => properties,
+                Err(_) => return,
             },
         });
         if result.is_ok() && prefs.remember_publishes.get_untracked() {

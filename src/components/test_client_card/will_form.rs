@@ -11,7 +11,6 @@ use super::qos_select::QosSelect;
 use super::topic_input::{TopicField, TopicInput};
 use crate::components::field::Field;
 use crate::i18n::{use_i18n, Msg};
-use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertiesInput;
 use crate::mqtt::qos::Qos;
 use crate::mqtt::session::{Will, WillChoice};
@@ -27,26 +26,22 @@ pub fn WillForm() -> impl IntoView {
     let retain = RwSignal::new(false);
     let properties = RwSignal::new(PropertiesInput::default());
     Effect::new(move |_| {
-        // Under 3.1.1 the properties are not sent, so a mistake in them
-        // does not hold the will back.
-        let props = match client.protocol().get() {
-            Protocol::V5 => properties
-                .with(PropertiesInput::to_properties)
-                .unwrap_or_default(),
-            Protocol::V311 => Default::default(),
-        };
+        let props = properties.with(|p| p.for_protocol(client.protocol().get()));
         let choice = if !on.get() {
             WillChoice::None
         } else if !topic.findings.with(Vec::is_empty) {
             WillChoice::OutsideNamespace(topic.full.get())
         } else {
-            WillChoice::Will(Will {
-                topic: topic.full.get(),
-                payload: payload.get().into_bytes(),
-                qos: qos.get(),
-                retain: retain.get(),
-                properties: props,
-            })
+            match props {
+                Err(problem) => WillChoice::BadProperties(problem),
+                Ok(properties) => WillChoice::Will(Will {
+                    topic: topic.full.get(),
+                    payload: payload.get().into_bytes(),
+                    qos: qos.get(),
+                    retain: retain.get(),
+                    properties,
+                }),
+            }
         };
         client.set_will(choice);
     });

@@ -305,6 +305,14 @@ impl MqttClient {
                 self.fail_check();
                 return;
             }
+            // A will is sent as the form shows it or not at all: never with
+            // the properties quietly left out.
+            WillChoice::BadProperties(problem) => {
+                self.step(Step::WillPropertiesInvalid(problem));
+                self.status.set(Status::Closed);
+                self.fail_check();
+                return;
+            }
         };
         let options = ConnectOptions {
             protocol: self.protocol.get_untracked(),

@@ -3,6 +3,7 @@
 
 use crate::mqtt::packet::properties::id;
 use crate::mqtt::packet::{Properties, Protocol, SubOptions};
+use crate::mqtt::properties_input::PropertyProblem;
 use crate::mqtt::qos::Qos;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,14 +16,17 @@ pub struct Will {
     pub properties: Properties,
 }
 
-/// The will the user chose: none, one, or one the namespace guard refuses
-/// (its full topic).
+/// The will the user chose: none, one, or one that cannot be sent as shown.
+/// Nothing is connected with a will that differs from what the form shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum WillChoice {
     #[default]
     None,
     Will(Will),
+    /// The namespace guard refuses its topic (the full topic).
     OutsideNamespace(String),
+    /// Its MQTT 5 properties do not parse (a will delay of "soon").
+    BadProperties(PropertyProblem),
 }
 
 #[derive(Clone, PartialEq, Eq)]

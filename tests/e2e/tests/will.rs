@@ -1,6 +1,7 @@
 //! The test client's last will in headless Chromium against the real stack:
 //! cut off by support, its will reaches an observer (mosquitto_sub); a will
-//! topic outside the namespace is refused before connecting.
+//! topic outside the namespace, or MQTT 5 will properties that do not parse,
+//! are refused before connecting.
 
 mod support;
 
@@ -35,6 +36,15 @@ async fn the_test_clients_will_reaches_an_observer_when_support_cuts_it_off() {
         client.wait_for_step("will-outside-namespace").await;
         assert_eq!(client.status().await, "closed");
         b.screenshot("test-client-will-refused").await;
+
+        // Properties that do not parse (MQTT 5, the default): refused before
+        // CONNECT too, never sent without them.
+        client.set_will_topic("status/console", true).await;
+        client.set_will_delay("soon").await;
+        client.connect().await;
+        client.wait_for_step("will-properties-invalid").await;
+        assert_eq!(client.status().await, "closed");
+        client.set_will_delay("").await;
 
         // Inside: connected with the will; support's Disconnect sends it.
         client.set_will_topic("status/console", true).await;

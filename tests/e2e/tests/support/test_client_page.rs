@@ -258,6 +258,17 @@ impl TestClientPage {
         self.0.type_into("#tc-will-topic", topic).await;
     }
 
+    /// The will's MQTT 5 delay, as typed (the will form is open).
+    pub async fn set_will_delay(&self, delay: &str) {
+        let open = "return document.querySelector('[data-properties=tc-will]').open";
+        if !self.0.holds(open).await {
+            self.0.click("[data-properties=tc-will] summary").await;
+        }
+        self.0
+            .set_value("#tc-will-will-delay", delay, "input")
+            .await;
+    }
+
     pub async fn type_full_filter(&self, filter: &str) {
         self.0.toggle(".subscribe-form label.checkbox input").await;
         self.0.type_into("#tc-sub-filter", filter).await;
