@@ -7,7 +7,7 @@
 //! without a browser. It speaks `packet::Packet`, one shape for both versions;
 //! the protocol only decides the bytes and which MQTT 5 rules apply.
 //!
-//! This file is longer than most (some 470 lines) on purpose: it is the one
+//! This file is longer than most on purpose: it is the one
 //! state machine, and every transition (CONNACK, acknowledgements in both
 //! directions, flow control, keep-alive, timeouts) reads best beside the
 //! others. What the user asks of it (subscribe, publish...) is in

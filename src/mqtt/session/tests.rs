@@ -1,5 +1,5 @@
 //! The session's rules, as byte-commented packets in and out. Longer than
-//! most files (some 560 lines) on purpose: it is the one spec of the one state
+//! most files on purpose: it is the one spec of the one state
 //! machine, 3.1.1 first and MQTT 5 in its own module below.
 
 use super::*;
