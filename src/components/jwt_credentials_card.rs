@@ -15,7 +15,7 @@ use crate::components::jwt_tokens_list::JwtTokensList;
 use crate::components::snippet_list::SnippetList;
 use crate::components::test_client_card::use_test_client_link;
 use crate::components::value_row::ValueRow;
-use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
+use crate::i18n::{self, use_i18n, Doing, Msg};
 use crate::mqtt::params::{ConnectParams, CredentialKind};
 use crate::snippets::SnippetParams;
 use crate::state::use_console;
@@ -105,20 +105,12 @@ pub fn JwtCredentialsCard() -> impl IntoView {
 
     // An error is shown at the field it names (the server's 400 or our own check).
     let field_message = move |name: &str| -> Option<String> {
-        let lang = i18n.0.get();
         let own = match name {
             field::EXPIRES_IN_SECONDS => expiry().err(),
             _ => client_id_check().err(),
         };
-        if let Some(e) = own.filter(|_| submitted.get()) {
-            return Some(field_error_text(lang, e.code, e.min, e.max));
-        }
-        error.with(|e| match e {
-            Some(ApiError::Api { detail, .. }) if detail.field.as_deref() == Some(name) => {
-                Some(field_error_text(lang, detail.code, detail.min, detail.max))
-            }
-            _ => None,
-        })
+        let own = own.filter(|_| submitted.get());
+        error.with(|e| i18n::field_message(i18n.0.get(), own, e.as_ref(), name))
     };
     let general_error = move || error.get().filter(|e| e.field().is_none());
 

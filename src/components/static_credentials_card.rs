@@ -16,7 +16,7 @@ use crate::components::{
     CredentialAction, CredentialActionDialog, ErrorNotice, RevealOnceDialog, StaticCredentialsTable,
 };
 use crate::fetched::Fetched;
-use crate::i18n::{field_error_text, use_i18n, Doing, Msg};
+use crate::i18n::{self, use_i18n, Doing, Msg};
 use crate::state::use_console;
 
 /// The organisation's static credentials: list, create (then the reveal-once
@@ -89,16 +89,8 @@ pub fn StaticCredentialsCard() -> impl IntoView {
         );
     };
     let name_message = move || {
-        let lang = i18n.0.get();
-        if let Some(e) = name_error().filter(|_| submitted.get()) {
-            return Some(field_error_text(lang, e.code, e.min, e.max));
-        }
-        create_error.with(|e| match e {
-            Some(ApiError::Api { detail, .. }) if detail.field.as_deref() == Some(field::NAME) => {
-                Some(field_error_text(lang, detail.code, detail.min, detail.max))
-            }
-            _ => None,
-        })
+        let own = name_error().filter(|_| submitted.get());
+        create_error.with(|e| i18n::field_message(i18n.0.get(), own, e.as_ref(), field::NAME))
     };
     let close_reveal = Callback::new(move |_| {
         // Dropping the value removes the password from every signal and, with the

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use tillor_contract::config::Language;
-use tillor_contract::error::ErrorCode;
+use tillor_contract::error::{ErrorCode, FieldError};
 use tillor_contract::namespace::Finding;
 
 use crate::api::ApiError;
@@ -74,6 +74,25 @@ pub fn field_error_text(
         (Some(min), Some(max)) => format!("{base} ({min}–{max})"),
         (None, Some(max)) => format!("{base} (max. {max})"),
         _ => base.to_owned(),
+    }
+}
+
+/// What a form field shows: the console's own check, once the form was
+/// sent, else the server's 400 when it names this field.
+pub fn field_message(
+    lang: Language,
+    own: Option<FieldError>,
+    answer: Option<&ApiError>,
+    field: &str,
+) -> Option<String> {
+    if let Some(e) = own {
+        return Some(field_error_text(lang, e.code, e.min, e.max));
+    }
+    match answer {
+        Some(ApiError::Api { detail, .. }) if detail.field.as_deref() == Some(field) => {
+            Some(field_error_text(lang, detail.code, detail.min, detail.max))
+        }
+        _ => None,
     }
 }
 
