@@ -10,14 +10,12 @@ use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::translation::{close_text, limits, protocol, reason_suffix, Msg, Translation};
+use super::step_text::StepWording;
+use super::translation::{protocol, Msg, Translation};
 use crate::format::local_time;
 use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertyProblem;
-use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::{ConnackCode, Reason};
-use crate::mqtt::steps::{CloseCause, Step};
-use crate::mqtt::url::UrlProblem;
 
 pub struct En;
 
@@ -320,57 +318,47 @@ impl Translation for En {
         }
     }
 
-    fn step(&self, step: &Step) -> String {
-        match step {
-            Step::UrlRefused(UrlProblem::MixedContent) => "Refused before connecting: this page is https, so the browser blocks ws:// (mixed content). Use the broker's wss:// URL.".into(),
-            Step::UrlRefused(UrlProblem::NotWebSocket { scheme }) => format!("Not a WebSocket URL ({scheme}://): a browser connects only over ws:// or wss://. mqtt:// is for integrations."),
-            Step::UrlRefused(UrlProblem::Fragment) => "A WebSocket URL cannot have a # part: leave out everything from the #.".into(),
-            Step::UrlRefused(UrlProblem::Empty) => "No broker URL configured (brokerWsUrl).".into(),
-            Step::Opening { url } => format!("Opening WebSocket to {url} (subprotocol mqtt)…"),
-            Step::Opened { url, protocol, in_worker } => format!("WebSocket open: {url}, subprotocol {protocol} ({})", if *in_worker { "in a worker" } else { "on the page: the host page allows no worker" }),
-            Step::OpenFailed(e) => format!("WebSocket could not open: {e}"),
-            Step::ConnectSent { client_id, user_name } => {
-                let user = if user_name.is_empty() { self.text(Msg::EmptyUser) } else { user_name };
-                format!("CONNECT sent: client id {client_id}, username {user} (the password is not shown)")
-            }
-            Step::Connack(Ok(())) => "CONNACK 0: connected".into(),
-            Step::Connack(Err(reason)) => self.connack(reason),
-            Step::BrokerLimits(properties) => format!("The broker's limits (CONNACK): {}", limits(properties)),
-            Step::Subscribed { filter, reason, predicted_allowed } => match (reason.granted(), predicted_allowed) {
-                (Some(q), true) => format!("SUBACK {filter}: granted QoS {}", q.as_u8()),
-                (Some(q), false) => format!("SUBACK {filter}: granted QoS {} (the console predicted a refusal)", q.as_u8()),
-                (None, true) => format!("SUBACK {filter}: refused ({})", reason.describe()),
-                (None, false) => format!("SUBACK {filter}: refused ({}), as predicted: outside the namespace", reason.describe()),
-            },
-            Step::Published { topic, qos, predicted_allowed: true, .. } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
-            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V311 } => format!("PUBLISH {topic} (QoS {}) sent outside the namespace: under MQTT 3.1.1 Mosquitto drops it silently (QoS 1 still gets a PUBACK, but nobody receives it); TBMQ disconnects.", qos.as_u8()),
-            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V5 } => format!("PUBLISH {topic} (QoS {}) sent outside the namespace: under MQTT 5 the broker answers QoS 1 and 2 with reason code 0x87; QoS 0 has no answer and is dropped.", qos.as_u8()),
-            Step::Delivered { packet_id, reason, predicted_allowed } => match (reason.is_failure(), predicted_allowed) {
-                (false, _) if reason.code == 0 => format!("Acknowledged by the broker (packet {packet_id})"),
-                (false, _) => format!("Acknowledged by the broker (packet {packet_id}, {})", reason.describe()),
-                (true, true) => format!("Refused by the broker (packet {packet_id}, {}), although the console predicted it was allowed", reason.describe()),
-                (true, false) => format!("Refused by the broker (packet {packet_id}, {}), as predicted: outside the namespace", reason.describe()),
-            },
-            Step::ServerDisconnect { reason, cause: CloseCause::TokenExpired } => format!("{} {}", self.server_disconnect(reason), self.text(Msg::TokenExpiredRenew)),
-            Step::ServerDisconnect { reason, .. } => self.server_disconnect(reason),
-            Step::Timeout(what) => format!("No {what} in time: the connection is dead."),
-            Step::Protocol(why) => format!("Protocol error: {why}"),
-            Step::TransportError => "WebSocket error (the browser gives no details; see the close code below).".into(),
-            Step::Closed { cause: CloseCause::Requested, .. } => "Connection closed as you asked.".into(),
-            Step::Closed { code, reason, cause: CloseCause::TokenExpired } => format!("Disconnected ({}). {}{}", close_text(self, *code), self.text(Msg::TokenExpiredRenew), reason_suffix(reason)),
-            Step::Closed { code, reason, cause: CloseCause::ByBroker } => format!("The broker closed the connection ({}). Usually: the same client id connected elsewhere (another tab or a running integration) and took over this session, or the credentials were deleted.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, cause: CloseCause::CertificateNotTrusted } => format!("The secure WebSocket did not open ({}). Most likely this browser does not trust the broker's certificate: it is signed by a private CA. Download the CA certificate (next to the broker URL), trust it in the browser or the system (Chromium: Settings › Privacy and security › Security › Manage certificates › Authorities › Import; Linux: certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n tillor -i tillor-local-ca.pem), then connect again. A wrong host or port fails the same way.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, cause: CloseCause::Other } => format!("Connection closed ({}).{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Reconnecting { attempt, in_ms } => format!("Reconnecting in {} s (attempt {attempt}); subscriptions are requested again afterwards.", in_ms / 1000),
-            Step::NotRetrying(StopReason::Refused) => "Not retried: the broker refused these credentials; retrying would not help.".into(),
-            Step::NotRetrying(StopReason::TokenExpired) => "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.".into(),
-            Step::NotRetrying(StopReason::TakenOver) => "Not retried: the broker said another connection with this client id took over. Close that connection, or use another client id, then connect again.".into(),
-            Step::NotRetrying(StopReason::TakeoverLoop) => "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.".into(),
-            Step::NotRetrying(StopReason::Revoked) => "Cut off and not retried: the test client's token was revoked (Active tokens). The broker refuses it from now on; create a new token and use that.".into(),
-            Step::NotRetrying(StopReason::Requested) => String::new(),
-            Step::TokenRenewed { expires_at_ms } => format!("New JWT for the same client id, valid until {}; reconnecting and requesting the subscriptions again.", local_time(*expires_at_ms, Language::En)),
-            Step::WillOutsideNamespace { topic } => format!("Not connected: the last will goes to {topic}, outside your organisation's namespace. The broker would accept it at connect and drop it later without a word. Choose a topic below the prefix."),
-            Step::WillPropertiesInvalid(problem) => format!("Not connected: the last will's MQTT 5 properties cannot be used. {} A will is sent exactly as shown or not at all: correct the field, or empty it.", self.property_problem(problem)),
+    fn step_wording(&self, wording: StepWording) -> &'static str {
+        match wording {
+            StepWording::UrlMixedContent => "Refused before connecting: this page is https, so the browser blocks ws:// (mixed content). Use the broker's wss:// URL.",
+            StepWording::UrlNotWebSocket => "Not a WebSocket URL ({scheme}://): a browser connects only over ws:// or wss://. mqtt:// is for integrations.",
+            StepWording::UrlFragment => "A WebSocket URL cannot have a # part: leave out everything from the #.",
+            StepWording::UrlEmpty => "No broker URL configured (brokerWsUrl).",
+            StepWording::Opening => "Opening WebSocket to {url} (subprotocol mqtt)…",
+            StepWording::OpenedInWorker => "WebSocket open: {url}, subprotocol {protocol} (in a worker)",
+            StepWording::OpenedOnPage => "WebSocket open: {url}, subprotocol {protocol} (on the page: the host page allows no worker)",
+            StepWording::OpenFailed => "WebSocket could not open: {error}",
+            StepWording::ConnectSent => "CONNECT sent: client id {client_id}, username {user} (the password is not shown)",
+            StepWording::ConnackAccepted => "CONNACK 0: connected",
+            StepWording::BrokerLimits => "The broker's limits (CONNACK): {limits}",
+            StepWording::SubscriptionGranted => "SUBACK {filter}: granted QoS {qos}",
+            StepWording::SubscriptionGrantedUnpredicted => "SUBACK {filter}: granted QoS {qos} (the console predicted a refusal)",
+            StepWording::SubscriptionRefused => "SUBACK {filter}: refused ({reason})",
+            StepWording::SubscriptionRefusedPredicted => "SUBACK {filter}: refused ({reason}), as predicted: outside the namespace",
+            StepWording::Published => "PUBLISH {topic} (QoS {qos})",
+            StepWording::PublishedOutsideV311 => "PUBLISH {topic} (QoS {qos}) sent outside the namespace: under MQTT 3.1.1 Mosquitto drops it silently (QoS 1 still gets a PUBACK, but nobody receives it); TBMQ disconnects.",
+            StepWording::PublishedOutsideV5 => "PUBLISH {topic} (QoS {qos}) sent outside the namespace: under MQTT 5 the broker answers QoS 1 and 2 with reason code 0x87; QoS 0 has no answer and is dropped.",
+            StepWording::Acknowledged => "Acknowledged by the broker (packet {packet})",
+            StepWording::AcknowledgedWithReason => "Acknowledged by the broker (packet {packet}, {reason})",
+            StepWording::DeliveryRefusedUnpredicted => "Refused by the broker (packet {packet}, {reason}), although the console predicted it was allowed",
+            StepWording::DeliveryRefusedPredicted => "Refused by the broker (packet {packet}, {reason}), as predicted: outside the namespace",
+            StepWording::Timeout => "No {what} in time: the connection is dead.",
+            StepWording::ProtocolError => "Protocol error: {why}",
+            StepWording::TransportError => "WebSocket error (the browser gives no details; see the close code below).",
+            StepWording::ClosedAsAsked => "Connection closed as you asked.",
+            StepWording::ClosedTokenExpired => "Disconnected ({close}). {renew}{suffix}",
+            StepWording::ClosedByBroker => "The broker closed the connection ({close}). Usually: the same client id connected elsewhere (another tab or a running integration) and took over this session, or the credentials were deleted.{suffix}",
+            StepWording::ClosedCertificateNotTrusted => "The secure WebSocket did not open ({close}). Most likely this browser does not trust the broker's certificate: it is signed by a private CA. Download the CA certificate (next to the broker URL), trust it in the browser or the system (Chromium: Settings › Privacy and security › Security › Manage certificates › Authorities › Import; Linux: certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n tillor -i tillor-local-ca.pem), then connect again. A wrong host or port fails the same way.{suffix}",
+            StepWording::ClosedOther => "Connection closed ({close}).{suffix}",
+            StepWording::Reconnecting => "Reconnecting in {seconds} s (attempt {attempt}); subscriptions are requested again afterwards.",
+            StepWording::NotRetryingRefused => "Not retried: the broker refused these credentials; retrying would not help.",
+            StepWording::NotRetryingTokenExpired => "Not retried: the token has expired. Use ‘Renew JWT & reconnect’.",
+            StepWording::NotRetryingTakenOver => "Not retried: the broker said another connection with this client id took over. Close that connection, or use another client id, then connect again.",
+            StepWording::NotRetryingTakeoverLoop => "Not retried: the connection kept dropping right after connecting. Another tab or a running integration probably uses the same client id; reconnecting would keep cutting it off. Close that connection, or use another client id.",
+            StepWording::NotRetryingRevoked => "Cut off and not retried: the test client's token was revoked (Active tokens). The broker refuses it from now on; create a new token and use that.",
+            StepWording::TokenRenewed => "New JWT for the same client id, valid until {until}; reconnecting and requesting the subscriptions again.",
+            StepWording::WillOutsideNamespace => "Not connected: the last will goes to {topic}, outside your organisation's namespace. The broker would accept it at connect and drop it later without a word. Choose a topic below the prefix.",
+            StepWording::WillPropertiesInvalid => "Not connected: the last will's MQTT 5 properties cannot be used. {problem} A will is sent exactly as shown or not at all: correct the field, or empty it.",
         }
     }
 

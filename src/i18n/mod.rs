@@ -14,6 +14,7 @@ use crate::mqtt::steps::Step;
 
 mod en;
 mod nl;
+mod step_text;
 mod translation;
 
 pub use translation::{Msg, Translation};
@@ -27,7 +28,7 @@ pub fn translation(lang: Language) -> &'static dyn Translation {
 }
 
 pub fn step_text(lang: Language, step: &Step) -> String {
-    translation(lang).step(step)
+    step_text::step_text(translation(lang), lang, step)
 }
 
 pub fn finding_text(lang: Language, finding: &Finding) -> String {

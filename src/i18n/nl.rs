@@ -10,14 +10,12 @@ use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::translation::{close_text, limits, protocol, reason_suffix, Msg, Translation};
+use super::step_text::StepWording;
+use super::translation::{protocol, Msg, Translation};
 use crate::format::local_time;
 use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertyProblem;
-use crate::mqtt::retry::StopReason;
 use crate::mqtt::session::{ConnackCode, Reason};
-use crate::mqtt::steps::{CloseCause, Step};
-use crate::mqtt::url::UrlProblem;
 
 pub struct Nl;
 
@@ -320,57 +318,47 @@ impl Translation for Nl {
         }
     }
 
-    fn step(&self, step: &Step) -> String {
-        match step {
-            Step::UrlRefused(UrlProblem::MixedContent) => "Geweigerd vóór verbinden: deze pagina is https, dus de browser blokkeert ws:// (mixed content). Gebruik de wss://-URL van de broker.".into(),
-            Step::UrlRefused(UrlProblem::NotWebSocket { scheme }) => format!("Geen WebSocket-URL ({scheme}://): een browser verbindt alleen via ws:// of wss://. mqtt:// is voor koppelingen."),
-            Step::UrlRefused(UrlProblem::Fragment) => "Een WebSocket-URL kan geen #-deel hebben: laat alles vanaf # weg.".into(),
-            Step::UrlRefused(UrlProblem::Empty) => "Geen broker-URL ingesteld (brokerWsUrl).".into(),
-            Step::Opening { url } => format!("WebSocket openen naar {url} (subprotocol mqtt)…"),
-            Step::Opened { url, protocol, in_worker } => format!("WebSocket open: {url}, subprotocol {protocol} ({})", if *in_worker { "in een worker" } else { "op de pagina: de hostpagina staat geen worker toe" }),
-            Step::OpenFailed(e) => format!("WebSocket kon niet openen: {e}"),
-            Step::ConnectSent { client_id, user_name } => {
-                let user = if user_name.is_empty() { self.text(Msg::EmptyUser) } else { user_name };
-                format!("CONNECT verstuurd: client-id {client_id}, gebruikersnaam {user} (het wachtwoord wordt niet getoond)")
-            }
-            Step::Connack(Ok(())) => "CONNACK 0: verbonden".into(),
-            Step::Connack(Err(reason)) => self.connack(reason),
-            Step::BrokerLimits(properties) => format!("Limieten van de broker (CONNACK): {}", limits(properties)),
-            Step::Subscribed { filter, reason, predicted_allowed } => match (reason.granted(), predicted_allowed) {
-                (Some(q), true) => format!("SUBACK {filter}: toegestaan met QoS {}", q.as_u8()),
-                (Some(q), false) => format!("SUBACK {filter}: toegestaan met QoS {} (de console had een weigering voorspeld)", q.as_u8()),
-                (None, true) => format!("SUBACK {filter}: geweigerd ({})", reason.describe()),
-                (None, false) => format!("SUBACK {filter}: geweigerd ({}), zoals voorspeld: buiten de namespace", reason.describe()),
-            },
-            Step::Published { topic, qos, predicted_allowed: true, .. } => format!("PUBLISH {topic} (QoS {})", qos.as_u8()),
-            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V311 } => format!("PUBLISH {topic} (QoS {}) buiten de namespace verstuurd: onder MQTT 3.1.1 laat Mosquitto het stil vallen (QoS 1 krijgt nog een PUBACK, maar niemand ontvangt het); TBMQ verbreekt de verbinding.", qos.as_u8()),
-            Step::Published { topic, qos, predicted_allowed: false, protocol: Protocol::V5 } => format!("PUBLISH {topic} (QoS {}) buiten de namespace verstuurd: onder MQTT 5 antwoordt de broker bij QoS 1 en 2 met reason code 0x87; QoS 0 krijgt geen antwoord en valt weg.", qos.as_u8()),
-            Step::Delivered { packet_id, reason, predicted_allowed } => match (reason.is_failure(), predicted_allowed) {
-                (false, _) if reason.code == 0 => format!("Bevestigd door de broker (pakket {packet_id})"),
-                (false, _) => format!("Bevestigd door de broker (pakket {packet_id}, {})", reason.describe()),
-                (true, true) => format!("Geweigerd door de broker (pakket {packet_id}, {}), terwijl de console het toegestaan achtte", reason.describe()),
-                (true, false) => format!("Geweigerd door de broker (pakket {packet_id}, {}), zoals voorspeld: buiten de namespace", reason.describe()),
-            },
-            Step::ServerDisconnect { reason, cause: CloseCause::TokenExpired } => format!("{} {}", self.server_disconnect(reason), self.text(Msg::TokenExpiredRenew)),
-            Step::ServerDisconnect { reason, .. } => self.server_disconnect(reason),
-            Step::Timeout(what) => format!("Geen {what} op tijd: de verbinding is dood."),
-            Step::Protocol(why) => format!("Protocolfout: {why}"),
-            Step::TransportError => "WebSocket-fout (de browser geeft geen details; zie de sluitcode hieronder).".into(),
-            Step::Closed { cause: CloseCause::Requested, .. } => "Verbinding gesloten op uw verzoek.".into(),
-            Step::Closed { code, reason, cause: CloseCause::TokenExpired } => format!("Verbinding verbroken ({}). {}{}", close_text(self, *code), self.text(Msg::TokenExpiredRenew), reason_suffix(reason)),
-            Step::Closed { code, reason, cause: CloseCause::ByBroker } => format!("De broker verbrak de verbinding ({}). Meestal: dezelfde client-id is elders verbonden (een ander tabblad of een draaiende koppeling) en heeft deze sessie overgenomen, of de inloggegevens zijn verwijderd.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, cause: CloseCause::CertificateNotTrusted } => format!("De beveiligde WebSocket ging niet open ({}). Waarschijnlijk vertrouwt deze browser het certificaat van de broker niet: het is ondertekend door een privé-CA. Download het CA-certificaat (naast de broker-URL), vertrouw het in de browser of het systeem (Chromium: Instellingen › Privacy en beveiliging › Beveiliging › Certificaten beheren › Certificeringsinstanties › Importeren; Linux: certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n tillor -i tillor-local-ca.pem) en verbind opnieuw. Een verkeerde host of poort faalt net zo.{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Closed { code, reason, cause: CloseCause::Other } => format!("Verbinding gesloten ({}).{}", close_text(self, *code), reason_suffix(reason)),
-            Step::Reconnecting { attempt, in_ms } => format!("Opnieuw verbinden over {} s (poging {attempt}); abonnementen worden daarna opnieuw aangevraagd.", in_ms / 1000),
-            Step::NotRetrying(StopReason::Refused) => "Niet opnieuw geprobeerd: de broker weigerde deze inloggegevens, opnieuw proberen helpt niet.".into(),
-            Step::NotRetrying(StopReason::TokenExpired) => "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.".into(),
-            Step::NotRetrying(StopReason::TakenOver) => "Niet opnieuw geprobeerd: de broker meldde dat een andere verbinding met deze client-id de sessie overnam. Sluit die verbinding, of gebruik een andere client-id, en verbind dan opnieuw.".into(),
-            Step::NotRetrying(StopReason::TakeoverLoop) => "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.".into(),
-            Step::NotRetrying(StopReason::Revoked) => "Verbroken en niet opnieuw geprobeerd: het token van de testclient is ingetrokken (Actieve tokens). De broker weigert het vanaf nu; maak een nieuw token en gebruik dat.".into(),
-            Step::NotRetrying(StopReason::Requested) => String::new(),
-            Step::TokenRenewed { expires_at_ms } => format!("Nieuw JWT voor dezelfde client-id, geldig tot {}; opnieuw verbinden en abonnementen opnieuw aanvragen.", local_time(*expires_at_ms, Language::Nl)),
-            Step::WillOutsideNamespace { topic } => format!("Niet verbonden: de laatste wil gaat naar {topic}, buiten de namespace van uw organisatie. De broker zou hem bij het verbinden aannemen en later zonder melding laten vallen. Kies een topic onder het prefix."),
-            Step::WillPropertiesInvalid(problem) => format!("Niet verbonden: de MQTT 5-eigenschappen van de laatste wil zijn niet bruikbaar. {} Een wil wordt precies zo verstuurd als hij hier staat, of helemaal niet: verbeter het veld, of maak het leeg.", self.property_problem(problem)),
+    fn step_wording(&self, wording: StepWording) -> &'static str {
+        match wording {
+            StepWording::UrlMixedContent => "Geweigerd vóór verbinden: deze pagina is https, dus de browser blokkeert ws:// (mixed content). Gebruik de wss://-URL van de broker.",
+            StepWording::UrlNotWebSocket => "Geen WebSocket-URL ({scheme}://): een browser verbindt alleen via ws:// of wss://. mqtt:// is voor koppelingen.",
+            StepWording::UrlFragment => "Een WebSocket-URL kan geen #-deel hebben: laat alles vanaf # weg.",
+            StepWording::UrlEmpty => "Geen broker-URL ingesteld (brokerWsUrl).",
+            StepWording::Opening => "WebSocket openen naar {url} (subprotocol mqtt)…",
+            StepWording::OpenedInWorker => "WebSocket open: {url}, subprotocol {protocol} (in een worker)",
+            StepWording::OpenedOnPage => "WebSocket open: {url}, subprotocol {protocol} (op de pagina: de hostpagina staat geen worker toe)",
+            StepWording::OpenFailed => "WebSocket kon niet openen: {error}",
+            StepWording::ConnectSent => "CONNECT verstuurd: client-id {client_id}, gebruikersnaam {user} (het wachtwoord wordt niet getoond)",
+            StepWording::ConnackAccepted => "CONNACK 0: verbonden",
+            StepWording::BrokerLimits => "Limieten van de broker (CONNACK): {limits}",
+            StepWording::SubscriptionGranted => "SUBACK {filter}: toegestaan met QoS {qos}",
+            StepWording::SubscriptionGrantedUnpredicted => "SUBACK {filter}: toegestaan met QoS {qos} (de console had een weigering voorspeld)",
+            StepWording::SubscriptionRefused => "SUBACK {filter}: geweigerd ({reason})",
+            StepWording::SubscriptionRefusedPredicted => "SUBACK {filter}: geweigerd ({reason}), zoals voorspeld: buiten de namespace",
+            StepWording::Published => "PUBLISH {topic} (QoS {qos})",
+            StepWording::PublishedOutsideV311 => "PUBLISH {topic} (QoS {qos}) buiten de namespace verstuurd: onder MQTT 3.1.1 laat Mosquitto het stil vallen (QoS 1 krijgt nog een PUBACK, maar niemand ontvangt het); TBMQ verbreekt de verbinding.",
+            StepWording::PublishedOutsideV5 => "PUBLISH {topic} (QoS {qos}) buiten de namespace verstuurd: onder MQTT 5 antwoordt de broker bij QoS 1 en 2 met reason code 0x87; QoS 0 krijgt geen antwoord en valt weg.",
+            StepWording::Acknowledged => "Bevestigd door de broker (pakket {packet})",
+            StepWording::AcknowledgedWithReason => "Bevestigd door de broker (pakket {packet}, {reason})",
+            StepWording::DeliveryRefusedUnpredicted => "Geweigerd door de broker (pakket {packet}, {reason}), terwijl de console het toegestaan achtte",
+            StepWording::DeliveryRefusedPredicted => "Geweigerd door de broker (pakket {packet}, {reason}), zoals voorspeld: buiten de namespace",
+            StepWording::Timeout => "Geen {what} op tijd: de verbinding is dood.",
+            StepWording::ProtocolError => "Protocolfout: {why}",
+            StepWording::TransportError => "WebSocket-fout (de browser geeft geen details; zie de sluitcode hieronder).",
+            StepWording::ClosedAsAsked => "Verbinding gesloten op uw verzoek.",
+            StepWording::ClosedTokenExpired => "Verbinding verbroken ({close}). {renew}{suffix}",
+            StepWording::ClosedByBroker => "De broker verbrak de verbinding ({close}). Meestal: dezelfde client-id is elders verbonden (een ander tabblad of een draaiende koppeling) en heeft deze sessie overgenomen, of de inloggegevens zijn verwijderd.{suffix}",
+            StepWording::ClosedCertificateNotTrusted => "De beveiligde WebSocket ging niet open ({close}). Waarschijnlijk vertrouwt deze browser het certificaat van de broker niet: het is ondertekend door een privé-CA. Download het CA-certificaat (naast de broker-URL), vertrouw het in de browser of het systeem (Chromium: Instellingen › Privacy en beveiliging › Beveiliging › Certificaten beheren › Certificeringsinstanties › Importeren; Linux: certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n tillor -i tillor-local-ca.pem) en verbind opnieuw. Een verkeerde host of poort faalt net zo.{suffix}",
+            StepWording::ClosedOther => "Verbinding gesloten ({close}).{suffix}",
+            StepWording::Reconnecting => "Opnieuw verbinden over {seconds} s (poging {attempt}); abonnementen worden daarna opnieuw aangevraagd.",
+            StepWording::NotRetryingRefused => "Niet opnieuw geprobeerd: de broker weigerde deze inloggegevens, opnieuw proberen helpt niet.",
+            StepWording::NotRetryingTokenExpired => "Niet opnieuw geprobeerd: het token is verlopen. Gebruik ‘JWT vernieuwen en verbinden’.",
+            StepWording::NotRetryingTakenOver => "Niet opnieuw geprobeerd: de broker meldde dat een andere verbinding met deze client-id de sessie overnam. Sluit die verbinding, of gebruik een andere client-id, en verbind dan opnieuw.",
+            StepWording::NotRetryingTakeoverLoop => "Niet opnieuw geprobeerd: de verbinding werd steeds vlak na het verbinden verbroken. Waarschijnlijk gebruikt een ander tabblad of een draaiende koppeling dezelfde client-id; opnieuw verbinden zou die steeds afsluiten. Sluit die verbinding, of gebruik een andere client-id.",
+            StepWording::NotRetryingRevoked => "Verbroken en niet opnieuw geprobeerd: het token van de testclient is ingetrokken (Actieve tokens). De broker weigert het vanaf nu; maak een nieuw token en gebruik dat.",
+            StepWording::TokenRenewed => "Nieuw JWT voor dezelfde client-id, geldig tot {until}; opnieuw verbinden en abonnementen opnieuw aanvragen.",
+            StepWording::WillOutsideNamespace => "Niet verbonden: de laatste wil gaat naar {topic}, buiten de namespace van uw organisatie. De broker zou hem bij het verbinden aannemen en later zonder melding laten vallen. Kies een topic onder het prefix.",
+            StepWording::WillPropertiesInvalid => "Niet verbonden: de MQTT 5-eigenschappen van de laatste wil zijn niet bruikbaar. {problem} Een wil wordt precies zo verstuurd als hij hier staat, of helemaal niet: verbeter het veld, of maak het leeg.",
         }
     }
 

@@ -7,10 +7,10 @@ use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::Finding;
 use tillor_contract::refusal::RefusalReason;
 
+use super::step_text::StepWording;
 use crate::mqtt::packet::properties::{self, Properties};
 use crate::mqtt::properties_input::PropertyProblem;
 use crate::mqtt::session::Reason;
-use crate::mqtt::steps::Step;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
@@ -234,8 +234,9 @@ pub trait Translation: Sync {
     fn server_disconnect(&self, reason: &Reason) -> String;
     /// What a WebSocket close code means.
     fn close_code(&self, code: u16) -> &'static str;
-    /// One diagnostic step of the test client.
-    fn step(&self, step: &Step) -> String;
+    /// The wording of a diagnostic step (`step_text` decides which, and
+    /// fills in its `{arguments}`).
+    fn step_wording(&self, wording: StepWording) -> &'static str;
     /// One reason a topic or filter is outside the namespace.
     fn finding(&self, finding: &Finding) -> String;
     /// Why an MQTT 5 property field cannot be sent.
