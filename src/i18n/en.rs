@@ -8,14 +8,12 @@ use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
-use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
+use tillor_contract::rules::{EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::step_text::StepWording;
+use super::step_text::{ConnackWording, DisconnectNext, StepWording};
 use super::translation::{protocol, Msg, Translation};
 use crate::format::local_time;
-use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertyProblem;
-use crate::mqtt::session::{ConnackCode, Reason};
 
 pub struct En;
 
@@ -272,34 +270,35 @@ impl Translation for En {
         format!("Unexpected answer from the server (HTTP {status}).")
     }
 
-    fn connack(&self, reason: &Reason) -> String {
-        let n = reason.describe();
-        match ConnackCode::of(reason.protocol, reason.code) {
-            ConnackCode::UnacceptableProtocolVersion => format!("Refused (CONNACK {n}): the broker does not accept this MQTT version. Choose the other protocol in the connect panel."),
-            ConnackCode::IdentifierRejected => format!("Refused (CONNACK {n}): the broker rejects this client id. Use only {CLIENT_ID_ALLOWED} and exactly the credential's client id."),
-            ConnackCode::ServerUnavailable => format!("Refused (CONNACK {n}): the broker is temporarily unavailable or busy. Try again shortly."),
-            ConnackCode::BadUserNameOrPassword => format!("Refused (CONNACK {n}): wrong username or password. With a JWT the username is empty and the token is the password."),
-            ConnackCode::NotAuthorized if reason.protocol == Protocol::V5 => format!("Refused (CONNACK {n}): the password or token is wrong, expired or for another client id, or the credentials were deleted. Mosquitto answers every refused login with 0x87 and no reason string, so which of these it was is not in the answer: the Connections card shows what the broker saw."),
-            ConnackCode::NotAuthorized => format!("Refused (CONNACK {n}, not authorised): the password or token is wrong, expired or for another client id, or the credentials were deleted."),
-            ConnackCode::Limited => format!("Refused (CONNACK {n}): the broker limits this client (banned, quota or connection rate). Wait before connecting again."),
-            ConnackCode::Other => format!("Refused (CONNACK {n})."),
+    fn connack_wording(&self, wording: ConnackWording) -> &'static str {
+        match wording {
+            ConnackWording::UnacceptableProtocolVersion => "Refused (CONNACK {n}): the broker does not accept this MQTT version. Choose the other protocol in the connect panel.",
+            ConnackWording::IdentifierRejected => "Refused (CONNACK {n}): the broker rejects this client id. Use only {allowed} and exactly the credential's client id.",
+            ConnackWording::ServerUnavailable => "Refused (CONNACK {n}): the broker is temporarily unavailable or busy. Try again shortly.",
+            ConnackWording::BadUserNameOrPassword => "Refused (CONNACK {n}): wrong username or password. With a JWT the username is empty and the token is the password.",
+            ConnackWording::NotAuthorizedNoReason => "Refused (CONNACK {n}): the password or token is wrong, expired or for another client id, or the credentials were deleted. Mosquitto answers every refused login with 0x87 and no reason string, so which of these it was is not in the answer: the Connections card shows what the broker saw.",
+            ConnackWording::NotAuthorized => "Refused (CONNACK {n}, not authorised): the password or token is wrong, expired or for another client id, or the credentials were deleted.",
+            ConnackWording::Limited => "Refused (CONNACK {n}): the broker limits this client (banned, quota or connection rate). Wait before connecting again.",
+            ConnackWording::Other => "Refused (CONNACK {n}).",
         }
     }
 
-    fn server_disconnect(&self, reason: &Reason) -> String {
-        let n = reason.describe();
-        let next = match reason.code {
-            0x8E => "Another connection with the same client id took over this session: another tab or a running integration. The console does not reconnect, so it would not cut that one off in turn.",
-            0x98 => "Someone disconnected this client on purpose (Connections > Disconnect, or a revoked or expired credential).",
-            0x8D => "The broker heard nothing within the keep-alive: the network or the tab stalled.",
-            0x8B | 0x88 | 0x89 => "The broker is restarting or overloaded; the console reconnects.",
-            0x87 => "The credentials no longer allow this connection (expired, revoked or deleted).",
-            0x9C | 0x9D => "The broker points elsewhere; use the broker URL from a new credential.",
-            0x95 | 0x93 | 0x94 | 0x81 | 0x82 => "The broker found a protocol problem with what the console sent; the log above shows the last packets.",
-            0xA0 => "The broker's maximum connect time passed; connect again.",
-            _ => "The broker gave this reason; see the MQTT 5 specification, table 2-6.",
-        };
-        format!("The broker disconnected this client (DISCONNECT {n}). {next}")
+    fn server_disconnect_wording(&self) -> &'static str {
+        "The broker disconnected this client (DISCONNECT {n}). {next}"
+    }
+
+    fn disconnect_next(&self, next: DisconnectNext) -> &'static str {
+        match next {
+            DisconnectNext::TakenOver => "Another connection with the same client id took over this session: another tab or a running integration. The console does not reconnect, so it would not cut that one off in turn.",
+            DisconnectNext::Kicked => "Someone disconnected this client on purpose (Connections > Disconnect, or a revoked or expired credential).",
+            DisconnectNext::KeepAliveTimeout => "The broker heard nothing within the keep-alive: the network or the tab stalled.",
+            DisconnectNext::Restarting => "The broker is restarting or overloaded; the console reconnects.",
+            DisconnectNext::NotAllowed => "The credentials no longer allow this connection (expired, revoked or deleted).",
+            DisconnectNext::Elsewhere => "The broker points elsewhere; use the broker URL from a new credential.",
+            DisconnectNext::ProtocolProblem => "The broker found a protocol problem with what the console sent; the log above shows the last packets.",
+            DisconnectNext::MaxConnectTime => "The broker's maximum connect time passed; connect again.",
+            DisconnectNext::Other => "The broker gave this reason; see the MQTT 5 specification, table 2-6.",
+        }
     }
 
     fn close_code(&self, code: u16) -> &'static str {

@@ -226,9 +226,9 @@ mod tests {
             code: 5,
             text: None,
         };
-        let nl = translation(Language::Nl).connack(&five);
+        let nl = step_text::connack_text(translation(Language::Nl), &five);
         assert!(nl.contains("CONNACK 5") && nl.contains("verlopen"));
-        let en = translation(Language::En).connack(&five);
+        let en = step_text::connack_text(translation(Language::En), &five);
         assert!(en.contains("not authorised") && en.contains("expired"));
     }
 
@@ -239,10 +239,10 @@ mod tests {
             code: 0x87,
             text: Some("nope".into()),
         };
-        let en = translation(Language::En).connack(&refused);
+        let en = step_text::connack_text(translation(Language::En), &refused);
         assert!(en.contains("CONNACK 0x87 Not authorized: “nope”"), "{en}");
         assert!(en.contains("Connections card"));
-        let nl = translation(Language::Nl).connack(&refused);
+        let nl = step_text::connack_text(translation(Language::Nl), &refused);
         assert!(nl.contains("0x87") && nl.contains("Verbindingen"));
     }
 

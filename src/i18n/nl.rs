@@ -8,14 +8,12 @@ use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
-use tillor_contract::rules::{CLIENT_ID_ALLOWED, EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
+use tillor_contract::rules::{EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
-use super::step_text::StepWording;
+use super::step_text::{ConnackWording, DisconnectNext, StepWording};
 use super::translation::{protocol, Msg, Translation};
 use crate::format::local_time;
-use crate::mqtt::packet::Protocol;
 use crate::mqtt::properties_input::PropertyProblem;
-use crate::mqtt::session::{ConnackCode, Reason};
 
 pub struct Nl;
 
@@ -272,34 +270,35 @@ impl Translation for Nl {
         format!("Onverwacht antwoord van de server (HTTP {status}).")
     }
 
-    fn connack(&self, reason: &Reason) -> String {
-        let n = reason.describe();
-        match ConnackCode::of(reason.protocol, reason.code) {
-            ConnackCode::UnacceptableProtocolVersion => format!("Geweigerd (CONNACK {n}): de broker accepteert deze MQTT-versie niet. Kies het andere protocol bij Verbinden."),
-            ConnackCode::IdentifierRejected => format!("Geweigerd (CONNACK {n}): de broker weigert deze client-id. Gebruik alleen {CLIENT_ID_ALLOWED} en precies de client-id van de inloggegevens."),
-            ConnackCode::ServerUnavailable => format!("Geweigerd (CONNACK {n}): de broker is tijdelijk niet beschikbaar of te druk. Probeer het zo opnieuw."),
-            ConnackCode::BadUserNameOrPassword => format!("Geweigerd (CONNACK {n}): gebruikersnaam of wachtwoord onjuist. Bij een JWT is de gebruikersnaam leeg en het token het wachtwoord."),
-            ConnackCode::NotAuthorized if reason.protocol == Protocol::V5 => format!("Geweigerd (CONNACK {n}): het wachtwoord of token klopt niet, is verlopen of hoort bij een andere client-id, of de inloggegevens zijn verwijderd. Mosquitto antwoordt op elke geweigerde login met 0x87 zonder reden, dus welke van deze het was staat niet in het antwoord: de kaart Verbindingen toont wat de broker zag."),
-            ConnackCode::NotAuthorized => format!("Geweigerd (CONNACK {n}, niet geautoriseerd): het wachtwoord of token klopt niet, is verlopen of hoort bij een andere client-id, of de inloggegevens zijn verwijderd."),
-            ConnackCode::Limited => format!("Geweigerd (CONNACK {n}): de broker beperkt deze client (geblokkeerd, quotum of te veel verbindingen). Wacht even voor je opnieuw verbindt."),
-            ConnackCode::Other => format!("Geweigerd (CONNACK {n})."),
+    fn connack_wording(&self, wording: ConnackWording) -> &'static str {
+        match wording {
+            ConnackWording::UnacceptableProtocolVersion => "Geweigerd (CONNACK {n}): de broker accepteert deze MQTT-versie niet. Kies het andere protocol bij Verbinden.",
+            ConnackWording::IdentifierRejected => "Geweigerd (CONNACK {n}): de broker weigert deze client-id. Gebruik alleen {allowed} en precies de client-id van de inloggegevens.",
+            ConnackWording::ServerUnavailable => "Geweigerd (CONNACK {n}): de broker is tijdelijk niet beschikbaar of te druk. Probeer het zo opnieuw.",
+            ConnackWording::BadUserNameOrPassword => "Geweigerd (CONNACK {n}): gebruikersnaam of wachtwoord onjuist. Bij een JWT is de gebruikersnaam leeg en het token het wachtwoord.",
+            ConnackWording::NotAuthorizedNoReason => "Geweigerd (CONNACK {n}): het wachtwoord of token klopt niet, is verlopen of hoort bij een andere client-id, of de inloggegevens zijn verwijderd. Mosquitto antwoordt op elke geweigerde login met 0x87 zonder reden, dus welke van deze het was staat niet in het antwoord: de kaart Verbindingen toont wat de broker zag.",
+            ConnackWording::NotAuthorized => "Geweigerd (CONNACK {n}, niet geautoriseerd): het wachtwoord of token klopt niet, is verlopen of hoort bij een andere client-id, of de inloggegevens zijn verwijderd.",
+            ConnackWording::Limited => "Geweigerd (CONNACK {n}): de broker beperkt deze client (geblokkeerd, quotum of te veel verbindingen). Wacht even voor je opnieuw verbindt.",
+            ConnackWording::Other => "Geweigerd (CONNACK {n}).",
         }
     }
 
-    fn server_disconnect(&self, reason: &Reason) -> String {
-        let n = reason.describe();
-        let next = match reason.code {
-            0x8E => "Een andere verbinding met dezelfde client-id heeft deze sessie overgenomen: een ander tabblad of een draaiende integratie. De console verbindt niet opnieuw, zodat die niet op zijn beurt wordt afgesloten.",
-            0x98 => "Iemand heeft deze client bewust afgesloten (Verbindingen > Verbreken, of ingetrokken of verlopen inloggegevens).",
-            0x8D => "De broker hoorde niets binnen de keep-alive: het netwerk of het tabblad haperde.",
-            0x8B | 0x88 | 0x89 => "De broker herstart of is overbelast; de console verbindt opnieuw.",
-            0x87 => "De inloggegevens staan deze verbinding niet meer toe (verlopen, ingetrokken of verwijderd).",
-            0x9C | 0x9D => "De broker verwijst elders naartoe; gebruik de broker-URL van nieuwe inloggegevens.",
-            0x95 | 0x93 | 0x94 | 0x81 | 0x82 => "De broker vond een protocolfout in wat de console stuurde; het logboek hierboven toont de laatste pakketten.",
-            0xA0 => "De maximale verbindingsduur van de broker is verstreken; verbind opnieuw.",
-            _ => "De broker gaf deze reden; zie de MQTT 5-specificatie, tabel 2-6.",
-        };
-        format!("De broker heeft deze client afgesloten (DISCONNECT {n}). {next}")
+    fn server_disconnect_wording(&self) -> &'static str {
+        "De broker heeft deze client afgesloten (DISCONNECT {n}). {next}"
+    }
+
+    fn disconnect_next(&self, next: DisconnectNext) -> &'static str {
+        match next {
+            DisconnectNext::TakenOver => "Een andere verbinding met dezelfde client-id heeft deze sessie overgenomen: een ander tabblad of een draaiende integratie. De console verbindt niet opnieuw, zodat die niet op zijn beurt wordt afgesloten.",
+            DisconnectNext::Kicked => "Iemand heeft deze client bewust afgesloten (Verbindingen > Verbreken, of ingetrokken of verlopen inloggegevens).",
+            DisconnectNext::KeepAliveTimeout => "De broker hoorde niets binnen de keep-alive: het netwerk of het tabblad haperde.",
+            DisconnectNext::Restarting => "De broker herstart of is overbelast; de console verbindt opnieuw.",
+            DisconnectNext::NotAllowed => "De inloggegevens staan deze verbinding niet meer toe (verlopen, ingetrokken of verwijderd).",
+            DisconnectNext::Elsewhere => "De broker verwijst elders naartoe; gebruik de broker-URL van nieuwe inloggegevens.",
+            DisconnectNext::ProtocolProblem => "De broker vond een protocolfout in wat de console stuurde; het logboek hierboven toont de laatste pakketten.",
+            DisconnectNext::MaxConnectTime => "De maximale verbindingsduur van de broker is verstreken; verbind opnieuw.",
+            DisconnectNext::Other => "De broker gaf deze reden; zie de MQTT 5-specificatie, tabel 2-6.",
+        }
     }
 
     fn close_code(&self, code: u16) -> &'static str {

@@ -5,11 +5,13 @@
 //! here alone.
 
 use tillor_contract::config::Language;
+use tillor_contract::rules::CLIENT_ID_ALLOWED;
 
 use super::translation::{close_text, limits, reason_suffix, Msg, Translation};
 use crate::format::local_time;
 use crate::mqtt::packet::Protocol;
 use crate::mqtt::retry::StopReason;
+use crate::mqtt::session::{ConnackCode, Reason};
 use crate::mqtt::steps::{CloseCause, Step};
 use crate::mqtt::url::UrlProblem;
 
@@ -125,7 +127,7 @@ pub fn step_text(t: &dyn Translation, lang: Language, step: &Step) -> String {
         }
         Step::Connack(Ok(())) => (W::ConnackAccepted, vec![]),
         // Each refusing CONNACK has its own explanation (`connack`).
-        Step::Connack(Err(reason)) => return t.connack(reason),
+        Step::Connack(Err(reason)) => return connack_text(t, reason),
         Step::BrokerLimits(properties) => (W::BrokerLimits, vec![("limits", limits(properties))]),
         Step::Subscribed {
             filter,
@@ -189,11 +191,11 @@ pub fn step_text(t: &dyn Translation, lang: Language, step: &Step) -> String {
         } => {
             return format!(
                 "{} {}",
-                t.server_disconnect(reason),
+                server_disconnect_text(t, reason),
                 t.text(Msg::TokenExpiredRenew)
             )
         }
-        Step::ServerDisconnect { reason, .. } => return t.server_disconnect(reason),
+        Step::ServerDisconnect { reason, .. } => return server_disconnect_text(t, reason),
         Step::Timeout(what) => (W::Timeout, vec![("what", what.to_string())]),
         Step::Protocol(why) => (W::ProtocolError, vec![("why", why.to_string())]),
         Step::TransportError => (W::TransportError, vec![]),
@@ -250,6 +252,80 @@ pub fn step_text(t: &dyn Translation, lang: Language, step: &Step) -> String {
     fill(t.step_wording(wording), &args)
 }
 
+/// What a refusing CONNACK means, whichever protocol carried it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
+pub enum ConnackWording {
+    UnacceptableProtocolVersion,
+    IdentifierRejected,
+    ServerUnavailable,
+    BadUserNameOrPassword,
+    /// MQTT 5's 0x87: Mosquitto answers every refused login so, with no
+    /// reason string, so the answer cannot say which cause it was.
+    NotAuthorizedNoReason,
+    NotAuthorized,
+    Limited,
+    Other,
+}
+
+/// What a DISCONNECT's reason code (MQTT 5) asks the user to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
+pub enum DisconnectNext {
+    TakenOver,
+    Kicked,
+    KeepAliveTimeout,
+    Restarting,
+    NotAllowed,
+    Elsewhere,
+    ProtocolProblem,
+    MaxConnectTime,
+    Other,
+}
+
+/// A refusing CONNACK in `t`'s words.
+pub fn connack_text(t: &dyn Translation, reason: &Reason) -> String {
+    let wording = match ConnackCode::of(reason.protocol, reason.code) {
+        ConnackCode::UnacceptableProtocolVersion => ConnackWording::UnacceptableProtocolVersion,
+        ConnackCode::IdentifierRejected => ConnackWording::IdentifierRejected,
+        ConnackCode::ServerUnavailable => ConnackWording::ServerUnavailable,
+        ConnackCode::BadUserNameOrPassword => ConnackWording::BadUserNameOrPassword,
+        ConnackCode::NotAuthorized if reason.protocol == Protocol::V5 => {
+            ConnackWording::NotAuthorizedNoReason
+        }
+        ConnackCode::NotAuthorized => ConnackWording::NotAuthorized,
+        ConnackCode::Limited => ConnackWording::Limited,
+        ConnackCode::Other => ConnackWording::Other,
+    };
+    fill(
+        t.connack_wording(wording),
+        &[
+            ("n", reason.describe()),
+            ("allowed", CLIENT_ID_ALLOWED.to_owned()),
+        ],
+    )
+}
+
+/// A DISCONNECT from the broker in `t`'s words.
+pub fn server_disconnect_text(t: &dyn Translation, reason: &Reason) -> String {
+    let next = match reason.code {
+        0x8E => DisconnectNext::TakenOver,
+        0x98 => DisconnectNext::Kicked,
+        0x8D => DisconnectNext::KeepAliveTimeout,
+        0x8B | 0x88 | 0x89 => DisconnectNext::Restarting,
+        0x87 => DisconnectNext::NotAllowed,
+        0x9C | 0x9D => DisconnectNext::Elsewhere,
+        0x95 | 0x93 | 0x94 | 0x81 | 0x82 => DisconnectNext::ProtocolProblem,
+        0xA0 => DisconnectNext::MaxConnectTime,
+        _ => DisconnectNext::Other,
+    };
+    fill(
+        t.server_disconnect_wording(),
+        &[
+            ("n", reason.describe()),
+            ("next", t.disconnect_next(next).to_owned()),
+        ],
+    )
+}
+
 /// `wording` with each `{name}` replaced by its argument.
 fn fill(wording: &str, args: &[(&str, String)]) -> String {
     let mut out = wording.to_owned();
@@ -286,6 +362,19 @@ mod tests {
             );
             assert_eq!(placeholders(nl), placeholders(en), "{w:?}");
             assert!(!nl.is_empty() && !en.is_empty(), "{w:?}");
+        }
+        for &w in ConnackWording::VARIANTS {
+            let (nl, en) = (
+                of(Language::Nl).connack_wording(w),
+                of(Language::En).connack_wording(w),
+            );
+            assert_eq!(placeholders(nl), placeholders(en), "{w:?}");
+        }
+        for lang in [Language::Nl, Language::En] {
+            assert_eq!(
+                placeholders(of(lang).server_disconnect_wording()),
+                ["n", "next"]
+            );
         }
     }
 

@@ -7,10 +7,9 @@ use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::Finding;
 use tillor_contract::refusal::RefusalReason;
 
-use super::step_text::StepWording;
+use super::step_text::{ConnackWording, DisconnectNext, StepWording};
 use crate::mqtt::packet::properties::{self, Properties};
 use crate::mqtt::properties_input::PropertyProblem;
-use crate::mqtt::session::Reason;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
@@ -228,10 +227,13 @@ pub trait Translation: Sync {
     fn error_code(&self, code: ErrorCode) -> &'static str;
     /// An answer from something that is not the API (a proxy, a static host).
     fn unexpected_status(&self, status: u16) -> String;
-    /// A refusing CONNACK, with its likely causes and fix.
-    fn connack(&self, reason: &Reason) -> String;
-    /// A DISCONNECT from the broker (MQTT 5): what it means and what to do.
-    fn server_disconnect(&self, reason: &Reason) -> String;
+    /// A refusing CONNACK, with its likely causes and fix (`{n}` the code,
+    /// `{allowed}` the characters a clientId may hold).
+    fn connack_wording(&self, wording: ConnackWording) -> &'static str;
+    /// A DISCONNECT from the broker (MQTT 5): `{n}` the code, `{next}` what
+    /// it means and what to do (`disconnect_next`).
+    fn server_disconnect_wording(&self) -> &'static str;
+    fn disconnect_next(&self, next: DisconnectNext) -> &'static str;
     /// What a WebSocket close code means.
     fn close_code(&self, code: u16) -> &'static str;
     /// The wording of a diagnostic step (`step_text` decides which, and
