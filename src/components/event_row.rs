@@ -9,7 +9,7 @@ use tillor_contract::refusal::RefusalReason;
 use tillor_contract::Namespace;
 
 use crate::format::{grouped, local_time};
-use crate::i18n::{finding_text, translation, use_i18n, Msg};
+use crate::i18n::{finding_text, use_i18n, Msg};
 
 fn reason_code(what: &EventKind) -> Option<&'static str> {
     what.reason().map(RefusalReason::code)
@@ -70,7 +70,7 @@ pub fn EventRow(
             {move || is_own().then(|| view! { <span class="badge" data-own="true">{i18n.t(Msg::TestClientBadge)}</span>" " })}
             <span class="what">{move || {
                 let lang = i18n.0.get();
-                format!("{}{}", translation(lang).event(&what), findings(namespace.as_ref(), &what, lang).unwrap_or_default())
+                format!("{}{}", crate::i18n::event_text(lang, &what), findings(namespace.as_ref(), &what, lang).unwrap_or_default())
             }}</span>
             {move || (count > 1).then(|| format!(" · {} {}", grouped(count, i18n.0.get()), i18n.now(Msg::Times)))}
         </li>

@@ -3,15 +3,16 @@
 //! language, read and reviewed beside its Dutch twin line by line.
 
 use const_format::formatcp;
-use tillor_contract::broker_event::{CredentialRef, DisconnectCause, EventKind};
+use tillor_contract::broker_event::DisconnectCause;
 use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
+use super::event_text::EventWording;
 use super::step_text::{ConnackWording, DisconnectNext, StepWording};
-use super::translation::{protocol, Msg, Translation};
+use super::translation::{Msg, Translation};
 use crate::format::local_time;
 use crate::mqtt::properties_input::PropertyProblem;
 
@@ -419,36 +420,33 @@ impl Translation for En {
         }
     }
 
-    fn event(&self, what: &EventKind) -> String {
-        match what {
-            EventKind::Connected { credential, peer } => {
-                let with = match credential {
-                    CredentialRef::Jwt { .. } => "a JWT".to_owned(),
-                    CredentialRef::Static { name: Some(name), .. } => format!("static credentials ‘{name}’"),
-                    CredentialRef::Static { name: None, .. } => "static credentials".to_owned(),
-                };
-                format!("Connected with {with} from {} ({})", peer.address, protocol(peer.protocol_version))
-            }
-            EventKind::Refused { reason } => format!("Connection refused: {}", self.refusal(reason)),
-            EventKind::Disconnected { cause } => match cause {
-                DisconnectCause::ClientDisconnected => "The integration closed the connection properly.".into(),
-                DisconnectCause::ConnectionLost => "The connection dropped without a goodbye: the network, or the integration's process stopped.".into(),
-                DisconnectCause::KeepAliveTimeout => "Cut off: the integration was silent for longer than its keep-alive. Check the network and the keep-alive.".into(),
-                DisconnectCause::TakenOver => "Taken over: another connection used the same client id. Give every integration a client id of its own.".into(),
-                DisconnectCause::TokenExpired => "Cut off by the broker: the token had expired. Renew tokens in time.".into(),
-                DisconnectCause::Kicked => "Cut off by the broker: on request (Disconnect), or because the credentials were deleted or changed.".into(),
-                DisconnectCause::Error => "Cut off after an error: an invalid packet or a network error.".into(),
-                DisconnectCause::BrokerRestarted => "The broker stopped and was restarted, which ended every connection. An integration that reconnects by itself comes back on its own.".into(),
-                DisconnectCause::TokenRevoked => "Cut off by the broker: the token was revoked. Create a new token for this integration.".into(),
-                DisconnectCause::PasswordRotated => "Cut off by the broker: the static credentials got a new password. Put the new password in the integration.".into(),
-            },
-            EventKind::SubscribeRefused { filter, reason } => format!("Subscription to {filter} refused (SUBACK 0x80): {}", self.refusal(reason)),
-            EventKind::PublishRefused { topic, reason } => format!("Message to {topic} not delivered: {}", self.refusal(reason)),
-            EventKind::Revoked { jti } => format!("Token {jti} revoked: the broker refuses it from now on and cuts off the connections using it."),
-            EventKind::Rotated { credential } => match credential {
-                CredentialRef::Static { name: Some(name), .. } => format!("New password for static credentials ‘{name}’: the old one no longer works."),
-                _ => "New password for static credentials: the old one no longer works.".into(),
-            },
+    fn event_wording(&self, wording: EventWording) -> &'static str {
+        match wording {
+            EventWording::WithJwt => "a JWT",
+            EventWording::WithStaticNamed => "static credentials ‘{name}’",
+            EventWording::WithStatic => "static credentials",
+            EventWording::Connected => "Connected with {with} from {address} ({protocol})",
+            EventWording::Refused => "Connection refused: {refusal}",
+            EventWording::SubscribeRefused => "Subscription to {filter} refused (SUBACK 0x80): {refusal}",
+            EventWording::PublishRefused => "Message to {topic} not delivered: {refusal}",
+            EventWording::Revoked => "Token {jti} revoked: the broker refuses it from now on and cuts off the connections using it.",
+            EventWording::RotatedNamed => "New password for static credentials ‘{name}’: the old one no longer works.",
+            EventWording::Rotated => "New password for static credentials: the old one no longer works.",
+        }
+    }
+
+    fn disconnect_cause(&self, cause: DisconnectCause) -> &'static str {
+        match cause {
+            DisconnectCause::ClientDisconnected => "The integration closed the connection properly.",
+            DisconnectCause::ConnectionLost => "The connection dropped without a goodbye: the network, or the integration's process stopped.",
+            DisconnectCause::KeepAliveTimeout => "Cut off: the integration was silent for longer than its keep-alive. Check the network and the keep-alive.",
+            DisconnectCause::TakenOver => "Taken over: another connection used the same client id. Give every integration a client id of its own.",
+            DisconnectCause::TokenExpired => "Cut off by the broker: the token had expired. Renew tokens in time.",
+            DisconnectCause::Kicked => "Cut off by the broker: on request (Disconnect), or because the credentials were deleted or changed.",
+            DisconnectCause::Error => "Cut off after an error: an invalid packet or a network error.",
+            DisconnectCause::BrokerRestarted => "The broker stopped and was restarted, which ended every connection. An integration that reconnects by itself comes back on its own.",
+            DisconnectCause::TokenRevoked => "Cut off by the broker: the token was revoked. Create a new token for this integration.",
+            DisconnectCause::PasswordRotated => "Cut off by the broker: the static credentials got a new password. Put the new password in the integration.",
         }
     }
 

@@ -13,6 +13,7 @@ use crate::api::ApiError;
 use crate::mqtt::steps::Step;
 
 mod en;
+mod event_text;
 mod nl;
 mod step_text;
 mod translation;
@@ -29,6 +30,11 @@ pub fn translation(lang: Language) -> &'static dyn Translation {
 
 pub fn step_text(lang: Language, step: &Step) -> String {
     step_text::step_text(translation(lang), lang, step)
+}
+
+/// What the broker saw, in a sentence.
+pub fn event_text(lang: Language, what: &tillor_contract::broker_event::EventKind) -> String {
+    event_text::event_text(translation(lang), what)
 }
 
 pub fn finding_text(lang: Language, finding: &Finding) -> String {

@@ -3,15 +3,16 @@
 //! language, read and reviewed beside its English twin line by line.
 
 use const_format::formatcp;
-use tillor_contract::broker_event::{CredentialRef, DisconnectCause, EventKind};
+use tillor_contract::broker_event::DisconnectCause;
 use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
+use super::event_text::EventWording;
 use super::step_text::{ConnackWording, DisconnectNext, StepWording};
-use super::translation::{protocol, Msg, Translation};
+use super::translation::{Msg, Translation};
 use crate::format::local_time;
 use crate::mqtt::properties_input::PropertyProblem;
 
@@ -425,36 +426,33 @@ impl Translation for Nl {
         }
     }
 
-    fn event(&self, what: &EventKind) -> String {
-        match what {
-            EventKind::Connected { credential, peer } => {
-                let with = match credential {
-                    CredentialRef::Jwt { .. } => "een JWT".to_owned(),
-                    CredentialRef::Static { name: Some(name), .. } => format!("statische inloggegevens ‘{name}’"),
-                    CredentialRef::Static { name: None, .. } => "statische inloggegevens".to_owned(),
-                };
-                format!("Verbonden met {with} vanaf {} ({})", peer.address, protocol(peer.protocol_version))
-            }
-            EventKind::Refused { reason } => format!("Verbinding geweigerd: {}", self.refusal(reason)),
-            EventKind::Disconnected { cause } => match cause {
-                DisconnectCause::ClientDisconnected => "Verbinding netjes beëindigd door de koppeling.".into(),
-                DisconnectCause::ConnectionLost => "Verbinding weggevallen zonder afmelding: netwerk, of het proces van de koppeling stopte.".into(),
-                DisconnectCause::KeepAliveTimeout => "Verbroken: de koppeling zweeg langer dan haar keep-alive. Controleer het netwerk en de keep-alive.".into(),
-                DisconnectCause::TakenOver => "Overgenomen: een andere verbinding gebruikte dezelfde client-id. Geef elke koppeling een eigen client-id.".into(),
-                DisconnectCause::TokenExpired => "Verbroken door de broker: het token was verlopen. Vernieuw het token op tijd.".into(),
-                DisconnectCause::Kicked => "Verbroken door de broker: op verzoek (Verbreken), of omdat de inloggegevens zijn verwijderd of gewijzigd.".into(),
-                DisconnectCause::Error => "Verbroken na een fout: een ongeldig pakket of een netwerkfout.".into(),
-                DisconnectCause::BrokerRestarted => "De broker is gestopt en opnieuw gestart: alle verbindingen zijn toen verbroken. Een koppeling met automatisch opnieuw verbinden komt vanzelf terug.".into(),
-                DisconnectCause::TokenRevoked => "Verbroken door de broker: het token is ingetrokken. Maak een nieuw token voor deze koppeling.".into(),
-                DisconnectCause::PasswordRotated => "Verbroken door de broker: de statische inloggegevens kregen een nieuw wachtwoord. Zet het nieuwe wachtwoord in de koppeling.".into(),
-            },
-            EventKind::SubscribeRefused { filter, reason } => format!("Abonnement op {filter} geweigerd (SUBACK 0x80): {}", self.refusal(reason)),
-            EventKind::PublishRefused { topic, reason } => format!("Bericht naar {topic} niet afgeleverd: {}", self.refusal(reason)),
-            EventKind::Revoked { jti } => format!("Token {jti} ingetrokken: de broker weigert het vanaf nu en verbreekt de verbindingen die het gebruiken."),
-            EventKind::Rotated { credential } => match credential {
-                CredentialRef::Static { name: Some(name), .. } => format!("Nieuw wachtwoord voor statische inloggegevens ‘{name}’: het oude werkt niet meer."),
-                _ => "Nieuw wachtwoord voor statische inloggegevens: het oude werkt niet meer.".into(),
-            },
+    fn event_wording(&self, wording: EventWording) -> &'static str {
+        match wording {
+            EventWording::WithJwt => "een JWT",
+            EventWording::WithStaticNamed => "statische inloggegevens ‘{name}’",
+            EventWording::WithStatic => "statische inloggegevens",
+            EventWording::Connected => "Verbonden met {with} vanaf {address} ({protocol})",
+            EventWording::Refused => "Verbinding geweigerd: {refusal}",
+            EventWording::SubscribeRefused => "Abonnement op {filter} geweigerd (SUBACK 0x80): {refusal}",
+            EventWording::PublishRefused => "Bericht naar {topic} niet afgeleverd: {refusal}",
+            EventWording::Revoked => "Token {jti} ingetrokken: de broker weigert het vanaf nu en verbreekt de verbindingen die het gebruiken.",
+            EventWording::RotatedNamed => "Nieuw wachtwoord voor statische inloggegevens ‘{name}’: het oude werkt niet meer.",
+            EventWording::Rotated => "Nieuw wachtwoord voor statische inloggegevens: het oude werkt niet meer.",
+        }
+    }
+
+    fn disconnect_cause(&self, cause: DisconnectCause) -> &'static str {
+        match cause {
+            DisconnectCause::ClientDisconnected => "Verbinding netjes beëindigd door de koppeling.",
+            DisconnectCause::ConnectionLost => "Verbinding weggevallen zonder afmelding: netwerk, of het proces van de koppeling stopte.",
+            DisconnectCause::KeepAliveTimeout => "Verbroken: de koppeling zweeg langer dan haar keep-alive. Controleer het netwerk en de keep-alive.",
+            DisconnectCause::TakenOver => "Overgenomen: een andere verbinding gebruikte dezelfde client-id. Geef elke koppeling een eigen client-id.",
+            DisconnectCause::TokenExpired => "Verbroken door de broker: het token was verlopen. Vernieuw het token op tijd.",
+            DisconnectCause::Kicked => "Verbroken door de broker: op verzoek (Verbreken), of omdat de inloggegevens zijn verwijderd of gewijzigd.",
+            DisconnectCause::Error => "Verbroken na een fout: een ongeldig pakket of een netwerkfout.",
+            DisconnectCause::BrokerRestarted => "De broker is gestopt en opnieuw gestart: alle verbindingen zijn toen verbroken. Een koppeling met automatisch opnieuw verbinden komt vanzelf terug.",
+            DisconnectCause::TokenRevoked => "Verbroken door de broker: het token is ingetrokken. Maak een nieuw token voor deze koppeling.",
+            DisconnectCause::PasswordRotated => "Verbroken door de broker: de statische inloggegevens kregen een nieuw wachtwoord. Zet het nieuwe wachtwoord in de koppeling.",
         }
     }
 

@@ -327,12 +327,24 @@ pub fn server_disconnect_text(t: &dyn Translation, reason: &Reason) -> String {
 }
 
 /// `wording` with each `{name}` replaced by its argument.
-fn fill(wording: &str, args: &[(&str, String)]) -> String {
+pub(super) fn fill(wording: &str, args: &[(&str, String)]) -> String {
     let mut out = wording.to_owned();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);
     }
     out
+}
+
+/// The `{name}`s of a wording, sorted (tests hold both languages to them).
+#[cfg(test)]
+pub(super) fn placeholders(wording: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = wording
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 #[cfg(test)]
@@ -341,17 +353,6 @@ mod tests {
 
     use super::*;
     use crate::i18n::translation as of;
-
-    /// The `{name}`s of a wording, sorted.
-    fn placeholders(wording: &str) -> Vec<&str> {
-        let mut names: Vec<&str> = wording
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-            .collect();
-        names.sort_unstable();
-        names
-    }
 
     #[test]
     fn both_languages_word_every_step_with_the_same_arguments() {

@@ -2,11 +2,12 @@
 //! trait each language implements, with the few pieces of wording both
 //! languages build the same way.
 
-use tillor_contract::broker_event::EventKind;
+use tillor_contract::broker_event::DisconnectCause;
 use tillor_contract::error::ErrorCode;
 use tillor_contract::namespace::Finding;
 use tillor_contract::refusal::RefusalReason;
 
+use super::event_text::EventWording;
 use super::step_text::{ConnackWording, DisconnectNext, StepWording};
 use crate::mqtt::packet::properties::{self, Properties};
 use crate::mqtt::properties_input::PropertyProblem;
@@ -243,8 +244,11 @@ pub trait Translation: Sync {
     fn finding(&self, finding: &Finding) -> String;
     /// Why an MQTT 5 property field cannot be sent.
     fn property_problem(&self, problem: &PropertyProblem) -> String;
-    /// What the broker saw, in a sentence.
-    fn event(&self, what: &EventKind) -> String;
+    /// What the broker saw (`event_text` decides which wording, and fills
+    /// in its `{arguments}`).
+    fn event_wording(&self, wording: EventWording) -> &'static str;
+    /// Why a session ended, and what to do about it.
+    fn disconnect_cause(&self, cause: DisconnectCause) -> &'static str;
     /// Why the broker refused, and what to do about it.
     fn refusal(&self, reason: &RefusalReason) -> String;
     /// "verbonden (2)": live sessions of a credential.
