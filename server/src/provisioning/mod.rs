@@ -59,12 +59,16 @@ pub struct Settings {
     /// JWTs one organisation may be issued per minute.
     pub max_jwts_per_minute: i64,
     /// The longest a broker command may take before its outcome counts as
-    /// unknown: above the adapters' own timeouts (5-10 s), so theirs say why.
+    /// unknown: above the adapters' own timeouts (5-10 s a call), so theirs
+    /// say why.
     pub broker_timeout: Duration,
 }
 
-/// The default `Settings::broker_timeout`.
-pub const BROKER_TIMEOUT: Duration = Duration::from_secs(15);
+/// The default `Settings::broker_timeout`: a bound on a broker that hangs,
+/// not a deadline for a slow one. Above every command's own calls (TBMQ's
+/// re-create is three REST calls of up to 10 s each, and reconciliation
+/// lists every credential page by page).
+pub const BROKER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The one home of provisioning; cheap to share (`Arc`).
 pub struct Provisioning {
