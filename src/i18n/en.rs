@@ -6,11 +6,12 @@ use const_format::formatcp;
 use tillor_contract::broker_event::DisconnectCause;
 use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
-use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
+use tillor_contract::namespace::ORG_ID_MAX_LEN;
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
 use super::event_text::EventWording;
+use super::finding_text::FindingWording;
 use super::step_text::{ConnackWording, DisconnectNext, StepWording};
 use super::translation::{Msg, Translation};
 use crate::format::local_time;
@@ -376,47 +377,27 @@ impl Translation for En {
         }
     }
 
-    fn finding(&self, finding: &Finding) -> String {
-        match finding {
-            Finding::LevelDiffers {
-                index,
-                expected,
-                got,
-                case_only,
-                whitespace_only,
-            } => {
-                let what = match index {
-                    2 => "your organisation",
-                    1 => "the env",
-                    _ => "expected",
-                };
-                let hint = if *whitespace_only {
-                    " (stray whitespace)"
-                } else if *case_only {
-                    " (only the case differs)"
-                } else {
-                    ""
-                };
-                format!("level {} is `{got}`, {what}: `{expected}`{hint}", index + 1)
+    fn finding_wording(&self, wording: FindingWording) -> &'static str {
+        match wording {
+            FindingWording::WhatOrganisation => "your organisation",
+            FindingWording::WhatEnv => "the env",
+            FindingWording::WhatExpected => "expected",
+            FindingWording::HintWhitespace => " (stray whitespace)",
+            FindingWording::HintCase => " (only the case differs)",
+            FindingWording::LevelDiffers => "level {level} is `{got}`, {what}: `{expected}`{hint}",
+            FindingWording::WildcardInPrefix => {
+                "level {level} is `{wildcard}`: a wildcard may only come after the prefix"
             }
-            Finding::WildcardInPrefix { index, wildcard } => format!(
-                "level {} is `{wildcard}`: a wildcard may only come after the prefix",
-                index + 1
-            ),
-            Finding::TooShort { levels } => {
-                format!("only {levels} levels: the topic must start with the whole prefix")
+            FindingWording::TooShort => {
+                "only {levels} levels: the topic must start with the whole prefix"
             }
-            Finding::HashNotLast { index } => {
-                format!("level {}: `#` may only be the last level", index + 1)
-            }
-            Finding::PlusNotAlone { index } => {
-                format!("level {}: `+` must be a whole level", index + 1)
-            }
-            Finding::WildcardInTopic => "a topic to publish to may not contain `+` or `#`".into(),
-            Finding::DollarTopic => "topics starting with `$` belong to the broker itself".into(),
-            Finding::Empty => "the topic is empty".into(),
-            Finding::TooLong => format!("the topic is longer than {TOPIC_MAX_BYTES} bytes"),
-            Finding::ContainsNul => "the topic contains a NUL character".into(),
+            FindingWording::HashNotLast => "level {level}: `#` may only be the last level",
+            FindingWording::PlusNotAlone => "level {level}: `+` must be a whole level",
+            FindingWording::WildcardInTopic => "a topic to publish to may not contain `+` or `#`",
+            FindingWording::DollarTopic => "topics starting with `$` belong to the broker itself",
+            FindingWording::Empty => "the topic is empty",
+            FindingWording::TooLong => "the topic is longer than {max} bytes",
+            FindingWording::ContainsNul => "the topic contains a NUL character",
         }
     }
 

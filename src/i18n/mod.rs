@@ -14,6 +14,7 @@ use crate::mqtt::steps::Step;
 
 mod en;
 mod event_text;
+mod finding_text;
 mod nl;
 mod step_text;
 mod translation;
@@ -38,7 +39,7 @@ pub fn event_text(lang: Language, what: &tillor_contract::broker_event::EventKin
 }
 
 pub fn finding_text(lang: Language, finding: &Finding) -> String {
-    translation(lang).finding(finding)
+    finding_text::finding_text(translation(lang), finding)
 }
 
 /// The language signal every component reads; switching it re-renders the text.

@@ -6,11 +6,12 @@ use const_format::formatcp;
 use tillor_contract::broker_event::DisconnectCause;
 use tillor_contract::config::Language;
 use tillor_contract::error::ErrorCode;
-use tillor_contract::namespace::{Finding, ORG_ID_MAX_LEN, TOPIC_MAX_BYTES};
+use tillor_contract::namespace::ORG_ID_MAX_LEN;
 use tillor_contract::refusal::RefusalReason;
 use tillor_contract::rules::{EXPIRES_IN_SECONDS_MAX, EXPIRES_IN_SECONDS_MIN};
 
 use super::event_text::EventWording;
+use super::finding_text::FindingWording;
 use super::step_text::{ConnackWording, DisconnectNext, StepWording};
 use super::translation::{Msg, Translation};
 use crate::format::local_time;
@@ -376,53 +377,29 @@ impl Translation for Nl {
         }
     }
 
-    fn finding(&self, finding: &Finding) -> String {
-        match finding {
-            Finding::LevelDiffers {
-                index,
-                expected,
-                got,
-                case_only,
-                whitespace_only,
-            } => {
-                let what = match index {
-                    2 => "uw organisatie",
-                    1 => "de omgeving",
-                    _ => "verwacht",
-                };
-                let hint = if *whitespace_only {
-                    " (spaties eromheen)"
-                } else if *case_only {
-                    " (hoofdletters verschillen)"
-                } else {
-                    ""
-                };
-                format!(
-                    "niveau {} is `{got}`, {what}: `{expected}`{hint}",
-                    index + 1
-                )
+    fn finding_wording(&self, wording: FindingWording) -> &'static str {
+        match wording {
+            FindingWording::WhatOrganisation => "uw organisatie",
+            FindingWording::WhatEnv => "de omgeving",
+            FindingWording::WhatExpected => "verwacht",
+            FindingWording::HintWhitespace => " (spaties eromheen)",
+            FindingWording::HintCase => " (hoofdletters verschillen)",
+            FindingWording::LevelDiffers => "niveau {level} is `{got}`, {what}: `{expected}`{hint}",
+            FindingWording::WildcardInPrefix => {
+                "niveau {level} is `{wildcard}`: een wildcard mag pas ná het prefix"
             }
-            Finding::WildcardInPrefix { index, wildcard } => format!(
-                "niveau {} is `{wildcard}`: een wildcard mag pas ná het prefix",
-                index + 1
-            ),
-            Finding::TooShort { levels } => {
-                format!("maar {levels} niveaus: het topic moet met het volledige prefix beginnen")
+            FindingWording::TooShort => {
+                "maar {levels} niveaus: het topic moet met het volledige prefix beginnen"
             }
-            Finding::HashNotLast { index } => format!(
-                "niveau {}: `#` mag alleen het laatste niveau zijn",
-                index + 1
-            ),
-            Finding::PlusNotAlone { index } => {
-                format!("niveau {}: `+` moet een heel niveau zijn", index + 1)
+            FindingWording::HashNotLast => "niveau {level}: `#` mag alleen het laatste niveau zijn",
+            FindingWording::PlusNotAlone => "niveau {level}: `+` moet een heel niveau zijn",
+            FindingWording::WildcardInTopic => {
+                "een topic om naar te publiceren mag geen `+` of `#` bevatten"
             }
-            Finding::WildcardInTopic => {
-                "een topic om naar te publiceren mag geen `+` of `#` bevatten".into()
-            }
-            Finding::DollarTopic => "topics die met `$` beginnen zijn van de broker zelf".into(),
-            Finding::Empty => "het topic is leeg".into(),
-            Finding::TooLong => format!("het topic is langer dan {TOPIC_MAX_BYTES} bytes"),
-            Finding::ContainsNul => "het topic bevat een NUL-teken".into(),
+            FindingWording::DollarTopic => "topics die met `$` beginnen zijn van de broker zelf",
+            FindingWording::Empty => "het topic is leeg",
+            FindingWording::TooLong => "het topic is langer dan {max} bytes",
+            FindingWording::ContainsNul => "het topic bevat een NUL-teken",
         }
     }
 

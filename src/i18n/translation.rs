@@ -4,10 +4,10 @@
 
 use tillor_contract::broker_event::DisconnectCause;
 use tillor_contract::error::ErrorCode;
-use tillor_contract::namespace::Finding;
 use tillor_contract::refusal::RefusalReason;
 
 use super::event_text::EventWording;
+use super::finding_text::FindingWording;
 use super::step_text::{ConnackWording, DisconnectNext, StepWording};
 use crate::mqtt::packet::properties::{self, Properties};
 use crate::mqtt::properties_input::PropertyProblem;
@@ -240,8 +240,9 @@ pub trait Translation: Sync {
     /// The wording of a diagnostic step (`step_text` decides which, and
     /// fills in its `{arguments}`).
     fn step_wording(&self, wording: StepWording) -> &'static str;
-    /// One reason a topic or filter is outside the namespace.
-    fn finding(&self, finding: &Finding) -> String;
+    /// One reason a topic or filter is outside the namespace
+    /// (`finding_text` decides which wording, and fills in its arguments).
+    fn finding_wording(&self, wording: FindingWording) -> &'static str;
     /// Why an MQTT 5 property field cannot be sent.
     fn property_problem(&self, problem: &PropertyProblem) -> String;
     /// What the broker saw (`event_text` decides which wording, and fills
