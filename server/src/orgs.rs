@@ -5,7 +5,7 @@ use std::fs;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{check_api_key, check_org_id, Config, SeedOrg};
+use crate::config::{check_api_key, check_org_id, SeedOrg};
 use crate::secrets::{api_key_digest, new_api_key, random_slug, write_private, Sealer};
 use crate::store::Store;
 
@@ -13,6 +13,17 @@ pub const DEMO_ORG_FILE: &str = "demo-org.json";
 
 /// What the shared demo API key is sealed under.
 const DEMO_SEAL_NAME: &str = "demo organisation API key";
+
+/// What seeding reads of the configuration.
+pub struct Settings {
+    /// `TILLOR_DEMO_ORG_ID` and `TILLOR_DEMO_API_KEY`, if given.
+    pub demo_org_id: Option<String>,
+    pub demo_api_key: Option<String>,
+    /// `TILLOR_SEED_ORGS`.
+    pub seed_orgs: Vec<SeedOrg>,
+    /// Where a generated demo organisation is kept.
+    pub data_dir: std::path::PathBuf,
+}
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,7 +36,7 @@ struct DemoOrgFile {
 /// On a shared database (`sealer` given) an unnamed demo organisation is the
 /// database's, so every instance prints the same one.
 pub async fn seed(
-    config: &Config,
+    config: &Settings,
     store: &Store,
     sealer: Option<&Sealer>,
     now: &str,
@@ -49,7 +60,7 @@ pub async fn seed(
 /// first: the data directory's (so a `migrate-store`d instance keeps its
 /// demo organisation), else a new one.
 async fn shared_demo_org(
-    config: &Config,
+    config: &Settings,
     store: &Store,
     sealer: &Sealer,
 ) -> Result<SeedOrg, String> {
@@ -76,7 +87,7 @@ async fn shared_demo_org(
 }
 
 /// The data directory's demo organisation file, if there is one.
-fn saved_demo_org(config: &Config) -> Result<Option<DemoOrgFile>, String> {
+fn saved_demo_org(config: &Settings) -> Result<Option<DemoOrgFile>, String> {
     let path = config.data_dir.join(DEMO_ORG_FILE);
     Ok(match fs::read(&path) {
         Ok(bytes) => Some(serde_json::from_slice(&bytes).map_err(|e| {
@@ -90,7 +101,7 @@ fn saved_demo_org(config: &Config) -> Result<Option<DemoOrgFile>, String> {
     })
 }
 
-fn demo_org(config: &Config) -> Result<SeedOrg, String> {
+fn demo_org(config: &Settings) -> Result<SeedOrg, String> {
     let path = config.data_dir.join(DEMO_ORG_FILE);
     let saved = saved_demo_org(config)?;
     let org_id = config

@@ -82,7 +82,13 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let sealer = unseal_shared_secrets(&config, &store)?;
     let signer = Arc::new(load_signing_keys(&config, &store, sealer.as_ref()).await?);
     let certificate = ensure_certificate_before_the_broker(&config)?;
-    let demo = orgs::seed(&config, &store, sealer.as_ref(), &clock::now_rfc3339()).await?;
+    let demo = orgs::seed(
+        &orgs_settings(&config),
+        &store,
+        sealer.as_ref(),
+        &clock::now_rfc3339(),
+    )
+    .await?;
     let listener = bind_http_before_the_broker(&config).await?;
     let addr = listener
         .local_addr()
@@ -247,6 +253,15 @@ async fn write_revocations_before_the_broker(
     revocations::write(store, &config.data_dir, now).await?;
     tokio::spawn(prune_expired_tokens(store.clone()));
     Ok(())
+}
+
+fn orgs_settings(config: &Config) -> orgs::Settings {
+    orgs::Settings {
+        demo_org_id: config.demo_org_id.clone(),
+        demo_api_key: config.demo_api_key.clone(),
+        seed_orgs: config.seed_orgs.clone(),
+        data_dir: config.data_dir.clone(),
+    }
 }
 
 fn provisioning_settings(config: &Config) -> provisioning::Settings {
