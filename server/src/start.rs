@@ -217,9 +217,9 @@ fn ensure_certificate_before_the_broker(
         &config.tls_hosts,
         time::OffsetDateTime::now_utc(),
     )
-    .map_err(|e| format!("TLS: {e}"))?;
+    .map_err(|e| StartError::because("TLS", e))?;
     Ok(Some(
-        https::Certificate::load(&files).map_err(|e| format!("TLS: {e}"))?,
+        https::Certificate::load(&files).map_err(|e| StartError::because("TLS", e))?,
     ))
 }
 
