@@ -17,7 +17,7 @@ use tillor_contract::broker_event::BrokerReport;
 use tokio::sync::{mpsc, watch};
 
 pub use cause::{cause, Action};
-pub use grouping::{record_batch, Newest, Record, GROUP_WINDOW_MS};
+pub use grouping::{record_batch, Newest, Record};
 use recorder::Recorder;
 
 use crate::sessions::Sessions;

@@ -48,11 +48,9 @@ pub struct AppState {
 impl AppState {
     /// The broker, or the error every call that needs one answers without it.
     pub fn broker(&self) -> Result<&Arc<dyn Broker>, Error> {
-        self.broker.as_ref().ok_or_else(|| {
-            Error::BrokerUnavailable(
-                "this server runs without a broker (TILLOR_BROKER=none)".into(),
-            )
-        })
+        self.broker
+            .as_ref()
+            .ok_or_else(|| crate::provisioning::Error::NoBroker.into())
     }
 }
 

@@ -44,7 +44,6 @@ use crate::tokens::TokenSigner;
 pub use error::Error;
 pub use hashing::Hashing;
 use missing::Missing;
-pub use reconcile::PENDING_GRACE_SECS;
 pub use statics::Issued as IssuedStatic;
 pub use tokens::IssuedJwt;
 
