@@ -5,8 +5,7 @@
 
 use tillor_contract::broker_event::{CredentialRef, EventKind};
 
-use super::step_text::fill;
-use super::translation::{protocol, Translation};
+use super::translation::{fill, protocol, Translation};
 
 /// Every sentence (or phrase) an event can be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
@@ -84,8 +83,8 @@ mod tests {
     use tillor_contract::config::Language;
 
     use super::*;
-    use crate::i18n::step_text::placeholders;
     use crate::i18n::translation as of;
+    use crate::i18n::translation::placeholders;
 
     #[test]
     fn both_languages_word_every_event_with_the_same_arguments() {

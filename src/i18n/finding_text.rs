@@ -5,8 +5,7 @@
 
 use tillor_contract::namespace::{Finding, TOPIC_MAX_BYTES};
 
-use super::step_text::fill;
-use super::translation::Translation;
+use super::translation::{fill, Translation};
 
 /// Every phrase a finding can be, and the parts they are built from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
@@ -97,8 +96,8 @@ mod tests {
     use tillor_contract::config::Language;
 
     use super::*;
-    use crate::i18n::step_text::placeholders;
     use crate::i18n::translation as of;
+    use crate::i18n::translation::placeholders;
 
     #[test]
     fn both_languages_word_every_finding_with_the_same_arguments() {

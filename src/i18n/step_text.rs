@@ -7,7 +7,7 @@
 use tillor_contract::config::Language;
 use tillor_contract::rules::CLIENT_ID_ALLOWED;
 
-use super::translation::{close_text, limits, reason_suffix, Msg, Translation};
+use super::translation::{close_text, fill, limits, reason_suffix, Msg, Translation};
 use crate::format::local_time;
 use crate::mqtt::packet::Protocol;
 use crate::mqtt::retry::StopReason;
@@ -326,33 +326,13 @@ pub fn server_disconnect_text(t: &dyn Translation, reason: &Reason) -> String {
     )
 }
 
-/// `wording` with each `{name}` replaced by its argument.
-pub(super) fn fill(wording: &str, args: &[(&str, String)]) -> String {
-    let mut out = wording.to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
-/// The `{name}`s of a wording, sorted (tests hold both languages to them).
-#[cfg(test)]
-pub(super) fn placeholders(wording: &str) -> Vec<&str> {
-    let mut names: Vec<&str> = wording
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .collect();
-    names.sort_unstable();
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use strum::VariantArray;
 
     use super::*;
     use crate::i18n::translation as of;
+    use crate::i18n::translation::placeholders;
 
     #[test]
     fn both_languages_word_every_step_with_the_same_arguments() {

@@ -289,3 +289,24 @@ pub(super) fn protocol(version: u8) -> String {
         v => format!("MQTT {v}"),
     }
 }
+
+/// `wording` with each `{name}` replaced by its argument.
+pub(super) fn fill(wording: &str, args: &[(&str, String)]) -> String {
+    let mut out = wording.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The `{name}`s of a wording, sorted (tests hold both languages to them).
+#[cfg(test)]
+pub(super) fn placeholders(wording: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = wording
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    names.sort_unstable();
+    names
+}
